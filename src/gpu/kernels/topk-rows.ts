@@ -1,0 +1,109 @@
+/**
+ * Runner for shaders/topk_rows.wgsl: per-row top-k of a score matrix in a GPU buffer.
+ * CPU twin: topkRows in src/core/similarity.ts (same tie rule: lower column index wins).
+ */
+import source from '../../../shaders/topk_rows.wgsl?raw';
+import {
+  assertBufferBytes,
+  createU32ParamsBuffer,
+  dispatchGrid1D,
+  getPipeline,
+  wgslU32Constant,
+} from '../pipelines';
+
+const PIPELINE_KEY = 'topk_rows';
+/** Largest k the kernel supports; read from the shader, which explains the choice of 32. */
+export const TOPK_MAX_K = wgslU32Constant(source, 'MAX_K');
+const WORKGROUP_SIZE = wgslU32Constant(source, 'WORKGROUP_SIZE');
+const BYTES_PER_WORD = 4;
+
+export interface TopkRowsArgs {
+  /** STORAGE buffer of rows × cols f32 scores, row-major. */
+  scores: GPUBuffer;
+  /** STORAGE buffer receiving rows × k i32 column indices (-1 where a row has too few columns). */
+  topIndices: GPUBuffer;
+  /** STORAGE buffer receiving rows × k f32 scores; see {@link finishTopKScores}. */
+  topScores: GPUBuffer;
+  rows: number;
+  cols: number;
+  k: number;
+  /** Global index of the block's first row, used to find each row's own column. */
+  rowOffset: number;
+  excludeSelf: boolean;
+}
+
+/** Throws the RangeError the GPU path gives for an unsupported k. */
+export function assertGpuTopK(k: number): void {
+  if (!Number.isInteger(k) || k < 0 || k > TOPK_MAX_K) {
+    throw new RangeError(
+      `GPU top-k supports integer k from 0 to ${TOPK_MAX_K} (MAX_K in shaders/topk_rows.wgsl), got ${k}; use the CPU similarityTopK for larger k`,
+    );
+  }
+}
+
+/**
+ * The shader cannot write -Infinity (WGSL has no literal for it), so it leaves 0 beside index -1.
+ * This restores the CPU twin's padding after read-back.
+ */
+export function finishTopKScores(indices: Int32Array, scores: Float32Array): void {
+  for (let i = 0; i < indices.length; i++) {
+    if (indices[i] < 0) scores[i] = -Infinity;
+  }
+}
+
+export class TopkRowsKernel {
+  /** One small params buffer per encode(), freed by destroy() once the caller's work is done. */
+  private readonly paramsBuffers: GPUBuffer[] = [];
+
+  private constructor(
+    private readonly device: GPUDevice,
+    private readonly pipeline: GPUComputePipeline,
+  ) {}
+
+  static async create(device: GPUDevice): Promise<TopkRowsKernel> {
+    return new TopkRowsKernel(device, await getPipeline(device, PIPELINE_KEY, source));
+  }
+
+  /** Records the dispatch into `encoder`; results are written when it is submitted. */
+  encode(encoder: GPUCommandEncoder, args: TopkRowsArgs): void {
+    const { scores, topIndices, topScores, rows, cols, k, rowOffset, excludeSelf } = args;
+    assertGpuTopK(k);
+    if (rows === 0 || k === 0) return;
+    assertBufferBytes('scores', scores, rows * cols * BYTES_PER_WORD);
+    assertBufferBytes('topIndices', topIndices, rows * k * BYTES_PER_WORD);
+    assertBufferBytes('topScores', topScores, rows * k * BYTES_PER_WORD);
+
+    const params = createU32ParamsBuffer(
+      this.device,
+      source,
+      'Params',
+      { row_count: rows, col_count: cols, k, row_offset: rowOffset, exclude_self: excludeSelf ? 1 : 0 },
+      `${PIPELINE_KEY} params`,
+    );
+    this.paramsBuffers.push(params);
+    const bindGroup = this.device.createBindGroup({
+      label: PIPELINE_KEY,
+      layout: this.pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: scores } },
+        { binding: 1, resource: { buffer: topIndices } },
+        { binding: 2, resource: { buffer: topScores } },
+        { binding: 3, resource: { buffer: params } },
+      ],
+    });
+    const [x, y] = dispatchGrid1D(
+      Math.ceil(rows / WORKGROUP_SIZE),
+      this.device.limits.maxComputeWorkgroupsPerDimension,
+    );
+    const pass = encoder.beginComputePass({ label: PIPELINE_KEY });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(x, y);
+    pass.end();
+  }
+
+  /** Frees the params buffers; safe right after submit (WebGPU defers the free) and twice. */
+  destroy(): void {
+    for (const buffer of this.paramsBuffers.splice(0)) buffer.destroy();
+  }
+}

@@ -1,0 +1,171 @@
+import { AutoModel, AutoTokenizer, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { AbortRegistry, throwIfAborted, type TaskOptions } from '../core/abort';
+import { meanPoolMasked } from '../core/pooling';
+import { ProgressTracker, type ProgressCallback } from '../core/progress';
+import { normalizeRows } from '../core/similarity';
+import { ModelLoadError } from '../errors';
+import { configureRuntime, webgpuUnavailableReason, type RuntimeLocations } from './runtime';
+
+export type EncoderDevice = 'webgpu' | 'wasm' | 'cpu';
+
+export interface EncoderLoadOptions extends RuntimeLocations {
+  modelId: string;
+  /** Tried in order; the first that loads wins and earlier failures become the fallback notice. */
+  devices: EncoderDevice[];
+  dtype?: 'fp32' | 'q8' | 'q4';
+}
+
+export interface EncoderInfo {
+  modelId: string;
+  device: EncoderDevice;
+  dtype: string;
+  dim: number;
+  maxTokens: number;
+  /** Why earlier devices were skipped, e.g. WebGPU failed and WASM ran instead. */
+  fallbackReasons: string[];
+}
+
+export interface EmbedResult {
+  /** texts × dim, mean-pooled over real tokens, L2-normalised, in input order. */
+  vectors: Float32Array;
+  dim: number;
+  /** Share of padded positions over all batches: what length-sorting keeps low. */
+  paddingFraction: number;
+}
+
+export interface EmbedOptions extends TaskOptions {
+  batchSize?: number;
+}
+
+const DEFAULT_BATCH_SIZE = 32;
+
+/**
+ * Patent encoder: tokenise, run the ONNX graph through transformers.js, mean-pool with the
+ * attention mask. Plain class: runs on the main thread in tests and behind comlink in the app.
+ */
+export class EncoderEngine {
+  private tokenizer: PreTrainedTokenizer | null = null;
+  private model: PreTrainedModel | null = null;
+  private loaded: EncoderInfo | null = null;
+  private readonly aborts = new AbortRegistry();
+
+  static async create(options: EncoderLoadOptions): Promise<EncoderEngine> {
+    const engine = new EncoderEngine();
+    await engine.load(options);
+    return engine;
+  }
+
+  async load(options: EncoderLoadOptions): Promise<EncoderInfo> {
+    configureRuntime(options);
+    const dtype = options.dtype ?? 'fp32';
+    const fallbackReasons: string[] = [];
+    try {
+      this.tokenizer = await AutoTokenizer.from_pretrained(options.modelId);
+    } catch (error) {
+      throw new ModelLoadError(options.modelId, error);
+    }
+    for (const device of options.devices) {
+      if (device === 'webgpu') {
+        const unavailable = await webgpuUnavailableReason();
+        if (unavailable) {
+          fallbackReasons.push(`webgpu: ${unavailable}`);
+          continue;
+        }
+      }
+      try {
+        const model = await AutoModel.from_pretrained(options.modelId, { device, dtype });
+        await this.model?.dispose();
+        this.model = model;
+        const config = model.config as unknown as { hidden_size: number; max_position_embeddings: number };
+        this.loaded = {
+          modelId: options.modelId, device, dtype, dim: config.hidden_size,
+          maxTokens: config.max_position_embeddings, fallbackReasons,
+        };
+        return this.loaded;
+      } catch (error) {
+        fallbackReasons.push(`${device}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    throw new ModelLoadError(options.modelId, fallbackReasons.join('; '));
+  }
+
+  info(): EncoderInfo | null {
+    return this.loaded;
+  }
+
+  async embed(texts: string[], options: EmbedOptions = {}, onProgress?: ProgressCallback): Promise<EmbedResult> {
+    const { tokenizer, model, loaded } = this.ready();
+    const signal = this.aborts.begin(options.taskId, options.signal);
+    try {
+      const tracker = new ProgressTracker('embed', 'patents', texts.length, onProgress);
+      tracker.report(0);
+      const ids = texts.map((text) => truncate(tokenizer.encode(text), loaded.maxTokens));
+      // Sorting by length keeps each batch's padding small; results go back to input order.
+      const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length || a - b);
+      const vectors = new Float32Array(texts.length * loaded.dim);
+      const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+      let padded = 0;
+      let positions = 0;
+      for (let start = 0; start < order.length; start += batchSize) {
+        throwIfAborted(signal);
+        const batch = order.slice(start, start + batchSize);
+        const seqLen = Math.max(...batch.map((i) => ids[i].length));
+        const inputIds = new BigInt64Array(batch.length * seqLen);
+        const mask = new BigInt64Array(batch.length * seqLen);
+        batch.forEach((textIndex, row) => {
+          ids[textIndex].forEach((id, t) => {
+            inputIds[row * seqLen + t] = BigInt(id);
+            mask[row * seqLen + t] = 1n;
+          });
+          padded += seqLen - ids[textIndex].length;
+        });
+        positions += batch.length * seqLen;
+        const dims = [batch.length, seqLen];
+        const output = await model({
+          input_ids: new Tensor('int64', inputIds, dims),
+          attention_mask: new Tensor('int64', mask, dims),
+          token_type_ids: new Tensor('int64', new BigInt64Array(batch.length * seqLen), dims),
+        });
+        const hidden = output.last_hidden_state as Tensor;
+        const pooled = meanPoolMasked(hidden.data as Float32Array, mask, batch.length, seqLen, loaded.dim);
+        batch.forEach((textIndex, row) => vectors.set(pooled.subarray(row * loaded.dim, (row + 1) * loaded.dim), textIndex * loaded.dim));
+        tracker.report(start + batch.length);
+      }
+      tracker.finish();
+      return {
+        vectors: normalizeRows(vectors, texts.length, loaded.dim),
+        dim: loaded.dim,
+        paddingFraction: positions === 0 ? 0 : padded / positions,
+      };
+    } finally {
+      this.aborts.end(options.taskId);
+    }
+  }
+
+  abort(taskId: string): void {
+    this.aborts.abort(taskId);
+  }
+
+  async destroy(): Promise<void> {
+    await this.model?.dispose();
+    this.model = null;
+    this.tokenizer = null;
+    this.loaded = null;
+  }
+
+  private ready(): { tokenizer: PreTrainedTokenizer; model: PreTrainedModel; loaded: EncoderInfo } {
+    if (!this.tokenizer || !this.model || !this.loaded) throw new Error('EncoderEngine.load() must finish before embed()');
+    return { tokenizer: this.tokenizer, model: this.model, loaded: this.loaded };
+  }
+}
+
+/** Keeps [CLS] … [SEP] shape when a text is longer than the model's positions. */
+function truncate(ids: number[], maxTokens: number): number[] {
+  if (ids.length <= maxTokens) return ids;
+  return [...ids.slice(0, maxTokens - 1), ids[ids.length - 1]];
+}
+
+/** The text embedded for a patent: title, then abstract when present. */
+export function patentText(patent: { title: string; abstract?: string }): string {
+  return patent.abstract ? `${patent.title}. ${patent.abstract}` : patent.title;
+}

@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Neighbour } from '../../src/core/types';
+import { CHROMIUM_PATH, isLocal, openBrowser, type BrowserSession } from './browser';
+import { nodeCpuNeighbours } from './node-reference';
+
+const CODES_TO_CHECK = ['H04L', 'A61K', 'B01D'];
+const K = 10;
+const SIMILARITY_TOLERANCE = 1e-3;
+
+async function readNeighbours(session: BrowserSession, code: string): Promise<Neighbour[]> {
+  const { page } = session;
+  await page.locator('ps-neighbours-view #code-select').selectOption(code);
+  await page.locator(`ps-neighbours-view table[aria-label="Codes most similar to ${code}"]`).waitFor();
+  return page.locator('ps-neighbours-view #neighbours tbody tr').evaluateAll((rows) =>
+    rows.map((row) => ({ code: row.getAttribute('data-code') ?? '', similarity: Number(row.getAttribute('data-similarity')) })));
+}
+
+function expectSameNeighbours(actual: Neighbour[], expected: Neighbour[]): void {
+  expect(actual.map((n) => n.code)).toEqual(expected.map((n) => n.code));
+  actual.forEach((n, i) => expect(Math.abs(n.similarity - expected[i].similarity)).toBeLessThan(SIMILARITY_TOLERANCE));
+}
+
+describe.skipIf(!existsSync(CHROMIUM_PATH))('walking skeleton in headless Chromium', () => {
+  let expected: Record<string, Neighbour[]>;
+  let session: BrowserSession | undefined;
+
+  beforeAll(async () => {
+    expected = await nodeCpuNeighbours(K);
+  });
+  afterEach(async () => {
+    await session?.close();
+    session = undefined;
+  });
+
+  it('runs the whole slice on WebGPU (SwiftShader) and matches the Node CPU top-10 lists', async () => {
+    session = await openBrowser({ webgpu: true });
+    await session.page.goto(inject('baseUrl'));
+    const status = session.page.locator('ps-app #status[data-state="done"]');
+    await status.waitFor({ timeout: 180_000 });
+    await expect(status.getAttribute('data-similarity-backend')).resolves.toBe('webgpu');
+    await expect(status.getAttribute('data-embed-device')).resolves.toBe('webgpu');
+    const text = await status.textContent();
+    expect(text).toMatch(/similarity: WebGPU on .+\(fallback adapter\)/);
+    expect(text).toMatch(/embed \d+ ms/);
+    await expect(session.page.locator('ps-app #fallback-notice').count()).resolves.toBe(0);
+    for (const code of CODES_TO_CHECK) expectSameNeighbours(await readNeighbours(session, code), expected[code]);
+    expect(session.requests.length).toBeGreaterThan(0);
+    expect(session.requests.filter((url) => !isLocal(url))).toEqual([]);
+    expect(session.errors).toEqual([]);
+  });
+
+  it('without the WebGPU flag shows the WASM/CPU fallback notice and the same lists', async () => {
+    session = await openBrowser({ webgpu: false });
+    await session.page.goto(inject('baseUrl'));
+    const status = session.page.locator('ps-app #status[data-state="done"]');
+    await status.waitFor({ timeout: 180_000 });
+    await expect(status.getAttribute('data-similarity-backend')).resolves.toBe('cpu');
+    await expect(status.getAttribute('data-embed-device')).resolves.toBe('wasm');
+    const notice = session.page.locator('ps-app #fallback-notice');
+    await expect(notice.textContent()).resolves.toMatch(/fell back to WASM.*no WebGPU adapter/s);
+    await expect(notice.textContent()).resolves.toMatch(/Similarity runs on the CPU/);
+    for (const code of CODES_TO_CHECK) expectSameNeighbours(await readNeighbours(session, code), expected[code]);
+    expect(session.requests.filter((url) => !isLocal(url))).toEqual([]);
+  });
+});

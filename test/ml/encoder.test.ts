@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Progress } from '../../src/core/progress';
+import { EncoderEngine } from '../../src/ml/encoder';
+
+interface ReferenceFile {
+  references: { text: string; input_ids: number[]; embedding: number[] }[];
+}
+
+const MODEL_ROOT = resolve('models');
+const MODEL_ID = 'ps-encoder-tiny';
+const reference = JSON.parse(readFileSync(resolve(MODEL_ROOT, MODEL_ID, 'reference.json'), 'utf8')) as ReferenceFile;
+
+function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) { dot += a[i] * b[i]; na += a[i] ** 2; nb += b[i] ** 2; }
+  return dot / Math.sqrt(na * nb);
+}
+
+describe('EncoderEngine with the bundled model (transformers.js, onnxruntime-node)', () => {
+  let engine: EncoderEngine;
+  beforeAll(async () => {
+    engine = await EncoderEngine.create({ modelId: MODEL_ID, modelRoot: MODEL_ROOT, devices: ['cpu'] });
+  });
+  afterAll(async () => {
+    await engine.destroy();
+  });
+
+  it('embeds the recipe\'s fixed texts to its committed reference vectors', async () => {
+    const texts = reference.references.map((r) => r.text);
+    const { vectors, dim } = await engine.embed(texts, { batchSize: 2 });
+    expect(dim).toBe(reference.references[0].embedding.length);
+    reference.references.forEach((r, i) => {
+      expect(cosine(vectors.subarray(i * dim, (i + 1) * dim), r.embedding)).toBeGreaterThanOrEqual(0.9999);
+    });
+  });
+
+  it('gives the same vector for a text whether it is batched with longer texts or alone', async () => {
+    const short = 'battery anode';
+    const long = 'A filter comprising a membrane and a scrubber is disclosed. The sludge is treated.';
+    const alone = await engine.embed([short]);
+    const mixed = await engine.embed([long, short, long], { batchSize: 3 });
+    const dim = alone.dim;
+    expect(cosine(alone.vectors, mixed.vectors.subarray(dim, 2 * dim))).toBeGreaterThan(0.99999);
+    expect(mixed.paddingFraction).toBeGreaterThan(0);
+  });
+
+  it('reports monotone progress ending at the total, and honours cancellation', async () => {
+    const texts = Array.from({ length: 10 }, (_, i) => `battery cell number ${i}`);
+    const seen: Progress[] = [];
+    await engine.embed(texts, { batchSize: 3 }, (p) => seen.push(p));
+    expect(seen.map((p) => p.done)).toEqual([...seen.map((p) => p.done)].sort((a, b) => a - b));
+    expect(seen.at(-1)).toMatchObject({ done: 10, total: 10, stage: 'embed' });
+
+    const controller = new AbortController();
+    controller.abort();
+    await expect(engine.embed(texts, { signal: controller.signal })).rejects.toThrow(/cancelled/);
+  });
+});
