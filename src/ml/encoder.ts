@@ -4,7 +4,8 @@ import { meanPoolMasked } from '../core/pooling';
 import { ProgressTracker, type ProgressCallback } from '../core/progress';
 import { normalizeRows } from '../core/similarity';
 import { ModelLoadError } from '../errors';
-import { configureRuntime, webgpuUnavailableReason, type RuntimeLocations } from './runtime';
+import type { RuntimeLocations } from './locations';
+import { configureRuntime, webgpuUnavailableReason } from './runtime';
 
 export type EncoderDevice = 'webgpu' | 'wasm' | 'cpu';
 
@@ -38,6 +39,12 @@ export interface EmbedOptions extends TaskOptions {
 }
 
 const DEFAULT_BATCH_SIZE = 32;
+/**
+ * Batch lengths are rounded up to a multiple of this. GPU execution providers compile kernels per
+ * input shape, so fewer distinct lengths mean far fewer compilations (on SwiftShader each costs
+ * seconds); the extra positions are masked out and do not change the vectors.
+ */
+const SEQUENCE_LENGTH_BUCKET = 16;
 
 /**
  * Patent encoder: tokenise, run the ONNX graph through transformers.js, mean-pool with the
@@ -109,7 +116,8 @@ export class EncoderEngine {
       for (let start = 0; start < order.length; start += batchSize) {
         throwIfAborted(signal);
         const batch = order.slice(start, start + batchSize);
-        const seqLen = Math.max(...batch.map((i) => ids[i].length));
+        const longest = Math.max(...batch.map((i) => ids[i].length));
+        const seqLen = Math.min(loaded.maxTokens, Math.ceil(longest / SEQUENCE_LENGTH_BUCKET) * SEQUENCE_LENGTH_BUCKET);
         const inputIds = new BigInt64Array(batch.length * seqLen);
         const mask = new BigInt64Array(batch.length * seqLen);
         batch.forEach((textIndex, row) => {
@@ -163,9 +171,4 @@ export class EncoderEngine {
 function truncate(ids: number[], maxTokens: number): number[] {
   if (ids.length <= maxTokens) return ids;
   return [...ids.slice(0, maxTokens - 1), ids[ids.length - 1]];
-}
-
-/** The text embedded for a patent: title, then abstract when present. */
-export function patentText(patent: { title: string; abstract?: string }): string {
-  return patent.abstract ? `${patent.title}. ${patent.abstract}` : patent.title;
 }

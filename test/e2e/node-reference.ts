@@ -5,7 +5,8 @@ import { meanOfPatentVectors } from '../../src/core/code-vectors';
 import { parseJsonlPatents } from '../../src/core/parse/jsonl';
 import { similarityTopK } from '../../src/core/similarity';
 import type { Neighbour } from '../../src/core/types';
-import { EncoderEngine, patentText } from '../../src/ml/encoder';
+import { patentText } from '../../src/core/patent-text';
+import { EncoderEngine } from '../../src/ml/encoder';
 
 /** The same slice the app runs, on the Node CPU path: core parser, onnxruntime-node, CPU twin. */
 export async function nodeCpuNeighbours(k: number): Promise<Record<string, Neighbour[]>> {

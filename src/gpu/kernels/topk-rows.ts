@@ -36,7 +36,8 @@ export interface TopkRowsArgs {
 export function assertGpuTopK(k: number): void {
   if (!Number.isInteger(k) || k < 0 || k > TOPK_MAX_K) {
     throw new RangeError(
-      `GPU top-k supports integer k from 0 to ${TOPK_MAX_K} (MAX_K in shaders/topk_rows.wgsl), got ${k}; use the CPU similarityTopK for larger k`,
+      `GPU top-k supports integer k from 0 to ${TOPK_MAX_K} (MAX_K in shaders/topk_rows.wgsl), ` +
+        `got ${k}; use the CPU similarityTopK for larger k`,
     );
   }
 }
