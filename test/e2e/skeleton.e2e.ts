@@ -63,4 +63,16 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('walking skeleton in headless Chromi
     for (const code of CODES_TO_CHECK) expectSameNeighbours(await readNeighbours(session, code), expected[code]);
     expect(session.requests.filter((url) => !isLocal(url))).toEqual([]);
   });
+
+  it('cancels a running step from the progress bar and runs again afterwards', async () => {
+    session = await openBrowser({ webgpu: false });
+    await session.page.goto(inject('baseUrl'));
+    const cancel = session.page.locator('ps-app ps-progress button', { hasText: 'Cancel' });
+    await cancel.waitFor();
+    await cancel.click();
+    await session.page.locator('ps-app #status', { hasText: 'Cancelled' }).waitFor();
+    await session.page.locator('ps-app button', { hasText: 'Run' }).click();
+    await session.page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 180_000 });
+    expectSameNeighbours(await readNeighbours(session, 'H04L'), expected.H04L);
+  });
 });
