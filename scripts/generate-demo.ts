@@ -19,4 +19,4 @@ const corpus = generateDemoCorpus({
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'patents.jsonl'), corpus.patents.map((p) => JSON.stringify(p)).join('\n') + '\n');
 writeFileSync(join(outDir, 'ground-truth.json'), JSON.stringify(corpus.truth, null, 1) + '\n');
-console.log(`wrote ${corpus.patents.length} patents, ${corpus.truth.codes.length} codes to ${outDir}`);
+console.log(`wrote ${corpus.patents.length} patents, ${corpus.truth.subclasses.length} subclasses, ${corpus.truth.mainGroups.length} main groups to ${outDir}`);

@@ -1,17 +1,22 @@
 import * as Comlink from 'comlink';
 import { encoderWorker, ingestWorker, similarityWorker } from './clients/clients';
+import { datasetStore } from './clients/store-client';
 import { runCancellable } from './clients/worker-client';
-import { neighbourLists } from './core/neighbours';
-import type { RowError } from './core/parse/jsonl';
 import type { ProgressCallback } from './core/progress';
 import type { CodeLevel, Neighbour } from './core/types';
 import type { SimilarityBackend } from './gpu/similarity-engine';
-import { patentText } from './core/patent-text';
 import type { EncoderDevice, EncoderInfo } from './ml/encoder';
 import { browserRuntimeLocations } from './ml/locations';
+import type { DatasetRecord } from './store/records';
 
-export interface SliceSettings {
-  dataUrl: string;
+export const BUNDLED_MODEL_ID = 'ps-encoder-tiny';
+export const DEMO_DATA_URL = 'demo/patents.jsonl';
+export const DEMO_DATASET_NAME = 'Demo corpus (synthetic, seeded)';
+const ACTIVE_DATASET_KEY = 'activeDatasetId';
+/** An import left 'importing' this long ago was abandoned (tab closed mid-import). */
+const STALE_IMPORT_MS = 24 * 60 * 60 * 1000;
+
+export interface AnalysisSettings {
   modelId: string;
   level: CodeLevel;
   k: number;
@@ -19,33 +24,69 @@ export interface SliceSettings {
   preferGpu: boolean;
 }
 
-export type SliceStep = 'load' | 'embed' | 'similarity';
+export type AnalysisStep = 'embed' | 'similarity';
 
-export interface SliceResult {
+export interface AnalysisResult {
+  datasetId: string;
   patentCount: number;
-  parseErrors: RowError[];
   encoder: EncoderInfo;
+  embeddingsReused: boolean;
   similarity: SimilarityBackend;
+  level: CodeLevel;
   codes: string[];
   counts: number[];
   neighbours: Record<string, Neighbour[]>;
-  paddingFraction: number;
-  timingsMs: Record<SliceStep, number>;
+  timingsMs: Record<AnalysisStep, number>;
 }
 
 /**
- * The walking skeleton: file → parse (worker) → embed (worker) → code vectors + similarity
- * (worker, GPU) → result for the views. Every step runs off the UI thread.
+ * Opens the dataset the user had last time; on a first visit imports the bundled demo through
+ * the same import path as user files. Deleted datasets from an earlier session are purged here,
+ * which is why an undo lasts for the session.
  */
-export async function runSlice(
-  settings: SliceSettings,
+export async function restoreActiveDataset(signal: AbortSignal, onProgress: ProgressCallback): Promise<DatasetRecord> {
+  const store = await datasetStore();
+  await store.purgeDeleted();
+  const active = await store.getSetting<string>(ACTIVE_DATASET_KEY);
+  const existing = active ? await store.getDataset(active) : undefined;
+  if (existing && existing.status === 'ready' && existing.deletedAt === undefined) return existing;
+  const [newest] = await store.listDatasets();
+  if (newest) return setActiveDataset(newest);
+  const ingest = ingestWorker.get();
+  const demo = await runCancellable(ingest, signal, (taskId) => ingest.importUrl(
+    new URL(DEMO_DATA_URL, location.href).href,
+    { datasetName: DEMO_DATASET_NAME, level: 'subclass' },
+    { taskId },
+    Comlink.proxy(onProgress),
+  ));
+  return setActiveDataset(demo);
+}
+
+export async function setActiveDataset(dataset: DatasetRecord): Promise<DatasetRecord> {
+  await (await datasetStore()).setSetting(ACTIVE_DATASET_KEY, dataset.id);
+  return dataset;
+}
+
+/** Imports that were left unfinished by a closed tab long ago; never one another tab is running. */
+export async function cleanUpAbandonedImports(): Promise<void> {
+  const store = await datasetStore();
+  await store.abortStaleImports(Date.now() - STALE_IMPORT_MS);
+}
+
+/**
+ * Stored patents → embeddings (encoder worker, cached in IndexedDB) → code vectors at the
+ * dataset's level + cosine top-k (similarity worker, GPU). Every step runs off the UI thread.
+ */
+export async function analyseDataset(
+  dataset: DatasetRecord,
+  settings: AnalysisSettings,
   signal: AbortSignal,
   onProgress: ProgressCallback,
-  onStep: (step: SliceStep) => void,
-): Promise<SliceResult> {
+  onStep: (step: AnalysisStep) => void,
+): Promise<AnalysisResult> {
   const progress = Comlink.proxy(onProgress);
-  const timingsMs: Record<SliceStep, number> = { load: 0, embed: 0, similarity: 0 };
-  const timed = async <R>(step: SliceStep, work: () => Promise<R>): Promise<R> => {
+  const timingsMs: Record<AnalysisStep, number> = { embed: 0, similarity: 0 };
+  const timed = async <R>(step: AnalysisStep, work: () => Promise<R>): Promise<R> => {
     onStep(step);
     const started = performance.now();
     const result = await work();
@@ -53,42 +94,31 @@ export async function runSlice(
     return result;
   };
 
-  const ingest = ingestWorker.get();
-  const parsed = await timed('load', () =>
-    runCancellable(ingest, signal, (taskId) => ingest.parseUrl(new URL(settings.dataUrl, location.href).href, { taskId }, progress)));
-
   const encoder = encoderWorker.get();
   const devices: EncoderDevice[] = settings.preferGpu ? ['webgpu', 'wasm'] : ['wasm'];
-  const { info, embedded } = await timed('embed', async () => {
-    const loadedInfo = await encoder.load({ modelId: settings.modelId, devices, ...browserRuntimeLocations(location.href) });
-    const result = await runCancellable(encoder, signal, (taskId) =>
-      encoder.embed(parsed.patents.map(patentText), { taskId }, progress));
-    return { info: loadedInfo, embedded: result };
+  const { info, embedding } = await timed('embed', async () => {
+    const loaded = await encoder.load({ modelId: settings.modelId, devices, ...browserRuntimeLocations(location.href) });
+    const embedded = await runCancellable(encoder, signal, (taskId) => encoder.embedDataset(dataset.id, { taskId }, progress));
+    return { info: loaded, embedding: embedded };
   });
 
   const similarity = similarityWorker.get();
   const table = await timed('similarity', async () => {
     await similarity.init({ preferGpu: settings.preferGpu });
-    const codesOfPatents = parsed.patents.map((p) => ({ codes: p.codes }));
     return runCancellable(similarity, signal, (taskId) =>
-      similarity.codeNeighbours(
-        codesOfPatents,
-        Comlink.transfer(embedded.vectors, [embedded.vectors.buffer]),
-        embedded.dim,
-        { taskId, k: settings.k, level: settings.level },
-        progress,
-      ));
+      similarity.neighbours(dataset.id, embedding.modelId, { taskId, level: settings.level, k: settings.k }, progress));
   });
 
   return {
-    patentCount: parsed.patents.length,
-    parseErrors: parsed.errors,
+    datasetId: dataset.id,
+    patentCount: embedding.count,
     encoder: info,
+    embeddingsReused: embedding.reused,
     similarity: table.backend,
+    level: table.level,
     codes: table.codes,
-    counts: Array.from(table.counts),
-    neighbours: neighbourLists(table.codes, table.topK),
-    paddingFraction: embedded.paddingFraction,
+    counts: table.counts,
+    neighbours: table.neighbours,
     timingsMs,
   };
 }

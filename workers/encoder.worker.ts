@@ -1,4 +1,4 @@
 import * as Comlink from 'comlink';
-import { EncoderEngine } from '../src/ml/encoder';
+import { DatasetEmbedder } from '../src/ml/dataset-embedder';
 
-Comlink.expose(new EncoderEngine());
+Comlink.expose(new DatasetEmbedder());

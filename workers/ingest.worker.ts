@@ -1,4 +1,4 @@
 import * as Comlink from 'comlink';
-import { IngestEngine } from '../src/core/parse/ingest';
+import { ImportEngine } from '../src/store/import-engine';
 
-Comlink.expose(new IngestEngine());
+Comlink.expose(new ImportEngine());

@@ -1,4 +1,4 @@
 import * as Comlink from 'comlink';
-import { SimilarityEngine } from '../src/gpu/similarity-engine';
+import { CodeNeighbourEngine } from '../src/gpu/code-neighbours';
 
-Comlink.expose(new SimilarityEngine());
+Comlink.expose(new CodeNeighbourEngine());

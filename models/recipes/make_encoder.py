@@ -71,7 +71,8 @@ def pre_tokenise(text):
     return words
 
 
-codes = sorted({c for p in patents for c in p["codes"]})
+# Code tokens at subclass level (`H04L`): the canonical code's first word, whatever level it is written at.
+codes = sorted({c.split(" ")[0] for p in patents for c in p["codes"]})
 word_counts = {}
 for p in patents:
     for field in ("title", "abstract"):

@@ -1,15 +1,15 @@
-import type { IngestEngine } from '../core/parse/ingest';
-import type { SimilarityEngine } from '../gpu/similarity-engine';
-import type { EncoderEngine } from '../ml/encoder';
+import type { CodeNeighbourEngine } from '../gpu/code-neighbours';
+import type { DatasetEmbedder } from '../ml/dataset-embedder';
+import type { ImportEngine } from '../store/import-engine';
 import { LazyWorker } from './worker-client';
 
 /** One lazily started worker per engine; views reach engines only through these. */
-export const ingestWorker = new LazyWorker<IngestEngine>(
+export const ingestWorker = new LazyWorker<ImportEngine>(
   () => new Worker(new URL('../../workers/ingest.worker.ts', import.meta.url), { type: 'module', name: 'ingest' }),
 );
-export const encoderWorker = new LazyWorker<EncoderEngine>(
+export const encoderWorker = new LazyWorker<DatasetEmbedder>(
   () => new Worker(new URL('../../workers/encoder.worker.ts', import.meta.url), { type: 'module', name: 'encoder' }),
 );
-export const similarityWorker = new LazyWorker<SimilarityEngine>(
+export const similarityWorker = new LazyWorker<CodeNeighbourEngine>(
   () => new Worker(new URL('../../workers/similarity.worker.ts', import.meta.url), { type: 'module', name: 'similarity' }),
 );

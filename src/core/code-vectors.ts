@@ -1,11 +1,14 @@
+import { codeAt } from './codes';
 import type { CodeLevel, CodeVectors, Patent } from './types';
 
 /**
- * Technology-code vectors as the mean of the (L2-normalised) embeddings of the patents that carry
- * each code. Codes come out sorted so every backend and run sees the same row order.
+ * Technology-code vectors at one level as the mean of the (L2-normalised) embeddings of the
+ * patents that carry a code at that level (`H04L 27/26` counts for `H04L` at subclass level).
+ * Codes too coarse for the level are skipped. Codes come out sorted so every backend and run sees
+ * the same row order.
  */
 export function meanOfPatentVectors(
-  patents: readonly Patent[],
+  patents: readonly Pick<Patent, 'codes'>[],
   patentVectors: Float32Array,
   dim: number,
   level: CodeLevel,
@@ -13,12 +16,13 @@ export function meanOfPatentVectors(
   if (patentVectors.length !== patents.length * dim) {
     throw new RangeError(`patent vectors hold ${patentVectors.length} values, expected ${patents.length}×${dim}`);
   }
-  const codes = [...new Set(patents.flatMap((p) => p.codes))].sort();
+  const codesOfPatent = patents.map((p) => new Set(p.codes.map((code) => codeAt(level, code)).filter((c): c is string => c !== null)));
+  const codes = [...new Set(codesOfPatent.flatMap((set) => [...set]))].sort();
   const row = new Map(codes.map((code, index) => [code, index]));
   const vectors = new Float32Array(codes.length * dim);
   const counts = new Uint32Array(codes.length);
-  patents.forEach((patent, p) => {
-    for (const code of new Set(patent.codes)) {
+  codesOfPatent.forEach((patentCodes, p) => {
+    for (const code of patentCodes) {
       const r = row.get(code) as number;
       counts[r]++;
       for (let d = 0; d < dim; d++) vectors[r * dim + d] += patentVectors[p * dim + d];

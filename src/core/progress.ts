@@ -8,6 +8,10 @@ export interface Progress {
   total: number;
   unit: ProgressUnit;
   etaSeconds?: number;
+  /** Units per second so far (bytes/s while parsing). */
+  rate?: number;
+  /** Records handled so far, when the unit is bytes (rows read while parsing). */
+  rows?: number;
 }
 
 export type ProgressCallback = (progress: Progress) => void;
@@ -27,17 +31,17 @@ export class ProgressTracker {
     this.startedAt = now();
   }
 
-  report(done: number): void {
+  report(done: number, rows?: number): void {
     this.lastDone = Math.min(this.total, Math.max(this.lastDone, done));
     if (!this.onProgress) return;
     const elapsedSeconds = (this.now() - this.startedAt) / 1000;
     const rate = this.lastDone / Math.max(elapsedSeconds, 1e-6);
     const remaining = this.total - this.lastDone;
     const etaSeconds = this.lastDone > 0 ? remaining / rate : undefined;
-    this.onProgress({ stage: this.stage, done: this.lastDone, total: this.total, unit: this.unit, etaSeconds });
+    this.onProgress({ stage: this.stage, done: this.lastDone, total: this.total, unit: this.unit, etaSeconds, rate, rows });
   }
 
-  finish(): void {
-    this.report(this.total);
+  finish(rows?: number): void {
+    this.report(this.total, rows);
   }
 }

@@ -1,8 +1,6 @@
 import { AbortRegistry, type TaskOptions } from '../core/abort';
-import { meanOfPatentVectors } from '../core/code-vectors';
 import type { ProgressCallback } from '../core/progress';
 import { similarityTopK, type TopK } from '../core/similarity';
-import type { CodeLevel, Patent } from '../core/types';
 import { acquireGpu } from './device';
 import { gpuSimilarityTopK } from './similarity-gpu';
 
@@ -15,16 +13,8 @@ export interface SimilarityBackend {
   fallbackReason?: string;
 }
 
-export interface CodeNeighbourTable {
-  codes: string[];
-  counts: Uint32Array;
-  topK: TopK;
-  backend: SimilarityBackend;
-}
-
-export interface CodeNeighbourOptions extends TaskOptions {
+export interface TopKOptions extends TaskOptions {
   k: number;
-  level: CodeLevel;
 }
 
 /**
@@ -37,8 +27,10 @@ export class SimilarityEngine {
   private readonly aborts = new AbortRegistry();
 
   async init(options: { preferGpu: boolean } = { preferGpu: true }): Promise<SimilarityBackend> {
-    if (this.backend) return this.backend;
-    if (!options.preferGpu) return (this.backend = { kind: 'cpu', fallbackReason: 'WebGPU switched off in settings' });
+    const wantsCpu = !options.preferGpu;
+    if (this.backend && wantsCpu === (this.backend.kind === 'cpu')) return this.backend;
+    if (wantsCpu) return (this.backend = { kind: 'cpu', fallbackReason: 'WebGPU switched off in settings' });
+    // Asked for the GPU again after the CPU ran: try again (the device may have been lost or off).
     const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
     const acquired = await acquireGpu(gpu);
     if (!acquired.ok) return (this.backend = { kind: 'cpu', fallbackReason: acquired.reason });
@@ -55,38 +47,30 @@ export class SimilarityEngine {
     });
   }
 
-  /** Aggregates patent vectors to code vectors (mean of patents) and finds each code's k nearest. */
-  async codeNeighbours(
-    patents: Pick<Patent, 'codes'>[],
-    patentVectors: Float32Array,
+  /** Each row's k most similar other rows by cosine similarity (rows need not be normalised). */
+  async topK(
+    vectors: Float32Array,
+    n: number,
     dim: number,
-    options: CodeNeighbourOptions,
+    options: TopKOptions,
     onProgress?: ProgressCallback,
-  ): Promise<CodeNeighbourTable> {
+  ): Promise<{ topK: TopK; backend: SimilarityBackend }> {
     const backend = await this.init();
     const signal = this.aborts.begin(options.taskId, options.signal);
+    const reportRows = (done: number, total: number) => onProgress?.({ stage: 'similarity', done, total, unit: 'rows-of-matrix' });
     try {
-      const asPatents = patents.map((p, i) => ({ id: String(i), year: 0, title: '', codes: p.codes }));
-      const codeVectors = meanOfPatentVectors(asPatents, patentVectors, dim, options.level);
-      const n = codeVectors.codes.length;
-      const reportRows = (done: number, total: number) =>
-        onProgress?.({ stage: 'similarity', done, total, unit: 'rows-of-matrix' });
-      let topK: TopK;
-      let used = backend;
       if (backend.kind === 'webgpu' && this.device) {
         try {
-          topK = await gpuSimilarityTopK(this.device, codeVectors.vectors, n, dim, options.k, { excludeSelf: true, signal, onProgress: reportRows });
+          const topK = await gpuSimilarityTopK(this.device, vectors, n, dim, options.k, { excludeSelf: true, signal, onProgress: reportRows });
+          return { topK, backend };
         } catch (error) {
           if (error instanceof Error && error.name === 'AbortError') throw error;
-          used = { kind: 'cpu', fallbackReason: `GPU kernel failed: ${error instanceof Error ? error.message : String(error)}` };
-          this.backend = used;
-          topK = similarityTopK(codeVectors.vectors, n, dim, options.k, true);
+          this.backend = { kind: 'cpu', fallbackReason: `GPU kernel failed: ${error instanceof Error ? error.message : String(error)}` };
         }
-      } else {
-        topK = similarityTopK(codeVectors.vectors, n, dim, options.k, true);
-        reportRows(n, n);
       }
-      return { codes: codeVectors.codes, counts: codeVectors.counts, topK, backend: used };
+      const topK = similarityTopK(vectors, n, dim, options.k, true);
+      reportRows(n, n);
+      return { topK, backend: this.backend ?? backend };
     } finally {
       this.aborts.end(options.taskId);
     }

@@ -63,8 +63,12 @@ export class EncoderEngine {
   }
 
   async load(options: EncoderLoadOptions): Promise<EncoderInfo> {
-    configureRuntime(options);
     const dtype = options.dtype ?? 'fp32';
+    const current = this.loaded;
+    // Same model on a device the caller still accepts: keep the session instead of rebuilding it.
+    if (current && current.modelId === options.modelId && current.dtype === dtype
+      && options.devices.indexOf(current.device) === 0) return current;
+    configureRuntime(options);
     const fallbackReasons: string[] = [];
     try {
       this.tokenizer = await AutoTokenizer.from_pretrained(options.modelId);

@@ -1,80 +1,203 @@
 import { LitElement, css, html } from 'lit';
+import { datasetStore } from '../clients/store-client';
 import { isAbortError } from '../core/abort';
 import type { Progress } from '../core/progress';
-import { runSlice, type SliceResult, type SliceSettings, type SliceStep } from '../pipeline';
+import type { CodeLevel } from '../core/types';
+import {
+  analyseDataset, BUNDLED_MODEL_ID, cleanUpAbandonedImports, restoreActiveDataset, setActiveDataset,
+  type AnalysisResult, type AnalysisStep,
+} from '../pipeline';
+import type { DatasetRecord } from '../store/records';
+import './ps-dataset-bar';
+import './ps-import-view';
 import './ps-neighbours-view';
 import './ps-progress';
 
-type AppState =
+type RunState =
   | { kind: 'idle'; message: string }
-  | { kind: 'running'; step: SliceStep; progress: Progress | null }
-  | { kind: 'done'; result: SliceResult }
+  | { kind: 'running'; step: AnalysisStep | 'prepare'; progress: Progress | null }
+  | { kind: 'done'; result: AnalysisResult }
   | { kind: 'error'; message: string };
 
-const STEP_LABELS: Record<SliceStep, string> = { load: 'load', embed: 'embed', similarity: 'similarity' };
+type Route = 'explore' | 'import';
 
-/** Shell of the app: runs the pipeline on the bundled demo and shows backends, timings and results. */
+const STEP_LABELS: Record<AnalysisStep | 'prepare', string> = { prepare: 'preparing data', embed: 'embed', similarity: 'similarity' };
+
+/** App shell: datasets, import, and the nearest-codes view, with backends and timings in a status line. */
 export class PsApp extends LitElement {
-  static override properties = { state: { state: true }, preferGpu: { state: true } };
-  declare state: AppState;
+  static override properties = {
+    state: { state: true }, preferGpu: { state: true }, route: { state: true },
+    datasets: { state: true }, active: { state: true }, undo: { state: true }, storageNote: { state: true },
+  };
+  declare state: RunState;
   declare preferGpu: boolean;
+  declare route: Route;
+  declare datasets: DatasetRecord[];
+  declare active: DatasetRecord | null;
+  /** The dataset deleted last, restorable until the page is closed. */
+  declare undo: DatasetRecord | null;
+  declare storageNote: string;
   private controller: AbortController | null = null;
+  private readonly onHashChange = () => (this.route = routeFromHash());
 
   constructor() {
     super();
     this.state = { kind: 'idle', message: 'Starting…' };
     this.preferGpu = new URLSearchParams(location.search).get('gpu') !== 'off';
+    this.route = routeFromHash();
+    this.datasets = [];
+    this.active = null;
+    this.undo = null;
+    this.storageNote = '';
   }
 
   static override styles = css`
-    :host { display: block; font-family: system-ui, sans-serif; max-width: 60rem; margin: 0 auto; padding: 1rem; color: #1d1d1f; }
+    :host { display: block; font-family: system-ui, sans-serif; max-width: 64rem; margin: 0 auto; padding: 1rem; color: #1d1d1f; }
     header { display: flex; align-items: baseline; gap: 1rem; flex-wrap: wrap; }
     h1 { margin: 0; font-size: 1.5rem; }
+    nav a { margin-right: 0.75rem; }
+    nav a[aria-current='page'] { font-weight: bold; }
     #status { font-size: 0.9rem; color: #333; margin: 0.5rem 0; }
     .notice { background: #fff4d6; border: 1px solid #e0b84c; padding: 0.5rem 0.75rem; border-radius: 4px; margin: 0.5rem 0; }
     .error { background: #fde2e1; border: 1px solid #d9534f; padding: 0.5rem 0.75rem; border-radius: 4px; }
+    .toast { position: fixed; bottom: 1rem; left: 50%; transform: translateX(-50%); background: #222; color: #fff; padding: 0.5rem 1rem; border-radius: 6px; }
+    .toast button { margin-left: 0.75rem; }
     section { margin-top: 1rem; }
   `;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    void this.run();
+    window.addEventListener('hashchange', this.onHashChange);
+    void this.start();
   }
 
-  async run(): Promise<void> {
+  override disconnectedCallback(): void {
+    window.removeEventListener('hashchange', this.onHashChange);
+    super.disconnectedCallback();
+  }
+
+  private async start(): Promise<void> {
+    const controller = this.beginRun();
+    this.state = { kind: 'running', step: 'prepare', progress: null };
+    try {
+      await cleanUpAbandonedImports();
+      const dataset = await restoreActiveDataset(controller.signal, (progress) => this.onProgress(progress));
+      await this.refreshDatasets(dataset);
+      await this.analyse(controller);
+    } catch (error) {
+      this.fail(controller, error);
+    }
+  }
+
+  private beginRun(): AbortController {
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
-    const settings: SliceSettings = {
-      dataUrl: 'demo/patents.jsonl', modelId: 'ps-encoder-tiny', level: 'subclass', k: 10, preferGpu: this.preferGpu,
-    };
-    this.state = { kind: 'running', step: 'load', progress: null };
+    return controller;
+  }
+
+  private async refreshDatasets(active: DatasetRecord | null): Promise<void> {
+    const store = await datasetStore();
+    this.datasets = await store.listDatasets();
+    this.active = active ? (this.datasets.find((d) => d.id === active.id) ?? null) : null;
+    const estimate = await store.estimate();
+    this.storageNote = estimate ? `Storage: ${(estimate.usage / 1e6).toFixed(1)} MB used of ${(estimate.quota / 1e6).toFixed(0)} MB${estimate.persisted ? ' (persistent)' : ''}` : '';
+  }
+
+  async run(): Promise<void> {
+    await this.analyse(this.beginRun());
+  }
+
+  private async analyse(controller: AbortController): Promise<void> {
+    const dataset = this.active;
+    if (!dataset) {
+      this.state = { kind: 'idle', message: 'No dataset: import patent files, or reload to get the demo corpus back.' };
+      return;
+    }
     try {
-      const result = await runSlice(
-        settings,
+      const result = await analyseDataset(
+        dataset,
+        { modelId: BUNDLED_MODEL_ID, level: dataset.level, k: 10, preferGpu: this.preferGpu },
         controller.signal,
-        (progress) => { if (this.state.kind === 'running') this.state = { ...this.state, progress }; },
+        (progress) => this.onProgress(progress),
         (step) => { this.state = { kind: 'running', step, progress: null }; },
       );
       // A newer run replaced this one: drop the stale result.
       if (this.controller === controller) this.state = { kind: 'done', result };
     } catch (error) {
-      if (this.controller !== controller) return;
-      this.state = isAbortError(error)
-        ? { kind: 'idle', message: 'Cancelled. Nothing was changed; press Run to start again.' }
-        : { kind: 'error', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+      this.fail(controller, error);
     }
+  }
+
+  private onProgress(progress: Progress): void {
+    if (this.state.kind === 'running') this.state = { ...this.state, progress };
+  }
+
+  private fail(controller: AbortController, error: unknown): void {
+    if (this.controller !== controller) return;
+    this.state = isAbortError(error)
+      ? { kind: 'idle', message: 'Cancelled. Nothing was changed; press Run to start again.' }
+      : { kind: 'error', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+
+  private async selectDataset(id: string): Promise<void> {
+    const dataset = this.datasets.find((d) => d.id === id);
+    if (!dataset) return;
+    this.active = await setActiveDataset(dataset);
+    await this.run();
+  }
+
+  private async changeLevel(level: CodeLevel): Promise<void> {
+    if (!this.active) return;
+    this.active = await (await datasetStore()).setLevel(this.active.id, level);
+    await this.run();
+  }
+
+  private async deleteDataset(id: string): Promise<void> {
+    const store = await datasetStore();
+    this.undo = await store.softDelete(id);
+    await this.refreshDatasets(null);
+    const next = this.datasets[0] ?? null;
+    this.active = next ? await setActiveDataset(next) : null;
+    await this.run();
+  }
+
+  private async undoDelete(): Promise<void> {
+    if (!this.undo) return;
+    const restored = await (await datasetStore()).undoDelete(this.undo.id);
+    this.undo = null;
+    await this.refreshDatasets(await setActiveDataset(restored));
+    await this.run();
+  }
+
+  private async onImported(dataset: DatasetRecord): Promise<void> {
+    await this.refreshDatasets(await setActiveDataset(dataset));
+    location.hash = '#/explore';
+    await this.run();
   }
 
   override render() {
     return html`
       <header>
         <h1>Patent Space</h1>
+        <nav>
+          <a href="#/explore" aria-current=${this.route === 'explore' ? 'page' : 'false'}>Explore</a>
+          <a href="#/import" aria-current=${this.route === 'import' ? 'page' : 'false'}>Import patents</a>
+        </nav>
         <label><input type="checkbox" .checked=${this.preferGpu}
           @change=${(e: Event) => { this.preferGpu = (e.target as HTMLInputElement).checked; void this.run(); }}> Use WebGPU</label>
         <button @click=${() => void this.run()} ?disabled=${this.state.kind === 'running'}>Run</button>
       </header>
-      ${this.renderState()}
+      <ps-dataset-bar .datasets=${this.datasets} .active=${this.active} .storageNote=${this.storageNote}
+        @dataset-select=${(e: CustomEvent<string>) => void this.selectDataset(e.detail)}
+        @level-change=${(e: CustomEvent<CodeLevel>) => void this.changeLevel(e.detail)}
+        @dataset-delete=${(e: CustomEvent<string>) => void this.deleteDataset(e.detail)}></ps-dataset-bar>
+      ${this.route === 'import'
+        ? html`<section><h2>Import patents</h2>
+            <ps-import-view @dataset-imported=${(e: CustomEvent<DatasetRecord>) => void this.onImported(e.detail)}></ps-import-view></section>`
+        : this.renderState()}
+      ${this.undo ? html`<div class="toast" role="status">Deleted “${this.undo.name}”.
+        <button id="undo-delete" @click=${() => void this.undoDelete()}>Undo</button></div>` : ''}
     `;
   }
 
@@ -93,7 +216,7 @@ export class PsApp extends LitElement {
     }
   }
 
-  private renderResult(result: SliceResult) {
+  private renderResult(result: AnalysisResult) {
     const similarity = result.similarity.kind === 'webgpu'
       ? `WebGPU on ${result.similarity.adapterName}${result.similarity.isFallbackAdapter ? ' (fallback adapter)' : ''}`
       : 'CPU';
@@ -101,23 +224,25 @@ export class PsApp extends LitElement {
       ...result.encoder.fallbackReasons.map((r) => `Embeddings fell back to ${result.encoder.device.toUpperCase()}: ${r}`),
       ...(result.similarity.fallbackReason ? [`Similarity runs on the CPU: ${result.similarity.fallbackReason}`] : []),
     ];
-    const timings = (Object.keys(result.timingsMs) as SliceStep[]).map((s) => `${STEP_LABELS[s]} ${Math.round(result.timingsMs[s])} ms`);
+    const embedTiming = result.embeddingsReused ? 'embed (stored) ' : 'embed ';
     return html`
       <p id="status" data-state="done" data-embed-device=${result.encoder.device} data-similarity-backend=${result.similarity.kind}>
-        ${result.patentCount} patents · ${result.codes.length} codes ·
+        ${result.patentCount} patents · ${result.codes.length} codes (${result.level.replace('_', ' ')}) ·
         embeddings: ${result.encoder.modelId} on ${result.encoder.device.toUpperCase()} (${result.encoder.dtype}) ·
-        similarity: ${similarity} · ${timings.join(' · ')}
+        similarity: ${similarity} · ${embedTiming}${Math.round(result.timingsMs.embed)} ms · similarity ${Math.round(result.timingsMs.similarity)} ms
       </p>
       ${notices.length > 0 ? html`<div class="notice" id="fallback-notice" role="status">
         ${notices.map((n) => html`<div>${n} Results are the same, only slower.</div>`)}</div>` : ''}
-      ${result.parseErrors.length > 0 ? html`<div class="notice">${result.parseErrors.length} rows could not be read
-        (first: line ${result.parseErrors[0].line}, ${result.parseErrors[0].reason}).</div>` : ''}
       <section>
         <h2>Nearest technology codes</h2>
         <ps-neighbours-view .codes=${result.codes} .counts=${result.counts} .neighbours=${result.neighbours}></ps-neighbours-view>
       </section>
     `;
   }
+}
+
+function routeFromHash(): Route {
+  return location.hash === '#/import' ? 'import' : 'explore';
 }
 
 customElements.define('ps-app', PsApp);

@@ -35,7 +35,7 @@ export class PsNeighboursView extends LitElement {
 
   override render() {
     if (this.codes.length === 0) return html`<p class="empty">No technology codes yet: load patents first.</p>`;
-    const current = this.selected || this.codes[0];
+    const current = this.codes.includes(this.selected) ? this.selected : this.codes[0];
     const list = this.neighbours[current] ?? [];
     return html`
       <label for="code-select">Technology code</label>

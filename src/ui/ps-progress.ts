@@ -22,17 +22,19 @@ export class PsProgress extends LitElement {
   static override styles = css`
     :host { display: flex; gap: 0.75rem; align-items: center; }
     progress { flex: 1; height: 1rem; }
-    .eta { font-variant-numeric: tabular-nums; color: var(--ps-muted, #555); min-width: 14rem; }
+    .eta { font-variant-numeric: tabular-nums; color: var(--ps-muted, #555); min-width: 18rem; }
   `;
 
   override render() {
     const p = this.progress;
     if (!p) return html``;
     const eta = p.etaSeconds !== undefined && p.done < p.total ? ` · about ${formatSeconds(p.etaSeconds)} left` : '';
+    const rows = p.rows !== undefined ? ` · ${p.rows.toLocaleString('en')} rows` : '';
+    const rate = p.rate !== undefined && p.unit === 'bytes' ? ` · ${(p.rate / 1e6).toFixed(1)} MB/s` : '';
     return html`
       <label for="bar">${STAGE_LABELS[p.stage]}</label>
       <progress id="bar" max=${p.total} .value=${p.done} aria-valuetext="${p.done} of ${p.total} ${p.unit}"></progress>
-      <span class="eta">${formatCount(p.done, p.unit)} / ${formatCount(p.total, p.unit)}${eta}</span>
+      <span class="eta">${formatCount(p.done, p.unit)} / ${formatCount(p.total, p.unit)}${rows}${rate}${eta}</span>
       <button @click=${() => this.dispatchEvent(new CustomEvent('cancel', { bubbles: true, composed: true }))}>Cancel</button>
     `;
   }

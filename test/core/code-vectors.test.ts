@@ -15,6 +15,17 @@ describe('meanOfPatentVectors', () => {
     expect(result.method).toBe('mean-of-patents');
   });
 
+  it('aggregates at the requested level and skips codes too coarse for it', () => {
+    const patents = [patent('a', ['H04L 27/26', 'H04L 27/34']), patent('b', ['H04L 12/00']), patent('c', ['H04L'])];
+    const vectors = new Float32Array([1, 0, /* b */ 0, 1, /* c */ 1, 1]);
+    expect(meanOfPatentVectors(patents, vectors, 2, 'subclass').codes).toEqual(['H04L']);
+    expect(Array.from(meanOfPatentVectors(patents, vectors, 2, 'subclass').counts)).toEqual([3]);
+    const groups = meanOfPatentVectors(patents, vectors, 2, 'main_group');
+    expect(groups.codes).toEqual(['H04L 12/00', 'H04L 27/00']);
+    expect(Array.from(groups.counts)).toEqual([1, 1]);
+    expect(meanOfPatentVectors(patents, vectors, 2, 'subgroup').codes).toEqual(['H04L 12/00', 'H04L 27/26', 'H04L 27/34']);
+  });
+
   it('rejects vectors whose length does not match the patents', () => {
     expect(() => meanOfPatentVectors([patent('a', ['X'])], new Float32Array(3), 2, 'subclass')).toThrow(/expected 1×2/);
   });

@@ -1,20 +1,32 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { neighbourLists } from '../../src/core/neighbours';
+import { Readable } from 'node:stream';
 import { meanOfPatentVectors } from '../../src/core/code-vectors';
-import { parseJsonlPatents } from '../../src/core/parse/jsonl';
-import { similarityTopK } from '../../src/core/similarity';
-import type { Neighbour } from '../../src/core/types';
+import { detectSources, importSources, type ImportSource } from '../../src/core/ingest/engine';
+import { MemorySink } from '../../src/core/ingest/memory-sink';
+import { neighbourLists } from '../../src/core/neighbours';
 import { patentText } from '../../src/core/patent-text';
+import { similarityTopK } from '../../src/core/similarity';
+import type { CodeLevel, Neighbour } from '../../src/core/types';
 import { EncoderEngine } from '../../src/ml/encoder';
 
-/** The same slice the app runs, on the Node CPU path: core parser, onnxruntime-node, CPU twin. */
-export async function nodeCpuNeighbours(k: number): Promise<Record<string, Neighbour[]>> {
-  const { patents } = parseJsonlPatents(readFileSync(resolve('public/demo/patents.jsonl'), 'utf8'));
+/** The slice the app runs, on the Node CPU path: same import code, onnxruntime-node, CPU twin. */
+export async function nodeCpuNeighbours(k: number, level: CodeLevel = 'subclass'): Promise<Record<string, Neighbour[]>> {
+  const path = resolve('public/demo/patents.jsonl');
+  const source: ImportSource = {
+    name: 'patents.jsonl',
+    bytes: statSync(path).size,
+    stream: () => Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
+  };
+  const [detection] = await detectSources([source]);
+  if (!detection.detected) throw new Error(detection.error);
+  const sink = new MemorySink();
+  await importSources([{ source, detected: detection.detected }], sink, {});
+  const patents = [...sink.patents.values()];
   const encoder = await EncoderEngine.create({ modelId: 'ps-encoder-tiny', modelRoot: resolve('models'), devices: ['cpu'] });
   try {
     const { vectors, dim } = await encoder.embed(patents.map(patentText));
-    const codeVectors = meanOfPatentVectors(patents, vectors, dim, 'subclass');
+    const codeVectors = meanOfPatentVectors(patents, vectors, dim, level);
     const topK = similarityTopK(codeVectors.vectors, codeVectors.codes.length, dim, k, true);
     return neighbourLists(codeVectors.codes, topK);
   } finally {

@@ -3,12 +3,15 @@ import { gaussian, mulberry32, pick } from '../random';
 import { ABSTRACT_TEMPLATES, DEMO_THEMES, GENERIC_WORDS } from './themes';
 
 /**
- * Seeded generator of the bundled demo corpus.
+ * Seeded generator of the bundled demo corpus, with planted truth for evaluating forecasts.
  *
- * Codes live at hidden positions in a latent technology space (theme centre + noise). A patent's
- * extra codes are drawn with weight exp(-d² / 2σ(year)²) where σ grows with the year, so close codes
- * are combined first and distant ones later: the planted signal forecasting should recover. Each
- * code owns a slice of its theme's words, so the text carries which codes a patent has.
+ * Technology codes form a two-level hierarchy like IPC: subclasses (`H04L`) sit around their
+ * theme's centre in a hidden latent space, and each subclass's main groups (`H04L 27/00`) sit
+ * around it. A patent's extra codes are drawn with weight exp(-d² / 2σ(year)²) between main-group
+ * positions, where σ grows with the year: close codes are combined first and distant ones later,
+ * which is the signal forecasting should recover. Every code owns a slice of its theme's words, so
+ * a patent's text carries which codes it has. Patents carry subgroup codes (`H04L 27/26`) or
+ * main-group codes, so every analysis level has data.
  */
 export interface DemoOptions {
   seed: number;
@@ -20,7 +23,7 @@ export interface DemoOptions {
 
 export const DEFAULT_DEMO_OPTIONS: DemoOptions = {
   seed: 20240611,
-  patents: 600,
+  patents: 1000,
   firstYear: 1980,
   lastYear: 2020,
   latentDim: 4,
@@ -29,12 +32,16 @@ export const DEFAULT_DEMO_OPTIONS: DemoOptions = {
 export interface DemoGroundTruth {
   seed: number;
   latentDim: number;
-  codes: string[];
-  /** Hidden latent position of each code, row-major codes × latentDim. */
-  positions: number[][];
-  themeOfCode: Record<string, string>;
-  /** `A|B` (sorted) → first year the pair co-occurs on one patent. */
-  firstCooccurrence: Record<string, number>;
+  /** Main-group codes (`H04L 27/00`) in generation order. */
+  mainGroups: string[];
+  /** Hidden latent position of each main group, aligned with `mainGroups`. */
+  mainGroupPositions: number[][];
+  /** Subclass codes and their hidden positions (the mean of their main groups). */
+  subclasses: string[];
+  subclassPositions: number[][];
+  themeOfSubclass: Record<string, string>;
+  /** `A|B` (sorted) → first year the pair co-occurs on one patent, at each level. */
+  firstCooccurrence: { subclass: Record<string, number>; main_group: Record<string, number> };
 }
 
 export interface DemoCorpus {
@@ -42,34 +49,58 @@ export interface DemoCorpus {
   truth: DemoGroundTruth;
 }
 
-const WORDS_PER_CODE = 9;
+const WORDS_PER_SUBCLASS = 9;
+const WORDS_PER_MAIN_GROUP = 6;
+const MAIN_GROUP_NUMBERS = [1, 3, 5, 7, 9, 10, 12, 15, 17, 19, 21, 23, 25, 27, 29, 31, 33, 35, 37];
+const SUBGROUP_NUMBERS = ['02', '04', '06', '10', '12', '16', '20', '26', '34', '44'];
+
+interface LatentCode {
+  code: string;
+  subclass: string;
+  position: number[];
+  vocabulary: string[];
+  subgroups: string[];
+}
 
 export function generateDemoCorpus(options: Partial<DemoOptions> = {}): DemoCorpus {
   const opts = { ...DEFAULT_DEMO_OPTIONS, ...options };
   const rng = mulberry32(opts.seed);
 
-  // 1. Hidden positions: theme centres spread out, codes scattered around their centre.
-  const codes: string[] = [];
-  const positions: number[][] = [];
-  const vocabularies: string[][] = [];
-  const themeOfCode: Record<string, string> = {};
+  // 1. Hidden positions: theme centres spread out, subclasses around them, main groups around those.
+  const groups: LatentCode[] = [];
+  const subclasses: string[] = [];
+  const subclassPositions: number[][] = [];
+  const themeOfSubclass: Record<string, string> = {};
   for (const theme of DEMO_THEMES) {
     const centre = Array.from({ length: opts.latentDim }, () => gaussian(rng) * 2);
-    theme.codes.forEach((code, index) => {
-      codes.push(code);
-      positions.push(centre.map((c) => c + gaussian(rng) * 0.6));
-      themeOfCode[code] = theme.name;
-      // Overlapping slices: neighbouring codes of one theme share some words, as real ones do.
+    theme.codes.forEach((subclass, index) => {
+      const subclassCentre = centre.map((c) => c + gaussian(rng) * 0.6);
       const start = (index * 6) % theme.words.length;
-      vocabularies.push(Array.from({ length: WORDS_PER_CODE }, (_, k) => theme.words[(start + k) % theme.words.length]));
+      const words = Array.from({ length: WORDS_PER_SUBCLASS }, (_, k) => theme.words[(start + k) % theme.words.length]);
+      const groupCount = 2 + Math.floor(rng() * 3);
+      const numbers = shuffled(rng, MAIN_GROUP_NUMBERS).slice(0, groupCount).sort((a, b) => a - b);
+      const positions = numbers.map(() => subclassCentre.map((c) => c + gaussian(rng) * 0.35));
+      numbers.forEach((number, g) => {
+        groups.push({
+          code: `${subclass} ${number}/00`,
+          subclass,
+          position: positions[g],
+          // Overlapping slices: groups of one subclass share words, as real ones do.
+          vocabulary: Array.from({ length: WORDS_PER_MAIN_GROUP }, (_, k) => words[(g * 2 + k) % words.length]),
+          subgroups: shuffled(rng, SUBGROUP_NUMBERS).slice(0, 3).map((sub) => `${subclass} ${number}/${sub}`),
+        });
+      });
+      subclasses.push(subclass);
+      subclassPositions.push(mean(positions));
+      themeOfSubclass[subclass] = theme.name;
     });
   }
-  const popularity = codes.map(() => 0.3 + rng());
+  const popularity = groups.map(() => 0.3 + rng());
 
   // 2. Patents, more of them in later years as in real filings.
   const years = opts.lastYear - opts.firstYear + 1;
   const patents: Patent[] = [];
-  const firstCooccurrence: Record<string, number> = {};
+  const firstCooccurrence = { subclass: {} as Record<string, number>, main_group: {} as Record<string, number> };
   for (let n = 0; n < opts.patents; n++) {
     const year = opts.firstYear + Math.floor(Math.sqrt(rng()) * years);
     const progress = (year - opts.firstYear) / Math.max(1, years - 1);
@@ -78,26 +109,43 @@ export function generateDemoCorpus(options: Partial<DemoOptions> = {}): DemoCorp
     const chosen = [primary];
     const extraCount = rng() < 0.65 ? (rng() < 0.3 ? 2 : 1) : 0;
     for (let e = 0; e < extraCount; e++) {
-      const weights = codes.map((_, j) =>
-        chosen.includes(j) ? 0 : popularity[j] * Math.exp(-squaredDistance(positions[primary], positions[j]) / (2 * sigma * sigma)));
+      const weights = groups.map((group, j) => (chosen.includes(j) ? 0
+        : popularity[j] * Math.exp(-squaredDistance(groups[primary].position, group.position) / (2 * sigma * sigma))));
       chosen.push(weightedIndex(rng, weights));
     }
-    const patentCodes = chosen.map((i) => codes[i]);
-    recordCooccurrences(patentCodes, year, firstCooccurrence);
-    const wordPool = chosen.flatMap((i, rank) => (rank === 0 ? [...vocabularies[i], ...vocabularies[i]] : vocabularies[i]));
+    recordCooccurrences(chosen.map((i) => groups[i].code), year, firstCooccurrence.main_group);
+    recordCooccurrences([...new Set(chosen.map((i) => groups[i].subclass))], year, firstCooccurrence.subclass);
+    const wordPool = chosen.flatMap((i, rank) => (rank === 0 ? [...groups[i].vocabulary, ...groups[i].vocabulary] : groups[i].vocabulary));
     patents.push({
       id: `DEMO-${String(n + 1).padStart(6, '0')}`,
       year,
       title: makeTitle(rng, wordPool),
       abstract: makeAbstract(rng, wordPool),
-      codes: patentCodes,
+      codes: chosen.map((i) => (rng() < 0.6 ? pick(rng, groups[i].subgroups) : groups[i].code)),
     });
   }
   patents.sort((a, b) => a.year - b.year || a.id.localeCompare(b.id));
   return {
     patents,
-    truth: { seed: opts.seed, latentDim: opts.latentDim, codes, positions, themeOfCode, firstCooccurrence },
+    truth: {
+      seed: opts.seed, latentDim: opts.latentDim,
+      mainGroups: groups.map((g) => g.code), mainGroupPositions: groups.map((g) => g.position),
+      subclasses, subclassPositions, themeOfSubclass, firstCooccurrence,
+    },
   };
+}
+
+function shuffled<T>(rng: () => number, items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
+function mean(rows: readonly number[][]): number[] {
+  return rows[0].map((_, d) => rows.reduce((s, row) => s + row[d], 0) / rows.length);
 }
 
 function weightedIndex(rng: () => number, weights: readonly number[]): number {

@@ -1,0 +1,70 @@
+import type { TaskOptions } from '../core/abort';
+import { meanOfPatentVectors } from '../core/code-vectors';
+import { neighbourLists } from '../core/neighbours';
+import type { ProgressCallback } from '../core/progress';
+import type { CodeLevel, Neighbour } from '../core/types';
+import { DatasetStore } from '../store/dataset-store';
+import { SimilarityEngine, type SimilarityBackend } from './similarity-engine';
+
+export interface CodeNeighbourResult {
+  level: CodeLevel;
+  codes: string[];
+  counts: number[];
+  neighbours: Record<string, Neighbour[]>;
+  backend: SimilarityBackend;
+}
+
+/**
+ * Reads a dataset's patents and stored embeddings, builds code vectors at the chosen level and
+ * finds each code's nearest codes with the similarity engine. Runs in the similarity worker.
+ */
+export class CodeNeighbourEngine {
+  private readonly similarity = new SimilarityEngine();
+  private storePromise: Promise<DatasetStore> | null = null;
+
+  constructor(private readonly dbName?: string) {}
+
+  init(options: { preferGpu: boolean }): Promise<SimilarityBackend> {
+    return this.similarity.init(options);
+  }
+
+  async neighbours(
+    datasetId: string,
+    modelId: string,
+    options: TaskOptions & { level: CodeLevel; k: number },
+    onProgress?: ProgressCallback,
+  ): Promise<CodeNeighbourResult> {
+    const store = await this.store();
+    const [patents, embeddings] = await Promise.all([store.getPatents(datasetId), store.getEmbeddings(datasetId, modelId)]);
+    if (!embeddings) throw new Error(`No embeddings of this dataset with ${modelId}: embed it first.`);
+    const rowOf = new Map(embeddings.ids.map((id, row) => [id, row]));
+    const aligned = patents.filter((p) => rowOf.has(p.id));
+    const vectors = new Float32Array(aligned.length * embeddings.dim);
+    aligned.forEach((p, i) => {
+      const row = rowOf.get(p.id) as number;
+      vectors.set(embeddings.vectors.subarray(row * embeddings.dim, (row + 1) * embeddings.dim), i * embeddings.dim);
+    });
+    const codeVectors = meanOfPatentVectors(aligned, vectors, embeddings.dim, options.level);
+    const { topK, backend } = await this.similarity.topK(codeVectors.vectors, codeVectors.codes.length, embeddings.dim, options, onProgress);
+    return {
+      level: options.level,
+      codes: codeVectors.codes,
+      counts: Array.from(codeVectors.counts),
+      neighbours: neighbourLists(codeVectors.codes, topK),
+      backend,
+    };
+  }
+
+  abort(taskId: string): void {
+    this.similarity.abort(taskId);
+  }
+
+  destroy(): void {
+    this.similarity.destroy();
+  }
+
+  private store(): Promise<DatasetStore> {
+    this.storePromise ??= DatasetStore.open(this.dbName ? { name: this.dbName } : undefined);
+    return this.storePromise;
+  }
+}

@@ -1,0 +1,61 @@
+import type { TaskOptions } from '../core/abort';
+import { patentText } from '../core/patent-text';
+import type { ProgressCallback } from '../core/progress';
+import { DatasetStore } from '../store/dataset-store';
+import { EncoderEngine, type EncoderInfo, type EncoderLoadOptions } from './encoder';
+
+export interface DatasetEmbedding {
+  modelId: string;
+  dim: number;
+  count: number;
+  /** True when stored embeddings of this dataset and model were reused. */
+  reused: boolean;
+  paddingFraction: number | null;
+}
+
+/**
+ * Embeds a stored dataset's patents and keeps the vectors in IndexedDB, so the similarity worker
+ * reads them from the store and a reload does not embed again. Runs in the encoder worker.
+ */
+export class DatasetEmbedder {
+  private readonly encoder = new EncoderEngine();
+  private storePromise: Promise<DatasetStore> | null = null;
+
+  constructor(private readonly dbName?: string) {}
+
+  load(options: EncoderLoadOptions): Promise<EncoderInfo> {
+    return this.encoder.load(options);
+  }
+
+  async embedDataset(datasetId: string, options: TaskOptions & { reuse?: boolean } = {}, onProgress?: ProgressCallback): Promise<DatasetEmbedding> {
+    const info = this.encoder.info();
+    if (!info) throw new Error('DatasetEmbedder.load() must finish before embedDataset()');
+    const store = await this.store();
+    const patents = await store.getPatents(datasetId);
+    if (options.reuse !== false) {
+      const stored = await store.getEmbeddings(datasetId, info.modelId);
+      if (stored && stored.ids.length === patents.length) {
+        onProgress?.({ stage: 'embed', done: patents.length, total: patents.length, unit: 'patents' });
+        return { modelId: info.modelId, dim: stored.dim, count: stored.ids.length, reused: true, paddingFraction: null };
+      }
+    }
+    const result = await this.encoder.embed(patents.map(patentText), options, onProgress);
+    await store.putEmbeddings(datasetId, info.modelId, patents.map((p) => p.id), result.vectors, result.dim);
+    return { modelId: info.modelId, dim: result.dim, count: patents.length, reused: false, paddingFraction: result.paddingFraction };
+  }
+
+  abort(taskId: string): void {
+    this.encoder.abort(taskId);
+  }
+
+  async destroy(): Promise<void> {
+    await this.encoder.destroy();
+    (await this.storePromise)?.close();
+    this.storePromise = null;
+  }
+
+  private store(): Promise<DatasetStore> {
+    this.storePromise ??= DatasetStore.open(this.dbName ? { name: this.dbName } : undefined);
+    return this.storePromise;
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * DatasetStore: the app's one IndexedDB database (see schema.ts), usable from the main thread and
+ * from workers (it touches only indexedDB and navigator.storage). Each thread opens its own store.
+ *
+ * Import lifecycle: createDataset ('importing') → putPatents per chunk → finishImport ('ready'), or
+ * abortImport, which removes everything so a failed or cancelled import leaves nothing behind.
+ * Deleting is soft until purgeDeleted (called at start-up), so an undo lasts for the session.
+ */
+import { openDB } from 'idb';
+import type { ImportReport } from '../core/ingest/report';
+import type { CodeId, CodeLevel, EmbeddingSet, Patent } from '../core/types';
+import { joinEmbeddings, splitEmbeddings } from './embedding-chunks';
+import { DatasetNotFoundError } from './errors';
+import { prefixRange, prefixRangeAfter } from './key-ranges';
+import type { DatasetRecord, SourceFile, StoredPatent } from './records';
+import { storageQuotaError } from './quota-report';
+import { DB_VERSION, DEFAULT_DB_NAME, upgradeDatabase, type PatentSpaceStoreName } from './schema';
+import { readStorageEstimate, requestPersistentStorage, type StorageEstimateInfo } from './storage-estimate';
+import {
+  abortQuietly,
+  DATASET_STORES,
+  deleteDatasetEverywhere,
+  putAll,
+  runWrite,
+  type PatentSpaceDatabase,
+  type WriteTransaction,
+} from './transactions';
+
+export type { DatasetRecord, SourceFile } from './records';
+
+export interface DatasetStoreOptions {
+  /** Database name; tests pass a unique one. Default 'patent-space'. */
+  name?: string;
+}
+
+export interface NewDataset {
+  name: string;
+  level: CodeLevel;
+  sourceFiles: SourceFile[];
+}
+
+export class DatasetStore {
+  private readonly db: PatentSpaceDatabase;
+
+  private constructor(db: PatentSpaceDatabase) {
+    this.db = db;
+  }
+
+  /** Opens (creating or upgrading as needed) the database. */
+  static async open(options: DatasetStoreOptions = {}): Promise<DatasetStore> {
+    let upgradeError: unknown;
+    let connection: PatentSpaceDatabase | undefined;
+    try {
+      connection = await openDB(options.name ?? DEFAULT_DB_NAME, DB_VERSION, {
+        upgrade(db, oldVersion, _newVersion, tx) {
+          // A failed upgrade reaches the caller through openDB's rejection; observing `done` keeps
+          // its AbortError from also being reported as unhandled.
+          tx.done.catch(() => undefined);
+          upgradeDatabase(db, oldVersion, tx).catch((error: unknown) => {
+            upgradeError = error;
+            abortQuietly(tx); // leave the database at the old version rather than half-migrated
+          });
+        },
+        // Another tab wants a newer version: step aside, or its upgrade waits for this tab forever.
+        // Calls made on this store afterwards fail with InvalidStateError; that tab asks for a reload.
+        blocking: () => connection?.close(),
+      });
+    } catch (error) {
+      throw upgradeError ?? error; // the abort's AbortError says less than what made us abort
+    }
+    return new DatasetStore(connection);
+  }
+
+  /** Closes the connection. Safe to call twice. */
+  close(): void {
+    this.db.close();
+  }
+
+  // ---- import lifecycle ----
+
+  async createDataset(input: NewDataset): Promise<DatasetRecord> {
+    const record: DatasetRecord = {
+      id: crypto.randomUUID(),
+      name: input.name,
+      createdAt: Date.now(),
+      level: input.level,
+      status: 'importing',
+      patentCount: 0,
+      codeCount: 0,
+      sourceFiles: input.sourceFiles.map(({ name, bytes }) => ({ name, bytes })),
+    };
+    await this.write(['datasets'], async (tx) => {
+      await tx.objectStore('datasets').add(record);
+    });
+    return record;
+  }
+
+  /** Stores one chunk of an import in one transaction (a patent id seen again replaces the old one). */
+  async putPatents(datasetId: string, patents: Patent[]): Promise<void> {
+    await this.write(['datasets', 'patents'], async (tx) => {
+      const dataset = await tx.objectStore('datasets').get(datasetId);
+      // A chunk that arrives after abortImport (a cancel racing the engine) must not leave orphans.
+      if (dataset?.status !== 'importing') throw new DatasetNotFoundError(datasetId, 'it is not being imported');
+      await putAll(tx.objectStore('patents'), patents.map((patent): StoredPatent => ({ ...patent, datasetId })));
+    });
+  }
+
+  /** Stores the code counts and the report and marks the dataset ready, all in one transaction. */
+  async finishImport(datasetId: string, report: ImportReport, codeCounts: Map<CodeId, number>): Promise<DatasetRecord> {
+    return this.write(['datasets', 'patents', 'codes'], async (tx) => {
+      const dataset = await tx.objectStore('datasets').get(datasetId);
+      if (!dataset) throw new DatasetNotFoundError(datasetId);
+      const patentCount = await tx.objectStore('patents').count(prefixRange(datasetId));
+      const codes = tx.objectStore('codes');
+      await codes.delete(prefixRange(datasetId)); // a repeated finishImport replaces, never merges
+      await putAll(codes, Array.from(codeCounts, ([code, patents]) => ({ datasetId, code, patents })));
+      const finished: DatasetRecord = { ...dataset, status: 'ready', patentCount, codeCount: codeCounts.size, report };
+      await tx.objectStore('datasets').put(finished);
+      return finished;
+    });
+  }
+
+  /**
+   * Removes an unfinished import and everything stored under it. Returns false, changing nothing,
+   * when the dataset is already ready (a cancel that lost the race with finishImport): use softDelete.
+   */
+  async abortImport(datasetId: string): Promise<boolean> {
+    return this.write([...DATASET_STORES], async (tx) => {
+      const dataset = await tx.objectStore('datasets').get(datasetId);
+      if (dataset?.status === 'ready') return false;
+      await deleteDatasetEverywhere(tx, datasetId);
+      return true;
+    });
+  }
+
+  /** Removes imports still 'importing' that were created before `createdBefore` (abandoned by a closed tab). */
+  async abortStaleImports(createdBefore: number): Promise<string[]> {
+    const stale = (await this.db.getAll('datasets')).filter((d) => d.status === 'importing' && d.createdAt < createdBefore);
+    for (const dataset of stale) await this.abortImport(dataset.id);
+    return stale.map((d) => d.id);
+  }
+
+  // ---- reading ----
+
+  /** Ready, not deleted datasets, newest first. */
+  async listDatasets(): Promise<DatasetRecord[]> {
+    const all = await this.db.getAll('datasets');
+    return all
+      .filter((d) => d.status === 'ready' && d.deletedAt === undefined)
+      .sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** The record whatever its state (importing, soft-deleted); undefined when there is none. */
+  async getDataset(datasetId: string): Promise<DatasetRecord | undefined> {
+    return this.db.get('datasets', datasetId);
+  }
+
+  /** All patents of a dataset, ordered by id. For large datasets prefer iteratePatents. */
+  /** The stored patents among `ids` (missing ids are skipped), in one read transaction. */
+  async getPatentsByIds(datasetId: string, ids: string[]): Promise<Patent[]> {
+    const tx = this.db.transaction('patents', 'readonly');
+    const found = await Promise.all(ids.map((id) => tx.store.get([datasetId, id])));
+    await tx.done;
+    return found.filter((p): p is StoredPatent => p !== undefined).map(toPatent);
+  }
+
+  async getPatents(datasetId: string): Promise<Patent[]> {
+    const stored = await this.db.getAll('patents', prefixRange(datasetId));
+    return stored.map(toPatent);
+  }
+
+  /**
+   * Calls `onBatch` with at most `batchSize` patents at a time, in id order, holding one batch in
+   * memory. Each batch is read in its own transaction because `onBatch` may await anything, and a
+   * transaction can't be kept open across that (see transactions.ts); the next read resumes after
+   * the last key seen, so writes between batches can't make it skip or repeat a patent.
+   */
+  async iteratePatents(
+    datasetId: string,
+    batchSize: number,
+    onBatch: (patents: Patent[]) => void | Promise<void>,
+  ): Promise<void> {
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}.`);
+    let range = prefixRange(datasetId);
+    for (;;) {
+      const batch = await this.db.getAll('patents', range, batchSize);
+      if (batch.length === 0) return;
+      await onBatch(batch.map(toPatent));
+      if (batch.length < batchSize) return;
+      range = prefixRangeAfter([datasetId], [datasetId, batch[batch.length - 1].id]);
+    }
+  }
+
+  async countPatents(datasetId: string): Promise<number> {
+    return this.db.count('patents', prefixRange(datasetId));
+  }
+
+  /** Code → number of patents carrying it, as given to finishImport. */
+  async getCodes(datasetId: string): Promise<Map<CodeId, number>> {
+    const records = await this.db.getAll('codes', prefixRange(datasetId));
+    return new Map(records.map((r) => [r.code, r.patents]));
+  }
+
+  async setLevel(datasetId: string, level: CodeLevel): Promise<DatasetRecord> {
+    return this.updateDataset(datasetId, (d) => ({ ...d, level }));
+  }
+
+  // ---- delete with undo ----
+
+  /** Hides the dataset from listDatasets; undoDelete brings it back until purgeDeleted runs. */
+  async softDelete(datasetId: string): Promise<DatasetRecord> {
+    return this.updateDataset(datasetId, (d) => ({ ...d, deletedAt: Date.now() }));
+  }
+
+  async undoDelete(datasetId: string): Promise<DatasetRecord> {
+    return this.updateDataset(datasetId, ({ deletedAt: _deletedAt, ...d }) => d);
+  }
+
+  /**
+   * Really deletes the soft-deleted datasets whose deletedAt is before `olderThan` (ms since the
+   * epoch; default: all of them). One transaction per dataset. Returns the ids purged.
+   */
+  async purgeDeleted(olderThan = Number.POSITIVE_INFINITY): Promise<string[]> {
+    const all = await this.db.getAll('datasets');
+    const doomed = all.filter((d) => d.deletedAt !== undefined && d.deletedAt < olderThan).map((d) => d.id);
+    for (const datasetId of doomed) {
+      await this.write([...DATASET_STORES], (tx) => deleteDatasetEverywhere(tx, datasetId));
+    }
+    return doomed;
+  }
+
+  // ---- settings ----
+
+  /** The caller vouches for T: settings are whatever setSetting stored, unchecked. */
+  async getSetting<T>(key: string): Promise<T | undefined> {
+    return (await this.db.get('settings', key)) as T | undefined;
+  }
+
+  async setSetting<T>(key: string, value: T): Promise<void> {
+    await this.write(['settings'], async (tx) => {
+      await tx.objectStore('settings').put(value, key);
+    });
+  }
+
+  async deleteSetting(key: string): Promise<void> {
+    await this.write(['settings'], (tx) => tx.objectStore('settings').delete(key));
+  }
+
+  // ---- storage ----
+
+  /** Usage and quota for this site, or null where the browser can't say (no navigator.storage). */
+  async estimate(): Promise<StorageEstimateInfo | null> {
+    return readStorageEstimate();
+  }
+
+  /** Asks the browser not to evict this site's data; false when refused or not askable (workers). */
+  async requestPersistence(): Promise<boolean> {
+    return requestPersistentStorage();
+  }
+
+  // ---- embeddings ----
+
+  /** Replaces the dataset's embeddings for `modelId`; `vectors` is ids.length × dim, row-major. */
+  async putEmbeddings(datasetId: string, modelId: string, ids: string[], vectors: Float32Array, dim: number): Promise<void> {
+    const chunks = splitEmbeddings(datasetId, modelId, ids, vectors, dim);
+    await this.write(['datasets', 'embeddings'], async (tx) => {
+      if (!(await tx.objectStore('datasets').get(datasetId))) throw new DatasetNotFoundError(datasetId);
+      const store = tx.objectStore('embeddings');
+      await store.delete(prefixRange(datasetId, modelId)); // fewer rows than before must not keep old chunks
+      await putAll(store, chunks);
+    });
+  }
+
+  async getEmbeddings(datasetId: string, modelId: string): Promise<EmbeddingSet | null> {
+    const chunks = await this.db.getAll('embeddings', prefixRange(datasetId, modelId));
+    return chunks.length === 0 ? null : joinEmbeddings(modelId, chunks);
+  }
+
+  /** Deletes one model's embeddings of a dataset, or all of them when `modelId` is omitted. */
+  async deleteEmbeddings(datasetId: string, modelId?: string): Promise<void> {
+    const range = modelId === undefined ? prefixRange(datasetId) : prefixRange(datasetId, modelId);
+    await this.write(['embeddings'], (tx) => tx.objectStore('embeddings').delete(range));
+  }
+
+  // ---- internals ----
+
+  private async updateDataset(datasetId: string, change: (d: DatasetRecord) => DatasetRecord): Promise<DatasetRecord> {
+    return this.write(['datasets'], async (tx) => {
+      const dataset = await tx.objectStore('datasets').get(datasetId);
+      if (!dataset) throw new DatasetNotFoundError(datasetId);
+      const updated = change(dataset);
+      await tx.objectStore('datasets').put(updated);
+      return updated;
+    });
+  }
+
+  private write<Names extends PatentSpaceStoreName, T>(
+    storeNames: Names[],
+    body: (tx: WriteTransaction<Names>) => Promise<T>,
+  ): Promise<T> {
+    return runWrite(this.db, storeNames, body, (cause) => storageQuotaError(this.db, cause));
+  }
+}
+
+function toPatent({ datasetId: _datasetId, ...patent }: StoredPatent): Patent {
+  return patent;
+}

@@ -1,0 +1,63 @@
+import { LitElement, css, html } from 'lit';
+import type { CodeLevel } from '../core/types';
+import type { DatasetRecord } from '../store/records';
+import { LEVEL_LABELS } from './ps-import-view';
+
+/**
+ * Choose the dataset and its analysis level; delete it after an inline confirmation.
+ * @fires dataset-select - detail: dataset id
+ * @fires level-change - detail: CodeLevel
+ * @fires dataset-delete - detail: dataset id (already confirmed by the user)
+ */
+export class PsDatasetBar extends LitElement {
+  static override properties = {
+    datasets: { attribute: false }, active: { attribute: false }, confirming: { state: true }, storageNote: { attribute: false },
+  };
+  declare datasets: DatasetRecord[];
+  declare active: DatasetRecord | null;
+  declare confirming: boolean;
+  declare storageNote: string;
+
+  constructor() {
+    super();
+    this.datasets = [];
+    this.active = null;
+    this.confirming = false;
+    this.storageNote = '';
+  }
+
+  static override styles = css`
+    :host { display: flex; gap: 0.75rem; align-items: center; flex-wrap: wrap; margin: 0.5rem 0; }
+    .confirm { background: #fff4d6; border: 1px solid #e0b84c; padding: 0.25rem 0.5rem; border-radius: 4px; }
+    .note { color: #666; font-size: 0.85rem; }
+  `;
+
+  override render() {
+    if (this.datasets.length === 0) return html`<span>No datasets yet.</span>`;
+    const active = this.active;
+    return html`
+      <label>Dataset <select id="dataset-select" @change=${(e: Event) => this.fire('dataset-select', (e.target as HTMLSelectElement).value)}>
+        ${this.datasets.map((d) => html`<option value=${d.id} ?selected=${d.id === active?.id}>${d.name} (${d.patentCount} patents)</option>`)}
+      </select></label>
+      ${active ? html`
+        <label>Level <select id="level-select" @change=${(e: Event) => this.fire('level-change', (e.target as HTMLSelectElement).value as CodeLevel)}>
+          ${(Object.keys(LEVEL_LABELS) as CodeLevel[]).map((l) => html`<option value=${l} ?selected=${l === active.level}>${LEVEL_LABELS[l]}</option>`)}
+        </select></label>
+        ${this.confirming
+          ? html`<span class="confirm" role="alertdialog" aria-label="Confirm deletion">Delete “${active.name}” (${active.patentCount} patents)?
+              <button id="confirm-delete" @click=${() => { this.confirming = false; this.fire('dataset-delete', active.id); }}>Delete</button>
+              <button @click=${() => (this.confirming = false)}>Keep</button></span>`
+          : html`<button id="delete-dataset" @click=${() => (this.confirming = true)}>Delete dataset…</button>`}` : ''}
+      <span class="note">${this.storageNote}</span>
+    `;
+  }
+
+  private fire<T>(name: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+}
+
+customElements.define('ps-dataset-bar', PsDatasetBar);
+declare global {
+  interface HTMLElementTagNameMap { 'ps-dataset-bar': PsDatasetBar }
+}

@@ -1,0 +1,105 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { detectSources, importSources } from '../../src/core/ingest/engine';
+import type { ImportReport } from '../../src/core/ingest/report';
+import { MemorySink } from '../../src/core/ingest/memory-sink';
+import { CHROMIUM_PATH, isLocal, openBrowser, type BrowserSession } from './browser';
+
+const GOOD_FILE = resolve('test/fixtures/ingest/generic.csv');
+const BROKEN_FILE = resolve('test/fixtures/ingest/broken.csv');
+const NOT_PATENTS = resolve('test/fixtures/ingest/not-a-patent-notes.txt');
+
+/** The report the same core code gives in Node, to compare the browser's against. */
+async function nodeReport(path: string): Promise<ImportReport> {
+  const source = { name: basename(path), bytes: statSync(path).size, stream: () => Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array> };
+  const [detection] = await detectSources([source]);
+  if (!detection.detected) throw new Error(detection.error);
+  return (await importSources([{ source, detected: detection.detected }], new MemorySink(), {})).report;
+}
+
+async function importThroughFileInput(session: BrowserSession, path: string): Promise<void> {
+  const { page } = session;
+  await page.goto(`${inject('baseUrl')}#/import`);
+  await page.locator('ps-import-view #file-input').setInputFiles(path);
+  await page.locator(`ps-import-view tr[data-file="${basename(path)}"]`).waitFor();
+  await page.locator('ps-import-view #start-import').click();
+  await page.locator('ps-import-report #import-summary').waitFor({ timeout: 120_000 });
+}
+
+async function count(session: BrowserSession, name: string): Promise<number> {
+  return Number(await session.page.locator(`ps-import-report dd[data-count="${name}"]`).textContent());
+}
+
+async function selectedDatasetLabel(session: BrowserSession): Promise<string> {
+  return session.page.locator('ps-dataset-bar #dataset-select').evaluate((select) => {
+    const element = select as HTMLSelectElement;
+    return element.selectedOptions[0]?.textContent ?? '';
+  });
+}
+
+describe.skipIf(!existsSync(CHROMIUM_PATH))('bring your own patents, in headless Chromium', () => {
+  let session: BrowserSession | undefined;
+  afterEach(async () => {
+    await session?.close();
+    session = undefined;
+  });
+
+  it('imports a file through the file input and still has it, with the same counts, after a reload', async () => {
+    const expected = await nodeReport(GOOD_FILE);
+    session = await openBrowser({ webgpu: false });
+    await importThroughFileInput(session, GOOD_FILE);
+    await expect(count(session, 'patents')).resolves.toBe(expected.patentsImported);
+    expect(expected.patentsImported).toBeGreaterThan(0);
+    await session.page.locator('ps-import-view #open-dataset').click();
+    await session.page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 120_000 });
+    const label = `generic (${expected.patentsImported} patents)`;
+    await expect(selectedDatasetLabel(session)).resolves.toBe(label);
+
+    await session.page.reload();
+    await session.page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 120_000 });
+    await expect(selectedDatasetLabel(session)).resolves.toBe(label);
+    const options = await session.page.locator('ps-dataset-bar #dataset-select option').allTextContents();
+    expect(options.some((o) => o.startsWith('Demo corpus'))).toBe(true);
+    expect(session.requests.filter((url) => !isLocal(url))).toEqual([]);
+  });
+
+  it('imports the good rows of a broken file and reports each bad row with its line, as the core does', async () => {
+    const expected = await nodeReport(BROKEN_FILE);
+    expect(expected.rowErrorCount).toBeGreaterThan(0);
+    session = await openBrowser({ webgpu: false });
+    await importThroughFileInput(session, BROKEN_FILE);
+    await expect(count(session, 'patents')).resolves.toBe(expected.patentsImported);
+    await expect(count(session, 'row-errors')).resolves.toBe(expected.rowErrorCount);
+    const lines = await session.page.locator('ps-import-report #row-errors td[data-line]').allTextContents();
+    expect(lines.map(Number)).toEqual(expected.rowErrors.map((e) => e.line));
+    const reasons = (await session.page.locator('ps-import-report #row-errors').textContent()) ?? '';
+    expect(reasons).toMatch(/bad year/);
+  });
+
+  it('gives one clear message for a file that is not a patent file', async () => {
+    session = await openBrowser({ webgpu: false });
+    await session.page.goto(`${inject('baseUrl')}#/import`);
+    await session.page.locator('ps-import-view #file-input').setInputFiles(NOT_PATENTS);
+    const row = session.page.locator(`ps-import-view tr[data-file="${basename(NOT_PATENTS)}"]`);
+    await expect(row.textContent()).resolves.toMatch(/does not look like a patent file/);
+    await expect(session.page.locator('ps-import-view #start-import').isDisabled()).resolves.toBe(true);
+  });
+
+  it('deletes a dataset only after confirmation, and undoes the deletion', async () => {
+    session = await openBrowser({ webgpu: false });
+    await importThroughFileInput(session, GOOD_FILE);
+    await session.page.locator('ps-import-view #open-dataset').click();
+    await session.page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 120_000 });
+    const before = await session.page.locator('ps-dataset-bar #dataset-select option').allTextContents();
+    await session.page.locator('ps-dataset-bar #delete-dataset').click();
+    await expect(session.page.locator('ps-dataset-bar #dataset-select option').allTextContents()).resolves.toEqual(before);
+    await session.page.locator('ps-dataset-bar #confirm-delete').click();
+    await session.page.locator('ps-app #undo-delete').waitFor();
+    await expect(session.page.locator('ps-dataset-bar #dataset-select option').count()).resolves.toBe(before.length - 1);
+    await session.page.locator('ps-app #undo-delete').click();
+    await session.page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 120_000 });
+    await expect(session.page.locator('ps-dataset-bar #dataset-select option').allTextContents()).resolves.toEqual(before);
+  });
+});
