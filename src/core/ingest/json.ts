@@ -15,6 +15,13 @@ import {
   type RowError,
 } from './types';
 
+/**
+ * An element (or JSONL line) this long is taken as an object that was never closed. Google records
+ * with full descriptions reach a few MiB; the bound only stops one missing brace or newline from
+ * swallowing the file.
+ */
+export const MAX_ELEMENT_CHARS = 32 * 1024 * 1024;
+
 /** JSONL: if this many non-blank lines in a row fail before any parses, the file is not JSONL. */
 const JSONL_PROBE_LINES = 5;
 
@@ -80,7 +87,10 @@ export function jsonToPatent(record: unknown, mapping: ColumnMapping, line: numb
   );
 }
 
-/** Parses one element's text and maps it, adding the patent or the error to `out`. */
+/**
+ * Parses one element's text and maps it, adding the patent or the error to `out`. Returns whether
+ * the text was a JSON object, which tells broken rows apart from a file that is not JSON at all.
+ */
 function addElement(out: ReadBatch, element: JsonElement, mapping: ColumnMapping, fileName: string): boolean {
   let value: unknown;
   try {
@@ -97,7 +107,11 @@ function addElement(out: ReadBatch, element: JsonElement, mapping: ColumnMapping
 
 /** One JSON object per line. Lines are collected as pieces, so a long line in tiny chunks stays linear. */
 export class JsonlPatentReader implements PatentReader {
+  /** The line in progress, as received; `pendingChars` is their total length. */
   private pieces: string[] = [];
+  private pendingChars = 0;
+  /** Dropping the rest of an over-long line up to its newline. */
+  private skippingLine = false;
   private line = 0;
   private sawText = false;
   /** Until one line parses as an object, count failures to tell "broken rows" from "not JSONL". */
@@ -114,17 +128,30 @@ export class JsonlPatentReader implements PatentReader {
     }
     let start = 0;
     for (let newline = chunk.indexOf('\n'); newline !== -1; newline = chunk.indexOf('\n', start)) {
-      this.pieces.push(chunk.slice(start, newline));
+      this.addPiece(chunk.slice(start, newline), out);
       this.finishLine(out);
       start = newline + 1;
     }
-    if (start < chunk.length) this.pieces.push(chunk.slice(start));
+    if (start < chunk.length) this.addPiece(chunk.slice(start), out);
     return out;
+  }
+
+  /** Keeps a piece of the current line, unless the line has grown past any real record. */
+  private addPiece(piece: string, out: ReadBatch): void {
+    if (this.skippingLine) return;
+    this.pendingChars += piece.length;
+    if (this.pendingChars <= MAX_ELEMENT_CHARS) {
+      this.pieces.push(piece);
+      return;
+    }
+    out.errors.push({ line: this.line + 1, reason: `line longer than ${MAX_ELEMENT_CHARS} characters`, file: this.fileName });
+    this.pieces = [];
+    this.skippingLine = true;
   }
 
   end(): ReadBatch {
     const out: ReadBatch = { patents: [], errors: [] };
-    if (this.pieces.length > 0) this.finishLine(out);
+    if (this.pieces.length > 0 || this.skippingLine) this.finishLine(out);
     if (!this.sawObject && this.failuresBeforeObject === 0) {
       throw new NotAPatentFileError(this.fileName, 'the file is empty; expected one JSON patent object per line');
     }
@@ -134,9 +161,12 @@ export class JsonlPatentReader implements PatentReader {
 
   private finishLine(out: ReadBatch): void {
     const text = this.pieces.length === 1 ? this.pieces[0] : this.pieces.join('');
+    const skipped = this.skippingLine;
     this.pieces = [];
+    this.pendingChars = 0;
+    this.skippingLine = false;
     this.line++;
-    if (text.trim() === '') return;
+    if (skipped || text.trim() === '') return;
     const isObjectLine = addElement(out, { line: this.line, text }, this.mapping, this.fileName);
     if (isObjectLine) this.sawObject = true;
     else if (!this.sawObject && ++this.failuresBeforeObject >= JSONL_PROBE_LINES) this.notJsonl();
@@ -152,12 +182,6 @@ export interface JsonElement {
   line: number;
   text: string;
 }
-
-/**
- * An element this long is taken as an object that was never closed. Google records with full
- * descriptions reach a few MiB; the bound only stops one missing brace from swallowing the file.
- */
-export const MAX_ELEMENT_CHARS = 32 * 1024 * 1024;
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -272,6 +296,12 @@ export class JsonArraySplitter {
   private scanElement(text: string, i: number, out: { elements: JsonElement[]; errors: RowError[] }): number {
     const n = text.length;
     for (; i < n; i++) {
+      // Checked at the same character whatever the chunking, so results do not depend on it.
+      if (i - this.start > MAX_ELEMENT_CHARS) {
+        out.errors.push({ line: this.startLine, reason: `object not closed within ${MAX_ELEMENT_CHARS} characters` });
+        this.phase = 'seek';
+        return i;
+      }
       const c = text.charCodeAt(i);
       if (this.inString) {
         if (this.escaped) this.escaped = false;
@@ -314,10 +344,6 @@ export class JsonArraySplitter {
         return i + 1;
       }
       if (!isJsonSpace(c)) this.lastToken = c;
-    }
-    if (i - this.start > MAX_ELEMENT_CHARS) {
-      out.errors.push({ line: this.startLine, reason: `object not closed within ${MAX_ELEMENT_CHARS} characters` });
-      this.phase = 'seek';
     }
     return i;
   }

@@ -65,6 +65,20 @@ describe('CsvRecordReader', () => {
     for (const chunks of chunkings(text)) expect(records(text, ',', chunks)).toEqual(whole);
   });
 
+  it('gives identical records and errors for every chunking of 2000 random texts full of quotes and line breaks', () => {
+    const alphabet = ['a', 'b', ',', '"', '""', '\n', '\r\n', ' ', '\t'];
+    const rng = mulberry32(99);
+    for (let round = 0; round < 2000; round++) {
+      let text = '';
+      const length = Math.floor(rng() * 40);
+      for (let i = 0; i < length; i++) text += alphabet[Math.floor(rng() * alphabet.length)];
+      const whole = records(text);
+      for (const chunks of chunkings(text)) expect(records(text, ',', chunks), JSON.stringify(text)).toEqual(whole);
+      const lines = text.split('\n').length;
+      for (const { line } of [...whole.records, ...whole.errors]) expect(line).toBeLessThanOrEqual(lines);
+    }
+  });
+
   it('keeps a trailing empty field, and a quote inside an unquoted field literally', () => {
     expect(records('a,b,\n5" disk,x').records).toEqual([
       { line: 1, fields: ['a', 'b', ''] },

@@ -128,6 +128,24 @@ describe('JsonArraySplitter', () => {
     for (const chunks of chunkings(text)) expect(split(chunks)).toEqual(whole);
   });
 
+  it('gives identical elements and errors for every chunking of 2000 random arrays full of brackets and quotes', () => {
+    const alphabet = ['{', '}', '[', ']', '"', '\\', ',', ':', '\n', 'a', '1', ' ', '{"k": "v"}', '"s"'];
+    const rng = mulberry32(99);
+    const split = (chunks: string[]) => {
+      const splitter = new JsonArraySplitter('f.json');
+      return [...chunks.map((chunk) => splitter.push(chunk)), splitter.end()].reduce(
+        (all, batch) => ({ elements: [...all.elements, ...batch.elements], errors: [...all.errors, ...batch.errors] }),
+      );
+    };
+    for (let round = 0; round < 2000; round++) {
+      let text = '[';
+      const length = Math.floor(rng() * 40);
+      for (let i = 0; i < length; i++) text += alphabet[Math.floor(rng() * alphabet.length)];
+      const whole = split([text]);
+      for (const chunks of chunkings(text)) expect(split(chunks), JSON.stringify(text)).toEqual(whole);
+    }
+  });
+
   it('throws NotAPatentFileError when the top-level value is not an array', () => {
     expect(() => new JsonArraySplitter('f.json').push('{"title": "x"}')).toThrow(NotAPatentFileError);
     expect(() => new JsonArraySplitter('f.json').push('  "text"')).toThrow(/expected a JSON array of patent objects/);
