@@ -312,7 +312,7 @@ export class TabularPatentReader implements PatentReader {
   private columns: ColumnIndex | null = null;
 
   constructor(
-    delimiter: ',' | '\t',
+    delimiter: ',' | '\t' | ';',
     private readonly mapping: ColumnMapping,
     private readonly fileName: string,
   ) {

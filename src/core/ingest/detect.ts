@@ -60,7 +60,7 @@ export function createReader(detected: DetectedFormat, fileName: string, mapping
   if (chosen === undefined) throw new Error(`Choose which columns hold the title, year and codes of ${fileName} before importing it`);
   switch (detected.kind) {
     case 'csv':
-      return new TabularPatentReader(',', chosen, fileName);
+      return new TabularPatentReader(detected.delimiter ?? ',', chosen, fileName);
     case 'tsv':
       return new TabularPatentReader('\t', chosen, fileName);
     case 'jsonl':
@@ -126,31 +126,42 @@ function detectJson(fileName: string, text: string, lead: '[' | '{'): DetectedFo
   return proposeMapping(fileName, isArray ? 'json-array' : 'jsonl', columns, names, `${shape}`);
 }
 
-/** Keys of the array's first object (nested objects add dotted paths). */
+/**
+ * Keys of the array's objects in the head, in order of first appearance (nested objects add dotted
+ * paths): records often omit empty fields, so the first object alone can miss the abstract column.
+ */
 function arrayColumns(fileName: string, text: string): string[] {
   const { elements } = new JsonArraySplitter(fileName).push(text);
+  const columns = new Set<string>();
   for (const element of elements) {
     const value = parseOrUndefined(element.text);
-    if (isPlainObject(value)) return objectColumns(value);
-    if (value !== undefined) throw new NotAPatentFileError(fileName, `it is a JSON array of ${typeof value} values, not of patent objects; ${EXPECTED}`);
+    if (isPlainObject(value)) objectColumns(value).forEach((c) => columns.add(c));
+    else if (value !== undefined && columns.size === 0) {
+      throw new NotAPatentFileError(fileName, `it is a JSON array of ${typeof value} values, not of patent objects; ${EXPECTED}`);
+    }
   }
+  if (columns.size > 0) return [...columns];
   // The first object is longer than the head (long claims or descriptions): read its keys so far.
   const brace = text.indexOf('{');
   if (brace === -1) throw new NotAPatentFileError(fileName, `its JSON array holds no objects; ${EXPECTED}`);
   return partialObjectKeys(text, brace);
 }
 
-/** Keys of the first line that is a JSON object, among the first few. */
+/** Keys of the complete object lines in the head, in order of first appearance (see arrayColumns). */
 function lineColumns(fileName: string, text: string): string[] {
   const lines = text.split('\n');
-  const complete = lines.slice(0, -1).filter((line) => line.trim() !== '').slice(0, 5);
+  const complete = lines.slice(0, -1).filter((line) => line.trim() !== '');
   const notLines = `it is JSON but not one object per line or an array of objects; ${EXPECTED}`;
   // A lone `{` opens a pretty-printed document (`{"patents": [...]}`), whose inner lines may parse.
   if (complete[0]?.trim() === '{') throw new NotAPatentFileError(fileName, notLines);
-  for (const line of complete) {
+  const columns = new Set<string>();
+  for (const [index, line] of complete.entries()) {
     const value = parseOrUndefined(line);
-    if (isPlainObject(value)) return objectColumns(value);
+    if (isPlainObject(value)) objectColumns(value).forEach((c) => columns.add(c));
+    // Five broken lines before any object: this is not JSON lines.
+    else if (columns.size === 0 && index >= 4) break;
   }
+  if (columns.size > 0) return [...columns];
   if (complete.length === 0) return partialObjectKeys(text, text.indexOf('{')); // one long first line
   throw new NotAPatentFileError(fileName, notLines);
 }
@@ -225,16 +236,16 @@ function detectTabular(fileName: string, text: string): DetectedFormat {
   const comma = sampled(',');
   const tab = sampled('\t');
   const tabHint = /\.(?:tsv|tab)$/i.test(fileName) ? 0.01 : 0;
-  const [delimiter, records] = score(tab) + tabHint > score(comma) ? ['\t', tab] as const : [',', comma] as const;
+  const semicolon = sampled(';');
+  let [delimiter, records]: [',' | '\t' | ';', CsvRecord[]] = score(tab) + tabHint > score(comma) ? ['\t', tab] : [',', comma];
+  // European-locale spreadsheets separate columns with ";": chosen only when clearly more consistent.
+  if (score(semicolon) > Math.max(score(records), 0.5)) [delimiter, records] = [';', semicolon];
   const best = score(records);
-  if (score(sampled(';')) > Math.max(best, 0.5)) {
-    throw new NotAPatentFileError(fileName,
-      'its columns are separated by ";" (a European-locale spreadsheet export): save it as comma-separated CSV (UTF-8)');
-  }
   if (best === 0) throw new NotAPatentFileError(fileName, `it has no header row with several columns; ${EXPECTED}`);
   const columns = records[0].fields.map((name) => name.trim());
   const kind = delimiter === '\t' ? 'tsv' : 'csv';
-  const shape = delimiter === '\t' ? 'Tab-separated with a header row' : 'Comma-separated with a header row';
+  const shape = delimiter === '\t' ? 'Tab-separated with a header row'
+    : delimiter === ';' ? 'Semicolon-separated with a header row (European-locale spreadsheet)' : 'Comma-separated with a header row';
 
   const patentsView = detectPatentsView(fileName, columns);
   if (patentsView !== null) return patentsView;
@@ -252,7 +263,8 @@ function detectTabular(fileName: string, text: string): DetectedFormat {
     };
     return { kind: 'lens-csv', confidence: 1, columns, mapping, explanation: 'A Lens.org patent CSV export.' };
   }
-  return proposeMapping(fileName, kind, columns, columns.map(normalizeColumnName), shape);
+  const proposed = proposeMapping(fileName, kind, columns, columns.map(normalizeColumnName), shape);
+  return delimiter === ';' ? { ...proposed, delimiter } : proposed;
 }
 
 function detectPatentsView(fileName: string, columns: string[]): DetectedFormat | null {

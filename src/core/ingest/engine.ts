@@ -68,14 +68,14 @@ export async function detectSources(sources: ImportSource[]): Promise<DetectedSo
 export async function importSources(
   planned: PlannedSource[],
   sink: PatentSink,
-  options: { signal?: AbortSignal },
+  options: { signal?: AbortSignal; writeChunk?: number },
   onProgress?: ProgressCallback,
 ): Promise<ImportOutcome> {
   const started = Date.now();
   const ordered = [...planned].sort((a, b) => a.source.name.localeCompare(b.source.name));
   const totalBytes = ordered.reduce((sum, p) => sum + p.source.bytes, 0);
   const tracker = new ProgressTracker('parse', 'bytes', Math.max(1, totalBytes), onProgress);
-  const collector = new ImportCollector(sink);
+  const collector = new ImportCollector(sink, options.writeChunk ?? WRITE_CHUNK);
   const fileErrors: ImportReport['fileErrors'] = [];
   let bytesBefore = 0;
 
@@ -176,7 +176,7 @@ class ImportCollector {
   private readonly rejected = new Map<string, RejectedCode>();
   private rejectedCodeCount = 0;
 
-  constructor(private readonly sink: PatentSink) {}
+  constructor(private readonly sink: PatentSink, private readonly writeChunk: number) {}
 
   async add(batch: ReadBatch, file: string | undefined): Promise<void> {
     for (const error of batch.errors) {
@@ -190,7 +190,7 @@ class ImportCollector {
       if (earlier || this.written.has(patent.id)) this.duplicates++;
       this.pending.set(patent.id, earlier ? mergePatents(earlier, patent) : patent);
     }
-    if (this.pending.size >= WRITE_CHUNK) await this.flush();
+    if (this.pending.size >= this.writeChunk) await this.flush();
   }
 
   async flush(): Promise<void> {

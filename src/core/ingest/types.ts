@@ -86,6 +86,8 @@ export interface DetectedFormat {
   mapping?: ColumnMapping;
   /** Why detection chose this, shown to the user. */
   explanation: string;
+  /** Field separator of a 'csv' file when it is not a comma (';' from European-locale spreadsheets). */
+  delimiter?: ';';
 }
 
 export const CONFIDENT_DETECTION = 0.8;

@@ -134,12 +134,23 @@ describe('detectFormat rejections', () => {
     ['page.html', '<!DOCTYPE html>\n<html><body>Hi</body></html>', /web page/],
     ['numbers.json', '[1, 2, 3]', /JSON array of number values/],
     ['object.json', '{\n  "patents": [\n    {"title": "A"}\n  ]\n}\n', /not one object per line/],
-    ['euro.csv', 'Titel;Jahr;IPC\nA;2001;H04L\nB;2002;H04B\n', /separated by ";"/],
     ['one-column.csv', 'title\nA\nB\n', /no header row with several columns/],
     ['people.csv', 'name,age\nBob,42\n', /none of its columns looks like a title \(found "name", "age"\)/],
   ])('rejects %s', (name, head, message) => {
     expect(() => detectFormat(name, head)).toThrow(NotAPatentFileError);
     expect(() => detectFormat(name, head)).toThrow(message);
+  });
+
+  it('reads a semicolon-separated export (European-locale spreadsheet) as CSV with ";"', () => {
+    const text = 'title;year;ipc\nBattery cell, with anode;2001;H01M 4/134, H01M 10/05\nRadio;2002;H04B 7/04\n';
+    const detected = detectFormat('euro.csv', text);
+    expect(detected).toMatchObject({ kind: 'csv', delimiter: ';' });
+    const reader = createReader(detected, 'euro.csv');
+    const patents = [...reader.push(text).patents, ...reader.end().patents];
+    expect(patents.map((p) => [p.title, p.year, p.rawCodes])).toEqual([
+      ['Battery cell, with anode', 2001, ['H01M 4/134', 'H01M 10/05']],
+      ['Radio', 2002, ['H04B 7/04']],
+    ]);
   });
 
   it('tolerates a few invalid UTF-8 bytes (a Latin-1 accent) in an otherwise text file', () => {
