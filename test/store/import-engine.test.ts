@@ -7,10 +7,10 @@ import { StorageQuotaError } from '../../src/store/errors';
 import { ImportEngine } from '../../src/store/import-engine';
 import { useFreshIndexedDb } from './helpers';
 
-const GOOD = readFileSync('test/fixtures/ingest/generic.csv');
-const BROKEN = readFileSync('test/fixtures/ingest/broken.csv');
+const GOOD = new Uint8Array(readFileSync('test/fixtures/ingest/generic.csv'));
+const BROKEN = new Uint8Array(readFileSync('test/fixtures/ingest/broken.csv'));
 
-async function importFile(engine: ImportEngine, name: string, bytes: Buffer, options = {}) {
+async function importFile(engine: ImportEngine, name: string, bytes: Uint8Array<ArrayBuffer>, options = {}) {
   const file = new File([bytes], name);
   const [detection] = await engine.detect([file]);
   if (!detection.detected) throw new Error(detection.error);
