@@ -6,10 +6,9 @@ import type { ProgressCallback } from './core/progress';
 import type { CodeLevel, Neighbour } from './core/types';
 import type { SimilarityBackend } from './gpu/similarity-engine';
 import type { EncoderDevice, EncoderInfo } from './ml/encoder';
-import { browserRuntimeLocations } from './ml/locations';
+import { appBaseOf, browserRuntime } from './ml/locations';
 import type { DatasetRecord } from './store/records';
 
-export const BUNDLED_MODEL_ID = 'ps-encoder-tiny';
 export const DEMO_DATA_URL = 'demo/patents.jsonl';
 export const DEMO_DATASET_NAME = 'Demo corpus (synthetic, seeded)';
 const ACTIVE_DATASET_KEY = 'activeDatasetId';
@@ -17,7 +16,10 @@ const ACTIVE_DATASET_KEY = 'activeDatasetId';
 const STALE_IMPORT_MS = 24 * 60 * 60 * 1000;
 
 export interface AnalysisSettings {
-  modelId: string;
+  /** A model reference: `bundled:…`, `hub:…`, `url:…` or `folder:…`. */
+  modelRef: string;
+  /** Where the hub lives (tests point it at a local server that mimics the hub's layout). */
+  hubHost?: string;
   level: CodeLevel;
   k: number;
   /** Off: both the encoder and the similarity kernels run on WASM/CPU. */
@@ -97,7 +99,12 @@ export async function analyseDataset(
   const encoder = encoderWorker.get();
   const devices: EncoderDevice[] = settings.preferGpu ? ['webgpu', 'wasm'] : ['wasm'];
   const { info, embedding } = await timed('embed', async () => {
-    const loaded = await encoder.load({ modelId: settings.modelId, devices, ...browserRuntimeLocations(location.href) });
+    const appBase = appBaseOf(location.href);
+    const loaded = await runCancellable(encoder, signal, (taskId) => encoder.load({
+      source: { kind: 'ref', ref: settings.modelRef, appBase, hubHost: settings.hubHost },
+      runtime: browserRuntime(appBase),
+      devices,
+    }, { taskId }, progress));
     const embedded = await runCancellable(encoder, signal, (taskId) => encoder.embedDataset(dataset.id, { taskId }, progress));
     return { info: loaded, embedding: embedded };
   });

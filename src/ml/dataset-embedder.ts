@@ -23,8 +23,8 @@ export class DatasetEmbedder {
 
   constructor(private readonly dbName?: string) {}
 
-  load(options: EncoderLoadOptions): Promise<EncoderInfo> {
-    return this.encoder.load(options);
+  load(options: EncoderLoadOptions, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<EncoderInfo> {
+    return this.encoder.load(options, task, onProgress);
   }
 
   async embedDataset(datasetId: string, options: TaskOptions & { reuse?: boolean } = {}, onProgress?: ProgressCallback): Promise<DatasetEmbedding> {

@@ -4,20 +4,26 @@ import { meanPoolMasked } from '../core/pooling';
 import { ProgressTracker, type ProgressCallback } from '../core/progress';
 import { normalizeRows } from '../core/similarity';
 import { ModelLoadError } from '../errors';
-import type { RuntimeLocations } from './locations';
-import { configureRuntime, webgpuUnavailableReason } from './runtime';
+import type { ModelManifest } from './loader';
+import type { ModelDtype } from './model-ref';
+import { openModel, webgpuUnavailableReason, type ModelSource, type RuntimeOptions } from './runtime';
 
 export type EncoderDevice = 'webgpu' | 'wasm' | 'cpu';
 
-export interface EncoderLoadOptions extends RuntimeLocations {
-  modelId: string;
+export interface EncoderLoadOptions {
+  source: ModelSource;
+  runtime?: RuntimeOptions;
   /** Tried in order; the first that loads wins and earlier failures become the fallback notice. */
   devices: EncoderDevice[];
-  dtype?: 'fp32' | 'q8' | 'q4';
+  dtype?: ModelDtype;
 }
 
 export interface EncoderInfo {
+  /** The reference the user chose (`bundled:ps-encoder-tiny`) or the folder model id. */
   modelId: string;
+  manifest: ModelManifest | null;
+  /** True when no model byte was downloaded for this load. */
+  fromCache: boolean;
   device: EncoderDevice;
   dtype: string;
   dim: number;
@@ -62,18 +68,24 @@ export class EncoderEngine {
     return engine;
   }
 
-  async load(options: EncoderLoadOptions): Promise<EncoderInfo> {
+  async load(options: EncoderLoadOptions, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<EncoderInfo> {
     const dtype = options.dtype ?? 'fp32';
+    const name = sourceName(options.source);
     const current = this.loaded;
     // Same model on a device the caller still accepts: keep the session instead of rebuilding it.
-    if (current && current.modelId === options.modelId && current.dtype === dtype
+    if (current && current.modelId === name && current.dtype === dtype
       && options.devices.indexOf(current.device) === 0) return current;
-    configureRuntime(options);
     const fallbackReasons: string[] = [];
+    const signal = this.aborts.begin(task.taskId, task.signal);
+    let opened;
     try {
-      this.tokenizer = await AutoTokenizer.from_pretrained(options.modelId);
+      opened = await openModel(options.source, dtype, options.runtime ?? {}, { signal }, onProgress);
+      this.tokenizer = await AutoTokenizer.from_pretrained(opened.modelId);
     } catch (error) {
-      throw new ModelLoadError(options.modelId, error);
+      if (error instanceof Error && error.name === 'AbortError') throw error;
+      throw new ModelLoadError(name, error);
+    } finally {
+      this.aborts.end(task.taskId);
     }
     for (const device of options.devices) {
       if (device === 'webgpu') {
@@ -84,12 +96,12 @@ export class EncoderEngine {
         }
       }
       try {
-        const model = await AutoModel.from_pretrained(options.modelId, { device, dtype });
+        const model = await AutoModel.from_pretrained(opened.modelId, { device, dtype });
         await this.model?.dispose();
         this.model = model;
         const config = model.config as unknown as { hidden_size: number; max_position_embeddings: number };
         this.loaded = {
-          modelId: options.modelId, device, dtype, dim: config.hidden_size,
+          modelId: name, manifest: opened.manifest, fromCache: opened.fromCache, device, dtype, dim: config.hidden_size,
           maxTokens: config.max_position_embeddings, fallbackReasons,
         };
         return this.loaded;
@@ -97,7 +109,7 @@ export class EncoderEngine {
         fallbackReasons.push(`${device}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    throw new ModelLoadError(options.modelId, fallbackReasons.join('; '));
+    throw new ModelLoadError(name, fallbackReasons.join('; '));
   }
 
   info(): EncoderInfo | null {
@@ -169,6 +181,10 @@ export class EncoderEngine {
     if (!this.tokenizer || !this.model || !this.loaded) throw new Error('EncoderEngine.load() must finish before embed()');
     return { tokenizer: this.tokenizer, model: this.model, loaded: this.loaded };
   }
+}
+
+function sourceName(source: ModelSource): string {
+  return source.kind === 'path' ? source.id : source.ref;
 }
 
 /** Keeps [CLS] … [SEP] shape when a text is longer than the model's positions. */

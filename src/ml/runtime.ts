@@ -1,15 +1,75 @@
 import { env } from '@huggingface/transformers';
-import type { RuntimeLocations } from './locations';
+import type { TaskOptions } from '../core/abort';
+import type { ProgressCallback } from '../core/progress';
+import { LOADER_ROOT, ModelLoader, type ModelManifest } from './loader';
+import { DEFAULT_HUB_HOST, parseModelRef, type ModelDtype } from './model-ref';
+import { defaultModelStore } from './model-store';
 
-export function configureRuntime(locations: RuntimeLocations): void {
+/**
+ * Where a model's files come from. Either a folder on this machine's disk (Node: tests, CLI) or
+ * a model reference resolved by the loader (browsers: bundled, hub, URL, picked folder).
+ */
+export type ModelSource =
+  | { kind: 'path'; root: string; id: string }
+  | { kind: 'ref'; ref: string; appBase: string; hubHost?: string };
+
+export interface RuntimeOptions {
+  /** Absolute URLs of the self-hosted ONNX Runtime wasm factory and binary (browsers only). */
+  ortWasm?: { mjs: string; wasm: string };
+}
+
+export interface OpenedModel {
+  /** The id to give transformers.js's from_pretrained. */
+  modelId: string;
+  manifest: ModelManifest | null;
+  fromCache: boolean;
+}
+
+let loader: { loader: ModelLoader; appBase: string; hubHost: string } | null = null;
+
+/** One loader per worker (and per app/hub base), shared by the engines living there. */
+export function sharedLoader(appBase: string, hubHost = DEFAULT_HUB_HOST): ModelLoader {
+  if (!loader || loader.appBase !== appBase || loader.hubHost !== hubHost) {
+    loader = { loader: new ModelLoader({ store: defaultModelStore(), appBase, hubHost }), appBase, hubHost };
+  }
+  return loader.loader;
+}
+
+/**
+ * Points transformers.js at the model's files. No hub request is ever made by transformers.js
+ * itself: remote files are fetched by the loader (which caches them) and handed over through a
+ * custom cache, so the same code serves bundled, hub, URL and folder models.
+ */
+export async function openModel(
+  source: ModelSource,
+  dtype: ModelDtype,
+  runtime: RuntimeOptions,
+  task: TaskOptions = {},
+  onProgress?: ProgressCallback,
+): Promise<OpenedModel> {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
-  env.localModelPath = locations.modelRoot.endsWith('/') ? locations.modelRoot : `${locations.modelRoot}/`;
   const onnx = env.backends.onnx;
-  if (locations.ortWasm && onnx.wasm) {
+  if (runtime.ortWasm && onnx.wasm) {
     // Without this transformers.js points ONNX Runtime at a CDN.
-    onnx.wasm.wasmPaths = { mjs: locations.ortWasm.mjs, wasm: locations.ortWasm.wasm };
+    onnx.wasm.wasmPaths = { mjs: runtime.ortWasm.mjs, wasm: runtime.ortWasm.wasm };
   }
+  if (source.kind === 'path') {
+    env.useCustomCache = false;
+    env.localModelPath = source.root.endsWith('/') ? source.root : `${source.root}/`;
+    return { modelId: source.id, manifest: null, fromCache: true };
+  }
+  const modelLoader = sharedLoader(source.appBase, source.hubHost);
+  const prepared = await modelLoader.prepare(parseModelRef(source.ref), dtype, task, onProgress);
+  env.localModelPath = LOADER_ROOT;
+  env.useBrowserCache = false;
+  env.useFSCache = false;
+  env.useCustomCache = true;
+  env.customCache = {
+    match: async (request: string | Request) => modelLoader.match(typeof request === 'string' ? request : request.url),
+    put: async () => undefined,
+  };
+  return { modelId: prepared.key, manifest: prepared.manifest, fromCache: prepared.fromCache };
 }
 
 /** Null when a WebGPU adapter can be had here, else why not (checked before ONNX Runtime tries). */

@@ -4,9 +4,10 @@ import { isAbortError } from '../core/abort';
 import type { Progress } from '../core/progress';
 import type { CodeLevel } from '../core/types';
 import {
-  analyseDataset, BUNDLED_MODEL_ID, cleanUpAbandonedImports, restoreActiveDataset, setActiveDataset,
+  analyseDataset, cleanUpAbandonedImports, restoreActiveDataset, setActiveDataset,
   type AnalysisResult, type AnalysisStep,
 } from '../pipeline';
+import { BUNDLED_MODEL_REF } from '../ml/bundled';
 import type { DatasetRecord } from '../store/records';
 import './ps-dataset-bar';
 import './ps-import-view';
@@ -28,7 +29,12 @@ export class PsApp extends LitElement {
   static override properties = {
     state: { state: true }, preferGpu: { state: true }, route: { state: true },
     datasets: { state: true }, active: { state: true }, undo: { state: true }, storageNote: { state: true },
+    modelRef: { state: true },
   };
+  /** Model used for embeddings: `bundled:…` by default; `?model=` in the URL overrides it. */
+  declare modelRef: string;
+  /** Hub host for `hub:` models; `?hub=` overrides it (tests point it at a local hub mimic). */
+  private readonly hubHost: string | undefined;
   declare state: RunState;
   declare preferGpu: boolean;
   declare route: Route;
@@ -43,7 +49,10 @@ export class PsApp extends LitElement {
   constructor() {
     super();
     this.state = { kind: 'idle', message: 'Starting…' };
-    this.preferGpu = new URLSearchParams(location.search).get('gpu') !== 'off';
+    const query = new URLSearchParams(location.search);
+    this.preferGpu = query.get('gpu') !== 'off';
+    this.modelRef = query.get('model') ?? BUNDLED_MODEL_REF;
+    this.hubHost = query.get('hub') ?? undefined;
     this.route = routeFromHash();
     this.datasets = [];
     this.active = null;
@@ -117,7 +126,7 @@ export class PsApp extends LitElement {
     try {
       const result = await analyseDataset(
         dataset,
-        { modelId: BUNDLED_MODEL_ID, level: dataset.level, k: 10, preferGpu: this.preferGpu },
+        { modelRef: this.modelRef, hubHost: this.hubHost, level: dataset.level, k: 10, preferGpu: this.preferGpu },
         controller.signal,
         (progress) => this.onProgress(progress),
         (step) => { this.state = { kind: 'running', step, progress: null }; },

@@ -9,6 +9,7 @@ import { patentText } from '../../src/core/patent-text';
 import { similarityTopK } from '../../src/core/similarity';
 import type { CodeLevel, Neighbour } from '../../src/core/types';
 import { EncoderEngine } from '../../src/ml/encoder';
+import { BUNDLED_MODEL_NAME } from '../../src/ml/bundled';
 
 /** The slice the app runs, on the Node CPU path: same import code, onnxruntime-node, CPU twin. */
 export async function nodeCpuNeighbours(k: number, level: CodeLevel = 'subclass'): Promise<Record<string, Neighbour[]>> {
@@ -23,7 +24,7 @@ export async function nodeCpuNeighbours(k: number, level: CodeLevel = 'subclass'
   const sink = new MemorySink();
   await importSources([{ source, detected: detection.detected }], sink, {});
   const patents = [...sink.patents.values()];
-  const encoder = await EncoderEngine.create({ modelId: 'ps-encoder-tiny', modelRoot: resolve('models'), devices: ['cpu'] });
+  const encoder = await EncoderEngine.create({ source: { kind: 'path', root: resolve('models'), id: BUNDLED_MODEL_NAME }, devices: ['cpu'] });
   try {
     const { vectors, dim } = await encoder.embed(patents.map(patentText));
     const codeVectors = meanOfPatentVectors(patents, vectors, dim, level);

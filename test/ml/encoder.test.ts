@@ -21,7 +21,7 @@ function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 describe('EncoderEngine with the bundled model (transformers.js, onnxruntime-node)', () => {
   let engine: EncoderEngine;
   beforeAll(async () => {
-    engine = await EncoderEngine.create({ modelId: MODEL_ID, modelRoot: MODEL_ROOT, devices: ['cpu'] });
+    engine = await EncoderEngine.create({ source: { kind: 'path', root: MODEL_ROOT, id: MODEL_ID }, devices: ['cpu'] });
   });
   afterAll(async () => {
     await engine.destroy();

@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startHubMimic, type HubMimic } from '../ml/hub-mimic';
+import { CHROMIUM_PATH, isLocal, openBrowser, type BrowserSession } from './browser';
+
+const REPO = 'test-org/ps-encoder-tiny';
+
+describe.skipIf(!existsSync(CHROMIUM_PATH))('models from the hub layout, in headless Chromium', () => {
+  let hub: HubMimic;
+  let session: BrowserSession | undefined;
+  beforeAll(async () => {
+    hub = await startHubMimic({ [REPO]: 'models/ps-encoder-tiny' });
+  });
+  afterAll(async () => {
+    await hub.close();
+  });
+  afterEach(async () => {
+    await session?.close();
+    session = undefined;
+  });
+
+  it('loads a hub model through the real loader, and a second load makes no network request', async () => {
+    session = await openBrowser({ webgpu: false });
+    const url = `${inject('baseUrl')}?gpu=off&model=${encodeURIComponent(`hub:${REPO}`)}&hub=${encodeURIComponent(hub.host)}`;
+    await session.page.goto(url);
+    const status = session.page.locator('ps-app #status[data-state="done"]');
+    await status.waitFor({ timeout: 120_000 });
+    await expect(status.textContent()).resolves.toContain(`hub:${REPO}`);
+    const fetched = hub.requests.map((r) => r.path);
+    expect(fetched).toContain(`/${REPO}/resolve/main/onnx/model.onnx`);
+
+    const before = hub.requests.length;
+    await session.page.reload();
+    await session.page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 120_000 });
+    expect(hub.requests.slice(before)).toEqual([]);
+    expect(session.requests.filter((u) => !isLocal(u))).toEqual([]);
+  });
+});
