@@ -3,6 +3,7 @@ import { patentText } from '../core/patent-text';
 import type { ProgressCallback } from '../core/progress';
 import { DatasetStore } from '../store/dataset-store';
 import { EncoderEngine, type EncoderInfo, type EncoderLoadOptions } from './encoder';
+import { sharedLoader } from './runtime';
 
 export interface DatasetEmbedding {
   modelId: string;
@@ -42,6 +43,12 @@ export class DatasetEmbedder {
     const result = await this.encoder.embed(patents.map(patentText), options, onProgress);
     await store.putEmbeddings(datasetId, info.modelId, patents.map((p) => p.id), result.vectors, result.dim);
     return { modelId: info.modelId, dim: result.dim, count: patents.length, reused: false, paddingFraction: result.paddingFraction };
+  }
+
+  /** Makes a directory the user picked loadable as `folder:<name>` in this worker. */
+  registerFolder(name: string, appBase: string, files: { path: string; file: Blob }[]): string {
+    sharedLoader(appBase).registerFolder(name, new Map(files.map((f) => [f.path, f.file])));
+    return `folder:${name}`;
   }
 
   abort(taskId: string): void {

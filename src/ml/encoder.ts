@@ -61,6 +61,18 @@ export class EncoderEngine {
   private model: PreTrainedModel | null = null;
   private loaded: EncoderInfo | null = null;
   private readonly aborts = new AbortRegistry();
+  /**
+   * Loads and embeds run one after another: disposing a session while a batch still runs on it
+   * leaves ONNX Runtime's run queue waiting forever, so a new load waits for the old embed to
+   * stop (it checks for cancellation between batches).
+   */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private exclusive<R>(work: () => Promise<R>): Promise<R> {
+    const result = this.queue.then(work, work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
 
   static async create(options: EncoderLoadOptions): Promise<EncoderEngine> {
     const engine = new EncoderEngine();
@@ -68,7 +80,14 @@ export class EncoderEngine {
     return engine;
   }
 
-  async load(options: EncoderLoadOptions, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<EncoderInfo> {
+  load(options: EncoderLoadOptions, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<EncoderInfo> {
+    // Registered now, not when the queue reaches it, so a cancel while waiting is not lost.
+    const signal = this.aborts.begin(task.taskId, task.signal);
+    return this.exclusive(() => this.loadNow(options, { ...task, signal }, onProgress))
+      .finally(() => this.aborts.end(task.taskId));
+  }
+
+  private async loadNow(options: EncoderLoadOptions, task: TaskOptions & { signal: AbortSignal }, onProgress?: ProgressCallback): Promise<EncoderInfo> {
     const dtype = options.dtype ?? 'fp32';
     const name = sourceName(options.source);
     const current = this.loaded;
@@ -76,7 +95,7 @@ export class EncoderEngine {
     if (current && current.modelId === name && current.dtype === dtype
       && options.devices.indexOf(current.device) === 0) return current;
     const fallbackReasons: string[] = [];
-    const signal = this.aborts.begin(task.taskId, task.signal);
+    const signal = task.signal;
     let opened;
     try {
       opened = await openModel(options.source, dtype, options.runtime ?? {}, { signal }, onProgress);
@@ -84,8 +103,6 @@ export class EncoderEngine {
     } catch (error) {
       if (error instanceof Error && error.name === 'AbortError') throw error;
       throw new ModelLoadError(name, error);
-    } finally {
-      this.aborts.end(task.taskId);
     }
     for (const device of options.devices) {
       if (device === 'webgpu') {
@@ -116,9 +133,14 @@ export class EncoderEngine {
     return this.loaded;
   }
 
-  async embed(texts: string[], options: EmbedOptions = {}, onProgress?: ProgressCallback): Promise<EmbedResult> {
-    const { tokenizer, model, loaded } = this.ready();
+  embed(texts: string[], options: EmbedOptions = {}, onProgress?: ProgressCallback): Promise<EmbedResult> {
     const signal = this.aborts.begin(options.taskId, options.signal);
+    return this.exclusive(() => this.embedNow(texts, { ...options, signal }, onProgress));
+  }
+
+  private async embedNow(texts: string[], options: EmbedOptions & { signal: AbortSignal }, onProgress?: ProgressCallback): Promise<EmbedResult> {
+    const { tokenizer, model, loaded } = this.ready();
+    const signal = options.signal;
     try {
       const tracker = new ProgressTracker('embed', 'patents', texts.length, onProgress);
       tracker.report(0);

@@ -11,6 +11,7 @@ import { BUNDLED_MODEL_REF } from '../ml/bundled';
 import type { DatasetRecord } from '../store/records';
 import './ps-dataset-bar';
 import './ps-import-view';
+import './ps-models-view';
 import './ps-neighbours-view';
 import './ps-progress';
 
@@ -20,7 +21,8 @@ type RunState =
   | { kind: 'done'; result: AnalysisResult }
   | { kind: 'error'; message: string };
 
-type Route = 'explore' | 'import';
+type Route = 'explore' | 'import' | 'models';
+const MODEL_SETTING_KEY = 'modelRef';
 
 const STEP_LABELS: Record<AnalysisStep | 'prepare', string> = { prepare: 'preparing data', embed: 'embed', similarity: 'similarity' };
 
@@ -31,7 +33,7 @@ export class PsApp extends LitElement {
     datasets: { state: true }, active: { state: true }, undo: { state: true }, storageNote: { state: true },
     modelRef: { state: true },
   };
-  /** Model used for embeddings: `bundled:…` by default; `?model=` in the URL overrides it. */
+  /** Model used for embeddings: the user's choice (stored), `bundled:…` by default; `?model=` overrides it. */
   declare modelRef: string;
   /** Hub host for `hub:` models; `?hub=` overrides it (tests point it at a local hub mimic). */
   private readonly hubHost: string | undefined;
@@ -90,7 +92,11 @@ export class PsApp extends LitElement {
     this.state = { kind: 'running', step: 'prepare', progress: null };
     try {
       await cleanUpAbandonedImports();
-      const dataset = await restoreActiveDataset(controller.signal, (progress) => this.onProgress(progress));
+      if (!new URLSearchParams(location.search).has('model')) {
+        this.modelRef = (await (await datasetStore()).getSetting<string>(MODEL_SETTING_KEY)) ?? this.modelRef;
+      }
+      const dataset = await restoreActiveDataset(controller.signal, (progress) => this.onProgress(controller, progress));
+      if (this.controller !== controller) return;
       await this.refreshDatasets(dataset);
       await this.analyse(controller);
     } catch (error) {
@@ -113,7 +119,9 @@ export class PsApp extends LitElement {
     this.storageNote = estimate ? `Storage: ${(estimate.usage / 1e6).toFixed(1)} MB used of ${(estimate.quota / 1e6).toFixed(0)} MB${estimate.persisted ? ' (persistent)' : ''}` : '';
   }
 
+  /** Runs the analysis again; before any dataset is ready, runs the start-up (restore or demo import). */
   async run(): Promise<void> {
+    if (!this.active) return this.start();
     await this.analyse(this.beginRun());
   }
 
@@ -128,8 +136,8 @@ export class PsApp extends LitElement {
         dataset,
         { modelRef: this.modelRef, hubHost: this.hubHost, level: dataset.level, k: 10, preferGpu: this.preferGpu },
         controller.signal,
-        (progress) => this.onProgress(progress),
-        (step) => { this.state = { kind: 'running', step, progress: null }; },
+        (progress) => this.onProgress(controller, progress),
+        (step) => { if (this.controller === controller) this.state = { kind: 'running', step, progress: null }; },
       );
       // A newer run replaced this one: drop the stale result.
       if (this.controller === controller) this.state = { kind: 'done', result };
@@ -138,8 +146,9 @@ export class PsApp extends LitElement {
     }
   }
 
-  private onProgress(progress: Progress): void {
-    if (this.state.kind === 'running') this.state = { ...this.state, progress };
+  /** Progress of a run that a newer run replaced is dropped, or it would overwrite the newer state. */
+  private onProgress(controller: AbortController, progress: Progress): void {
+    if (this.controller === controller && this.state.kind === 'running') this.state = { ...this.state, progress };
   }
 
   private fail(controller: AbortController, error: unknown): void {
@@ -179,6 +188,13 @@ export class PsApp extends LitElement {
     await this.run();
   }
 
+  private async changeModel(ref: string): Promise<void> {
+    this.modelRef = ref;
+    await (await datasetStore()).setSetting(MODEL_SETTING_KEY, ref);
+    location.hash = '#/explore';
+    await this.run();
+  }
+
   private async onImported(dataset: DatasetRecord): Promise<void> {
     await this.refreshDatasets(await setActiveDataset(dataset));
     location.hash = '#/explore';
@@ -192,6 +208,7 @@ export class PsApp extends LitElement {
         <nav>
           <a href="#/explore" aria-current=${this.route === 'explore' ? 'page' : 'false'}>Explore</a>
           <a href="#/import" aria-current=${this.route === 'import' ? 'page' : 'false'}>Import patents</a>
+          <a href="#/models" aria-current=${this.route === 'models' ? 'page' : 'false'}>Models</a>
         </nav>
         <label><input type="checkbox" .checked=${this.preferGpu}
           @change=${(e: Event) => { this.preferGpu = (e.target as HTMLInputElement).checked; void this.run(); }}> Use WebGPU</label>
@@ -204,7 +221,10 @@ export class PsApp extends LitElement {
       ${this.route === 'import'
         ? html`<section><h2>Import patents</h2>
             <ps-import-view @dataset-imported=${(e: CustomEvent<DatasetRecord>) => void this.onImported(e.detail)}></ps-import-view></section>`
-        : this.renderState()}
+        : this.route === 'models'
+          ? html`<section><h2>Models</h2>
+              <ps-models-view .current=${this.modelRef} @model-change=${(e: CustomEvent<string>) => void this.changeModel(e.detail)}></ps-models-view></section>`
+          : this.renderState()}
       ${this.undo ? html`<div class="toast" role="status">Deleted “${this.undo.name}”.
         <button id="undo-delete" @click=${() => void this.undoDelete()}>Undo</button></div>` : ''}
     `;
@@ -251,7 +271,7 @@ export class PsApp extends LitElement {
 }
 
 function routeFromHash(): Route {
-  return location.hash === '#/import' ? 'import' : 'explore';
+  return location.hash === '#/import' ? 'import' : location.hash === '#/models' ? 'models' : 'explore';
 }
 
 customElements.define('ps-app', PsApp);

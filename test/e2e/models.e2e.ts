@@ -34,5 +34,24 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('models from the hub layout, in head
     await session.page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 120_000 });
     expect(hub.requests.slice(before)).toEqual([]);
     expect(session.requests.filter((u) => !isLocal(u))).toEqual([]);
+
+    // The cache view lists what was downloaded, with its size, and removes it.
+    await session.page.locator('ps-app nav a', { hasText: 'Models' }).click();
+    const cachedRow = session.page.locator('ps-models-view table[aria-label="Cached models"] tr', { hasText: `hub:${REPO}` });
+    await cachedRow.waitFor();
+    await expect(cachedRow.textContent()).resolves.toMatch(/0\.\d MB/);
+    await cachedRow.locator('button', { hasText: 'Remove' }).click();
+    await expect.poll(() => cachedRow.count()).toBe(0);
+  });
+
+  it('switches to a model typed as a hub id in the models view and remembers the choice', async () => {
+    session = await openBrowser({ webgpu: false });
+    await session.page.goto(`${inject('baseUrl')}?gpu=off&hub=${encodeURIComponent(hub.host)}#/models`);
+    await session.page.locator('ps-models-view #custom-model').fill(REPO);
+    await session.page.locator('ps-models-view #load-custom').click();
+    const status = session.page.locator('ps-app #status[data-state="done"]', { hasText: `hub:${REPO}` });
+    await status.waitFor({ timeout: 120_000 });
+    await session.page.reload();
+    await session.page.locator('ps-app #status[data-state="done"]', { hasText: `hub:${REPO}` }).waitFor({ timeout: 120_000 });
   });
 });
