@@ -4,6 +4,7 @@ import { datasetStore } from './clients/store-client';
 import { runCancellable } from './clients/worker-client';
 import type { ProgressCallback } from './core/progress';
 import type { CodeLevel, Neighbour } from './core/types';
+import type { CodeVectorMethod } from './gpu/code-neighbours';
 import type { SimilarityBackend } from './gpu/similarity-engine';
 import type { EncoderDevice, EncoderInfo } from './ml/encoder';
 import { appBaseOf, browserRuntime } from './ml/locations';
@@ -22,6 +23,8 @@ export interface AnalysisSettings {
   hubHost?: string;
   level: CodeLevel;
   k: number;
+  /** 'auto': TechToken vectors when the model has tokens for the dataset's codes at this level. */
+  method: 'auto' | CodeVectorMethod;
   /** Off: both the encoder and the similarity kernels run on WASM/CPU. */
   preferGpu: boolean;
 }
@@ -35,6 +38,9 @@ export interface AnalysisResult {
   embeddingsReused: boolean;
   similarity: SimilarityBackend;
   level: CodeLevel;
+  method: CodeVectorMethod;
+  /** Why the chosen method could not be used, when it could not. */
+  methodNotice?: string;
   codes: string[];
   counts: number[];
   neighbours: Record<string, Neighbour[]>;
@@ -98,7 +104,7 @@ export async function analyseDataset(
 
   const encoder = encoderWorker.get();
   const devices: EncoderDevice[] = settings.preferGpu ? ['webgpu', 'wasm'] : ['wasm'];
-  const { info, embedding } = await timed('embed', async () => {
+  const { info, embedding, techToken } = await timed('embed', async () => {
     const appBase = appBaseOf(location.href);
     const loaded = await runCancellable(encoder, signal, (taskId) => encoder.load({
       source: { kind: 'ref', ref: settings.modelRef, appBase, hubHost: settings.hubHost },
@@ -106,14 +112,20 @@ export async function analyseDataset(
       devices,
     }, { taskId }, progress));
     const embedded = await runCancellable(encoder, signal, (taskId) => encoder.embedDataset(dataset.id, { taskId }, progress));
-    return { info: loaded, embedding: embedded };
+    const techToken = settings.method === 'mean-of-patents' ? null
+      : await runCancellable(encoder, signal, (taskId) => encoder.embedDatasetCodes(dataset.id, settings.level, { taskId }, progress));
+    return { info: loaded, embedding: embedded, techToken };
   });
+  const method: CodeVectorMethod = techToken ? 'techtoken' : 'mean-of-patents';
+  const methodNotice = settings.method === 'techtoken' && !techToken
+    ? `${settings.modelRef} has no code tokens for this dataset at ${settings.level.replace('_', ' ')} level: code vectors are the mean of their patents instead.`
+    : undefined;
 
   const similarity = similarityWorker.get();
   const table = await timed('similarity', async () => {
     await similarity.init({ preferGpu: settings.preferGpu });
     return runCancellable(similarity, signal, (taskId) =>
-      similarity.neighbours(dataset.id, embedding.modelId, { taskId, level: settings.level, k: settings.k }, progress));
+      similarity.neighbours(dataset.id, embedding.modelId, { taskId, level: settings.level, k: settings.k, method }, progress));
   });
 
   return {
@@ -123,6 +135,8 @@ export async function analyseDataset(
     embeddingsReused: embedding.reused,
     similarity: table.backend,
     level: table.level,
+    method: table.method,
+    methodNotice,
     codes: table.codes,
     counts: table.counts,
     neighbours: table.neighbours,

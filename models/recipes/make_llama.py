@@ -49,6 +49,9 @@ parser.add_argument("--seed", type=int, default=0)
 parser.add_argument("--stage1-steps", type=int, default=500)
 parser.add_argument("--stage2-steps", type=int, default=700)
 parser.add_argument("--no-quantize", action="store_true")
+parser.add_argument("--lr2", type=float, default=4e-3)
+parser.add_argument("--save-stage1", default=None, help="save the stage-1 weights here (for experiments)")
+parser.add_argument("--load-stage1", default=None, help="skip stage 1 and load these weights")
 args = parser.parse_args()
 
 T_START = time.time()
@@ -682,11 +685,18 @@ def sha256(path):
 
 # ============================ run ============================
 budget = args.minutes * 60
-s1 = stage1(args.stage1_steps, 0.30 * budget)
+if args.load_stage1:
+    model.load_state_dict(torch.load(args.load_stage1))
+    s1 = json.load(open(args.load_stage1 + ".json"))
+else:
+    s1 = stage1(args.stage1_steps, 0.30 * budget)
+    if args.save_stage1:
+        torch.save(model.state_dict(), args.save_stage1)
+        json.dump(s1, open(args.save_stage1 + ".json", "w"))
 with torch.no_grad():
     model.eval()
     before = evaluate(model, "after stage 1 (no LoRA)")[0]["auc"] if os.environ.get("EVAL_STAGE1") else None
-s2 = stage2(args.stage2_steps, 0.60 * budget)
+s2 = stage2(args.stage2_steps, 0.60 * budget, lr=args.lr2)
 model.eval()
 
 # merge LoRA into the weights; check it changes nothing

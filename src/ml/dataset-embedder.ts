@@ -2,8 +2,10 @@ import type { TaskOptions } from '../core/abort';
 import { patentText } from '../core/patent-text';
 import type { ProgressCallback } from '../core/progress';
 import { DatasetStore } from '../store/dataset-store';
+import type { CodeLevel } from '../core/types';
 import { EncoderEngine, type EncoderInfo, type EncoderLoadOptions } from './encoder';
 import { sharedLoader } from './runtime';
+import { techTokenKey } from './vector-keys';
 
 export interface DatasetEmbedding {
   modelId: string;
@@ -43,6 +45,25 @@ export class DatasetEmbedder {
     const result = await this.encoder.embed(patents.map(patentText), options, onProgress);
     await store.putEmbeddings(datasetId, info.modelId, patents.map((p) => p.id), result.vectors, result.dim);
     return { modelId: info.modelId, dim: result.dim, count: patents.length, reused: false, paddingFraction: result.paddingFraction };
+  }
+
+  /**
+   * TechToken code vectors of a dataset, stored under `<model>#techtoken`, when the loaded model
+   * has tokens for the dataset's codes at `level`; null (nothing stored) when it has not.
+   */
+  async embedDatasetCodes(datasetId: string, level: CodeLevel, options: TaskOptions = {}, onProgress?: ProgressCallback): Promise<{ codes: number; level: CodeLevel } | null> {
+    const info = this.encoder.info();
+    if (!info) throw new Error('DatasetEmbedder.load() must finish before embedDatasetCodes()');
+    const store = await this.store();
+    const patents = await store.getPatents(datasetId);
+    const vocabulary = this.encoder.codeTokens(patents.flatMap((p) => p.codes));
+    if (!vocabulary || vocabulary.level !== level) return null;
+    const key = techTokenKey(info.modelId);
+    const stored = await store.getEmbeddings(datasetId, key);
+    if (stored && stored.ids.length === vocabulary.tokens.size) return { codes: stored.ids.length, level };
+    const result = await this.encoder.embedCodeTokens(patents, vocabulary, options, onProgress);
+    await store.putEmbeddings(datasetId, key, result.codes, result.vectors, result.dim);
+    return { codes: result.codes.length, level };
   }
 
   /** Makes a directory the user picked loadable as `folder:<name>` in this worker. */

@@ -3,7 +3,10 @@ import { AbortRegistry, throwIfAborted, type TaskOptions } from '../core/abort';
 import { meanPoolMasked } from '../core/pooling';
 import { ProgressTracker, type ProgressCallback } from '../core/progress';
 import { normalizeRows } from '../core/similarity';
+import { codeAt } from '../core/codes';
+import type { CodeLevel, Patent } from '../core/types';
 import { ModelLoadError } from '../errors';
+import { detectCodeTokens, type CodeTokenVocabulary } from './techtoken';
 import type { ModelManifest } from './loader';
 import type { ModelDtype } from './model-ref';
 import { openModel, webgpuUnavailableReason, type ModelSource, type RuntimeOptions } from './runtime';
@@ -188,6 +191,77 @@ export class EncoderEngine {
     }
   }
 
+  /** The model's token ids for `codes` (at the level it covers best), or null when it has none. */
+  codeTokens(codes: Iterable<string>): CodeTokenVocabulary | null {
+    const { tokenizer } = this.ready();
+    return detectCodeTokens(tokenizer.get_vocab(), codes);
+  }
+
+  /**
+   * TechToken code vectors (the seed's definition): each patent is fed as
+   * `[CLS] title [SEP] abstract [SEP] [code]… [SEP]`, and a code's vector is the mean over the
+   * patents carrying it of the output hidden state at its token. Codes come out sorted.
+   */
+  embedCodeTokens(
+    patents: Pick<Patent, 'title' | 'abstract' | 'codes'>[],
+    vocabulary: CodeTokenVocabulary,
+    options: EmbedOptions = {},
+    onProgress?: ProgressCallback,
+  ): Promise<CodeTokenEmbedding> {
+    const signal = this.aborts.begin(options.taskId, options.signal);
+    return this.exclusive(() => this.embedCodeTokensNow(patents, vocabulary, signal, options.batchSize ?? DEFAULT_BATCH_SIZE, onProgress))
+      .finally(() => this.aborts.end(options.taskId));
+  }
+
+  private async embedCodeTokensNow(
+    patents: Pick<Patent, 'title' | 'abstract' | 'codes'>[],
+    vocabulary: CodeTokenVocabulary,
+    signal: AbortSignal,
+    batchSize: number,
+    onProgress?: ProgressCallback,
+  ): Promise<CodeTokenEmbedding> {
+    const { tokenizer, model, loaded } = this.ready();
+    const tracker = new ProgressTracker('embed', 'patents', patents.length, onProgress);
+    const codes = [...vocabulary.tokens.keys()].sort();
+    const row = new Map(codes.map((code, i) => [code, i]));
+    const sums = new Float32Array(codes.length * loaded.dim);
+    const counts = new Uint32Array(codes.length);
+    const sequences = patents.map((patent) => techTokenSequence(tokenizer, patent, vocabulary, loaded.maxTokens));
+    for (let start = 0; start < sequences.length; start += batchSize) {
+      throwIfAborted(signal);
+      const batch = sequences.slice(start, start + batchSize).filter((s) => s.codePositions.length > 0);
+      if (batch.length > 0) {
+        const longest = Math.max(...batch.map((s) => s.ids.length));
+        const seqLen = Math.min(loaded.maxTokens, Math.ceil(longest / SEQUENCE_LENGTH_BUCKET) * SEQUENCE_LENGTH_BUCKET);
+        const inputIds = new BigInt64Array(batch.length * seqLen);
+        const mask = new BigInt64Array(batch.length * seqLen);
+        batch.forEach((sequence, r) => sequence.ids.forEach((id, t) => {
+          inputIds[r * seqLen + t] = BigInt(id);
+          mask[r * seqLen + t] = 1n;
+        }));
+        const dims = [batch.length, seqLen];
+        const output = await model({
+          input_ids: new Tensor('int64', inputIds, dims),
+          attention_mask: new Tensor('int64', mask, dims),
+          token_type_ids: new Tensor('int64', new BigInt64Array(batch.length * seqLen), dims),
+        });
+        const hidden = (output.last_hidden_state as Tensor).data as Float32Array;
+        batch.forEach((sequence, r) => sequence.codePositions.forEach(({ code, position }) => {
+          const target = row.get(code) as number;
+          const offset = (r * dims[1] + position) * loaded.dim;
+          counts[target]++;
+          for (let d = 0; d < loaded.dim; d++) sums[target * loaded.dim + d] += hidden[offset + d];
+        }));
+      }
+      tracker.report(Math.min(start + batchSize, sequences.length));
+    }
+    tracker.finish();
+    for (let c = 0; c < codes.length; c++) {
+      if (counts[c] > 0) for (let d = 0; d < loaded.dim; d++) sums[c * loaded.dim + d] /= counts[c];
+    }
+    return { codes, vectors: sums, counts, dim: loaded.dim, level: vocabulary.level };
+  }
+
   abort(taskId: string): void {
     this.aborts.abort(taskId);
   }
@@ -203,6 +277,44 @@ export class EncoderEngine {
     if (!this.tokenizer || !this.model || !this.loaded) throw new Error('EncoderEngine.load() must finish before embed()');
     return { tokenizer: this.tokenizer, model: this.model, loaded: this.loaded };
   }
+}
+
+export interface CodeTokenEmbedding {
+  codes: string[];
+  /** codes × dim, the mean hidden state at each code's token (not normalised). */
+  vectors: Float32Array;
+  counts: Uint32Array;
+  dim: number;
+  level: CodeLevel;
+}
+
+interface TechTokenSequence {
+  ids: number[];
+  codePositions: { code: string; position: number }[];
+}
+
+/** `[CLS] title [SEP] abstract [SEP] [c1] … [cn] [SEP]`, text truncated so the code tokens always fit. */
+function techTokenSequence(
+  tokenizer: PreTrainedTokenizer,
+  patent: Pick<Patent, 'title' | 'abstract' | 'codes'>,
+  vocabulary: CodeTokenVocabulary,
+  maxTokens: number,
+): TechTokenSequence {
+  const codes = [...new Set(patent.codes.map((c) => codeAt(vocabulary.level, c)).filter((c): c is string => c !== null && vocabulary.tokens.has(c)))].sort();
+  const cls = tokenizer.convert_tokens_to_ids('[CLS]');
+  const sep = tokenizer.convert_tokens_to_ids('[SEP]');
+  const text = [tokenizer.encode(patent.title, { add_special_tokens: false })];
+  if (patent.abstract) text.push(tokenizer.encode(patent.abstract, { add_special_tokens: false }));
+  const room = maxTokens - codes.length - 2 - text.length;
+  const titleIds = text[0].slice(0, Math.max(1, room));
+  const abstractIds = text.length > 1 ? text[1].slice(0, Math.max(0, room - titleIds.length)) : null;
+  const ids = [cls, ...titleIds, sep, ...(abstractIds ? [...abstractIds, sep] : [])];
+  const codePositions = codes.map((code) => {
+    ids.push(vocabulary.tokens.get(code) as number);
+    return { code, position: ids.length - 1 };
+  });
+  ids.push(sep);
+  return { ids, codePositions };
 }
 
 function sourceName(source: ModelSource): string {

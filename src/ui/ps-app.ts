@@ -5,7 +5,7 @@ import type { Progress } from '../core/progress';
 import type { CodeLevel } from '../core/types';
 import {
   analyseDataset, cleanUpAbandonedImports, restoreActiveDataset, setActiveDataset,
-  type AnalysisResult, type AnalysisStep,
+  type AnalysisResult, type AnalysisSettings, type AnalysisStep,
 } from '../pipeline';
 import { BUNDLED_MODEL_REF } from '../ml/bundled';
 import type { DatasetRecord } from '../store/records';
@@ -31,8 +31,10 @@ export class PsApp extends LitElement {
   static override properties = {
     state: { state: true }, preferGpu: { state: true }, route: { state: true },
     datasets: { state: true }, active: { state: true }, undo: { state: true }, storageNote: { state: true },
-    modelRef: { state: true },
+    modelRef: { state: true }, method: { state: true },
   };
+  /** How code vectors are built: 'auto' uses TechToken tokens when the model has them. */
+  declare method: AnalysisSettings['method'];
   /** Model used for embeddings: the user's choice (stored), `bundled:…` by default; `?model=` overrides it. */
   declare modelRef: string;
   /** Hub host for `hub:` models; `?hub=` overrides it (tests point it at a local hub mimic). */
@@ -54,6 +56,8 @@ export class PsApp extends LitElement {
     const query = new URLSearchParams(location.search);
     this.preferGpu = query.get('gpu') !== 'off';
     this.modelRef = query.get('model') ?? BUNDLED_MODEL_REF;
+    const method = query.get('method');
+    this.method = method === 'techtoken' || method === 'mean-of-patents' ? method : 'auto';
     this.hubHost = query.get('hub') ?? undefined;
     this.route = routeFromHash();
     this.datasets = [];
@@ -134,7 +138,7 @@ export class PsApp extends LitElement {
     try {
       const result = await analyseDataset(
         dataset,
-        { modelRef: this.modelRef, hubHost: this.hubHost, level: dataset.level, k: 10, preferGpu: this.preferGpu },
+        { modelRef: this.modelRef, hubHost: this.hubHost, level: dataset.level, k: 10, method: this.method, preferGpu: this.preferGpu },
         controller.signal,
         (progress) => this.onProgress(controller, progress),
         (step) => { if (this.controller === controller) this.state = { kind: 'running', step, progress: null }; },
@@ -210,6 +214,11 @@ export class PsApp extends LitElement {
           <a href="#/import" aria-current=${this.route === 'import' ? 'page' : 'false'}>Import patents</a>
           <a href="#/models" aria-current=${this.route === 'models' ? 'page' : 'false'}>Models</a>
         </nav>
+        <label>Code vectors <select id="method-select" @change=${(e: Event) => { this.method = (e.target as HTMLSelectElement).value as AnalysisSettings['method']; void this.run(); }}>
+          <option value="auto" ?selected=${this.method === 'auto'}>Auto</option>
+          <option value="techtoken" ?selected=${this.method === 'techtoken'}>TechToken (code tokens)</option>
+          <option value="mean-of-patents" ?selected=${this.method === 'mean-of-patents'}>Mean of patents</option>
+        </select></label>
         <label><input type="checkbox" .checked=${this.preferGpu}
           @change=${(e: Event) => { this.preferGpu = (e.target as HTMLInputElement).checked; void this.run(); }}> Use WebGPU</label>
         <button @click=${() => void this.run()} ?disabled=${this.state.kind === 'running'}>Run</button>
@@ -253,15 +262,17 @@ export class PsApp extends LitElement {
       ...result.encoder.fallbackReasons.map((r) => `Embeddings fell back to ${result.encoder.device.toUpperCase()}: ${r}`),
       ...(result.similarity.fallbackReason ? [`Similarity runs on the CPU: ${result.similarity.fallbackReason}`] : []),
     ];
+    const methodLabel = result.method === 'techtoken' ? 'TechToken code tokens' : 'mean of patents';
     const embedTiming = result.embeddingsReused ? 'embed (stored) ' : 'embed ';
     return html`
-      <p id="status" data-state="done" data-embed-device=${result.encoder.device} data-similarity-backend=${result.similarity.kind}>
-        ${result.patentCount} patents · ${result.codes.length} codes (${result.level.replace('_', ' ')}) ·
+      <p id="status" data-state="done" data-embed-device=${result.encoder.device} data-similarity-backend=${result.similarity.kind} data-method=${result.method}>
+        ${result.patentCount} patents · ${result.codes.length} codes (${result.level.replace('_', ' ')}, ${methodLabel}) ·
         embeddings: ${result.encoder.modelId} on ${result.encoder.device.toUpperCase()} (${result.encoder.dtype}) ·
         similarity: ${similarity} · ${embedTiming}${Math.round(result.timingsMs.embed)} ms · similarity ${Math.round(result.timingsMs.similarity)} ms
       </p>
       ${notices.length > 0 ? html`<div class="notice" id="fallback-notice" role="status">
         ${notices.map((n) => html`<div>${n} Results are the same, only slower.</div>`)}</div>` : ''}
+      ${result.methodNotice ? html`<div class="notice" id="method-notice" role="status">${result.methodNotice}</div>` : ''}
       <section>
         <h2>Nearest technology codes</h2>
         <ps-neighbours-view .codes=${result.codes} .counts=${result.counts} .neighbours=${result.neighbours}></ps-neighbours-view>

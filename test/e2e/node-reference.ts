@@ -12,7 +12,11 @@ import { EncoderEngine } from '../../src/ml/encoder';
 import { BUNDLED_MODEL_NAME } from '../../src/ml/bundled';
 
 /** The slice the app runs, on the Node CPU path: same import code, onnxruntime-node, CPU twin. */
-export async function nodeCpuNeighbours(k: number, level: CodeLevel = 'subclass'): Promise<Record<string, Neighbour[]>> {
+export async function nodeCpuNeighbours(
+  k: number,
+  level: CodeLevel = 'subclass',
+  method: 'mean-of-patents' | 'techtoken' = 'mean-of-patents',
+): Promise<Record<string, Neighbour[]>> {
   const path = resolve('public/demo/patents.jsonl');
   const source: ImportSource = {
     name: 'patents.jsonl',
@@ -26,6 +30,12 @@ export async function nodeCpuNeighbours(k: number, level: CodeLevel = 'subclass'
   const patents = [...sink.patents.values()];
   const encoder = await EncoderEngine.create({ source: { kind: 'path', root: resolve('models'), id: BUNDLED_MODEL_NAME }, devices: ['cpu'] });
   try {
+    if (method === 'techtoken') {
+      const vocabulary = encoder.codeTokens(patents.flatMap((p) => p.codes));
+      if (!vocabulary) throw new Error('the bundled model has no code tokens');
+      const codes = await encoder.embedCodeTokens(patents, vocabulary);
+      return neighbourLists(codes.codes, similarityTopK(codes.vectors, codes.codes.length, codes.dim, k, true));
+    }
     const { vectors, dim } = await encoder.embed(patents.map(patentText));
     const codeVectors = meanOfPatentVectors(patents, vectors, dim, level);
     const topK = similarityTopK(codeVectors.vectors, codeVectors.codes.length, dim, k, true);

@@ -35,7 +35,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('walking skeleton in headless Chromi
 
   it('runs the whole slice on WebGPU (SwiftShader) and matches the Node CPU top-10 lists', async () => {
     session = await openBrowser({ webgpu: true });
-    await session.page.goto(inject('baseUrl'));
+    await session.page.goto(`${inject('baseUrl')}?method=mean-of-patents`);
     const status = session.page.locator('ps-app #status[data-state="done"]');
     await status.waitFor({ timeout: 180_000 });
     await expect(status.getAttribute('data-similarity-backend')).resolves.toBe('webgpu');
@@ -52,7 +52,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('walking skeleton in headless Chromi
 
   it('without the WebGPU flag shows the WASM/CPU fallback notice and the same lists', async () => {
     session = await openBrowser({ webgpu: false });
-    await session.page.goto(inject('baseUrl'));
+    await session.page.goto(`${inject('baseUrl')}?method=mean-of-patents`);
     const status = session.page.locator('ps-app #status[data-state="done"]');
     await status.waitFor({ timeout: 180_000 });
     await expect(status.getAttribute('data-similarity-backend')).resolves.toBe('cpu');
@@ -66,7 +66,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('walking skeleton in headless Chromi
 
   it('cancels a running step from the progress bar and runs again afterwards', async () => {
     session = await openBrowser({ webgpu: false });
-    await session.page.goto(inject('baseUrl'));
+    await session.page.goto(`${inject('baseUrl')}?method=mean-of-patents`);
     const cancel = session.page.locator('ps-app ps-progress button', { hasText: 'Cancel' });
     await cancel.waitFor();
     await cancel.click();
@@ -74,5 +74,15 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('walking skeleton in headless Chromi
     await session.page.locator('ps-app button', { hasText: 'Run' }).click();
     await session.page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 180_000 });
     expectSameNeighbours(await readNeighbours(session, 'H04L'), expected.H04L);
+  });
+
+  it('with the default method builds TechToken code vectors from the model\'s code tokens, as the Node path does', async () => {
+    const expectedTechToken = await nodeCpuNeighbours(K, 'subclass', 'techtoken');
+    session = await openBrowser({ webgpu: false });
+    await session.page.goto(inject('baseUrl'));
+    const status = session.page.locator('ps-app #status[data-state="done"]');
+    await status.waitFor({ timeout: 180_000 });
+    await expect(status.getAttribute('data-method')).resolves.toBe('techtoken');
+    for (const code of CODES_TO_CHECK) expectSameNeighbours(await readNeighbours(session, code), expectedTechToken[code]);
   });
 });

@@ -58,3 +58,38 @@ describe('EncoderEngine with the bundled model (transformers.js, onnxruntime-nod
     await expect(engine.embed(texts, { signal: controller.signal })).rejects.toThrow(/cancelled/);
   });
 });
+
+describe('TechToken code vectors', () => {
+  it('recognises the code tokens and averages the hidden state at each code token, as a hand computation does', async () => {
+    const engine = await EncoderEngine.create({ source: { kind: 'path', root: MODEL_ROOT, id: MODEL_ID }, devices: ['cpu'] });
+    const patents = [
+      { title: 'Battery anode', abstract: 'Lithium electrolyte.', codes: ['H01M 4/134', 'H02J 7/00'] },
+      { title: 'Charging grid', codes: ['H02J 7/00'] },
+      { title: 'Untokenised code', codes: ['Z99Z 1/00'] },
+    ];
+    const vocabulary = engine.codeTokens(patents.flatMap((p) => p.codes));
+    expect(vocabulary?.format).toBe('bare');
+    expect(vocabulary?.level).toBe('subclass');
+    expect([...(vocabulary?.tokens.keys() ?? [])].sort()).toEqual(['H01M', 'H02J']);
+    const result = await engine.embedCodeTokens(patents, vocabulary!, { batchSize: 2 });
+    expect(result.codes).toEqual(['H01M', 'H02J']);
+    expect(Array.from(result.counts)).toEqual([1, 2]);
+
+    // Hand computation for H01M: the hidden state at its token in the single patent carrying it.
+    const { AutoModel, AutoTokenizer, Tensor } = await import('@huggingface/transformers');
+    const tokenizer = await AutoTokenizer.from_pretrained(MODEL_ID);
+    const model = await AutoModel.from_pretrained(MODEL_ID, { dtype: 'fp32', device: 'cpu' });
+    const ids = [tokenizer.convert_tokens_to_ids('[CLS]'), ...tokenizer.encode('Battery anode', { add_special_tokens: false }),
+      tokenizer.convert_tokens_to_ids('[SEP]'), ...tokenizer.encode('Lithium electrolyte.', { add_special_tokens: false }),
+      tokenizer.convert_tokens_to_ids('[SEP]'), tokenizer.convert_tokens_to_ids('H01M'), tokenizer.convert_tokens_to_ids('H02J'),
+      tokenizer.convert_tokens_to_ids('[SEP]')];
+    const tensor = (values: number[]) => new Tensor('int64', BigInt64Array.from(values.map(BigInt)), [1, values.length]);
+    const out = await model({ input_ids: tensor(ids), attention_mask: tensor(ids.map(() => 1)), token_type_ids: tensor(ids.map(() => 0)) });
+    const hidden = out.last_hidden_state.data as Float32Array;
+    const position = ids.length - 3;
+    const expected = hidden.slice(position * result.dim, (position + 1) * result.dim);
+    expect(cosine(result.vectors.subarray(0, result.dim), expected)).toBeGreaterThan(0.99999);
+    await model.dispose();
+    await engine.destroy();
+  });
+});
