@@ -1,0 +1,152 @@
+import { AutoModelForCausalLM, AutoTokenizer, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { AbortRegistry, throwIfAborted, type TaskOptions } from '../core/abort';
+import { ProgressTracker, type ProgressCallback } from '../core/progress';
+import { ModelLoadError } from '../errors';
+import type { ModelDtype } from './model-ref';
+import { openModel, type ModelSource, type RuntimeOptions } from './runtime';
+
+/** One question: is this patent relevant to this pollution-abatement technique? */
+export interface YesNoPair {
+  sectionTitle: string;
+  technique: string;
+  patentTitle: string;
+  patentAbstract: string;
+}
+
+export interface YesNoPrompt {
+  system: string;
+  /** With placeholders {section_title} {technique} {patent_title} {patent_abstract}. */
+  user: string;
+}
+
+/** The seed's prompt (the reference dashboard's BREF matching), used when a model's manifest has none. */
+export const SEED_YES_NO_PROMPT: YesNoPrompt = {
+  system: 'You are an engineer expert of environmental regulations.',
+  user: 'Section title: {section_title}\nPollution abatement process: {technique}\nPatent: {patent_title}. {patent_abstract}\n'
+    + 'Is the patent relevant to the pollution abatement process? Only answer Yes or No.',
+};
+
+export interface YesNoLoadOptions {
+  source: ModelSource;
+  runtime?: RuntimeOptions;
+  device: 'webgpu' | 'wasm' | 'cpu';
+  dtype?: ModelDtype;
+}
+
+const DEFAULT_BATCH_SIZE = 8;
+
+/**
+ * P(Yes) for (technique, patent) pairs with a causal LM: one forward pass per pair, no generation;
+ * P(Yes) = softmax over the Yes and No logits at the last prompt position.
+ */
+export class YesNoEngine {
+  private tokenizer: PreTrainedTokenizer | null = null;
+  private model: PreTrainedModel | null = null;
+  private prompt: YesNoPrompt = SEED_YES_NO_PROMPT;
+  private answerIds: { yes: number; no: number } | null = null;
+  private readonly aborts = new AbortRegistry();
+
+  async load(options: YesNoLoadOptions, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<void> {
+    const name = options.source.kind === 'path' ? options.source.id : options.source.ref;
+    try {
+      const opened = await openModel(options.source, options.dtype ?? 'q4', options.runtime ?? {}, task, onProgress);
+      this.tokenizer = await AutoTokenizer.from_pretrained(opened.modelId);
+      await this.model?.dispose();
+      this.model = await AutoModelForCausalLM.from_pretrained(opened.modelId, { device: options.device, dtype: options.dtype ?? 'q4' });
+      this.prompt = opened.manifest?.prompt ?? SEED_YES_NO_PROMPT;
+      this.answerIds = answerTokenIds(this.tokenizer);
+    } catch (error) {
+      if (error instanceof Error && error.name === 'AbortError') throw error;
+      throw new ModelLoadError(name, error);
+    }
+  }
+
+  /** The prompt token ids of one pair, as the model sees them (chat template applied). */
+  promptIds(pair: YesNoPair): number[] {
+    const { tokenizer } = this.ready();
+    const fill = (template: string) => template
+      .replaceAll('{section_title}', pair.sectionTitle)
+      .replaceAll('{technique}', pair.technique)
+      .replaceAll('{patent_title}', pair.patentTitle)
+      .replaceAll('{patent_abstract}', pair.patentAbstract);
+    const text = tokenizer.apply_chat_template(
+      [{ role: 'system', content: fill(this.prompt.system) }, { role: 'user', content: fill(this.prompt.user) }],
+      { tokenize: false, add_generation_prompt: true },
+    ) as string;
+    return tokenizer.encode(text, { add_special_tokens: false });
+  }
+
+  async score(pairs: YesNoPair[], options: TaskOptions & { batchSize?: number } = {}, onProgress?: ProgressCallback): Promise<Float32Array> {
+    const { model, answerIds } = this.ready();
+    const signal = this.aborts.begin(options.taskId, options.signal);
+    try {
+      const tracker = new ProgressTracker('embed', 'rows', pairs.length, onProgress);
+      const ids = pairs.map((pair) => this.promptIds(pair));
+      const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length || a - b);
+      const probabilities = new Float32Array(pairs.length);
+      const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+      for (let start = 0; start < order.length; start += batchSize) {
+        throwIfAborted(signal);
+        const batch = order.slice(start, start + batchSize);
+        const seqLen = Math.max(...batch.map((i) => ids[i].length));
+        const inputIds = new BigInt64Array(batch.length * seqLen);
+        const mask = new BigInt64Array(batch.length * seqLen);
+        const positions = new BigInt64Array(batch.length * seqLen);
+        // Right padding: with causal attention the padded tail cannot change earlier positions.
+        batch.forEach((pairIndex, row) => ids[pairIndex].forEach((id, t) => {
+          inputIds[row * seqLen + t] = BigInt(id);
+          mask[row * seqLen + t] = 1n;
+          positions[row * seqLen + t] = BigInt(t);
+        }));
+        const dims = [batch.length, seqLen];
+        const output = await model({
+          input_ids: new Tensor('int64', inputIds, dims),
+          attention_mask: new Tensor('int64', mask, dims),
+          position_ids: new Tensor('int64', positions, dims),
+        });
+        const logits = output.logits as Tensor;
+        const vocab = logits.dims[2];
+        const data = logits.data as Float32Array;
+        batch.forEach((pairIndex, row) => {
+          const last = (row * seqLen + ids[pairIndex].length - 1) * vocab;
+          probabilities[pairIndex] = yesProbability(data[last + answerIds.yes], data[last + answerIds.no]);
+        });
+        tracker.report(start + batch.length);
+      }
+      tracker.finish();
+      return probabilities;
+    } finally {
+      this.aborts.end(options.taskId);
+    }
+  }
+
+  abort(taskId: string): void {
+    this.aborts.abort(taskId);
+  }
+
+  async destroy(): Promise<void> {
+    await this.model?.dispose();
+    this.model = null;
+    this.tokenizer = null;
+  }
+
+  private ready(): { tokenizer: PreTrainedTokenizer; model: PreTrainedModel; answerIds: { yes: number; no: number } } {
+    if (!this.tokenizer || !this.model || !this.answerIds) throw new Error('YesNoEngine.load() must finish before score()');
+    return { tokenizer: this.tokenizer, model: this.model, answerIds: this.answerIds };
+  }
+}
+
+/** softmax over the two answer logits, computed stably. */
+export function yesProbability(yesLogit: number, noLogit: number): number {
+  return 1 / (1 + Math.exp(noLogit - yesLogit));
+}
+
+/** `Yes`/`No` as single tokens (byte-level BPE vocabularies may write them with a leading `Ġ`). */
+function answerTokenIds(tokenizer: PreTrainedTokenizer): { yes: number; no: number } {
+  const vocabulary = tokenizer.get_vocab();
+  const find = (word: string) => vocabulary.get(word) ?? vocabulary.get(`Ġ${word}`) ?? vocabulary.get(`▁${word}`);
+  const yes = find('Yes');
+  const no = find('No');
+  if (yes === undefined || no === undefined) throw new Error('the model has no single "Yes" and "No" tokens, so it cannot answer Yes/No in one pass');
+  return { yes, no };
+}
