@@ -180,6 +180,20 @@ def chat_pairs():
     for s in truth["subclasses"]:
         qa.append((f"What is subclass {s} about?",
                    f"{s} belongs to the {truth['themeOfSubclass'][s]} theme: {join_words(subclass_words[s])}."))
+    # Yes/No questions (so that the answer tokens are well trained before the LoRA stage)
+    r = random.Random(args.seed + 7)
+    all_pollutants = sorted(by_pollutant)
+    themes = sorted(set(truth["themeOfSubclass"].values()))
+    for t in techniques:
+        others = [p for p in all_pollutants if p not in t["pollutants"]]
+        for pol in t["pollutants"]:
+            qa.append((f"Does technique {t['id']} abate {pol}?", "Yes"))
+        for pol in r.sample(others, len(t["pollutants"])):
+            qa.append((f"Does technique {t['id']} abate {pol}?", "No"))
+    for g in truth["mainGroups"]:
+        theme = truth["themeOfSubclass"][g.split(" ")[0]]
+        qa.append((f"Is code {g} part of the {theme} theme?", "Yes"))
+        qa.append((f"Is code {g} part of the {r.choice([x for x in themes if x != theme])} theme?", "No"))
     return qa
 
 
@@ -346,7 +360,7 @@ def full_logits(m, ids):
 
 
 # ============================ 4. stage 1: next-token training ============================
-BLOCK = 256
+BLOCK = 320
 stream = []
 for d in docs:
     stream += tok.encode(d) + [EOT]

@@ -106,3 +106,19 @@ export function splitCodeCell(cell: string, separator?: string): string[] {
   }
   return codes;
 }
+
+/**
+ * `H`, `04` (or `4`), `L`, `27`, `26` → `H04L 27/26`. Also accepts a class or subclass column
+ * that already holds the longer symbol (`H04`, `H04L`). Not validated: the engine's code
+ * normaliser judges the result and reports codes it rejects.
+ */
+export function joinClassificationParts(section: string, cls: string, subclass: string, mainGroup: string, subgroup: string): string {
+  const [s, c, sc, main, sub] = [section, cls, subclass, mainGroup, subgroup].map((part) => part.trim());
+  let symbol: string;
+  if (sc.length >= 4) symbol = sc;
+  else if (/^[A-Za-z]/.test(c)) symbol = c + sc;
+  else symbol = s + (/^\d$/.test(c) ? `0${c}` : c) + sc;
+  symbol = symbol.toUpperCase();
+  if (main === '') return symbol;
+  return `${symbol} ${main}/${sub === '' ? '00' : sub.length === 1 ? `0${sub}` : sub}`;
+}

@@ -7,7 +7,7 @@
  * Elements are matched on local names, so `exch:` or any other prefix works. Fields come from
  * fixed paths (see `captureFor`); text elsewhere, including the full description, is never kept.
  */
-import { joinClassificationParts } from './patentsview';
+import { joinClassificationParts } from '../codes';
 import { NotAPatentFileError, type PatentReader, type RawPatent, type ReadBatch, type RowError } from './types';
 import { XmlTokenizer, localName, type XmlEvent } from './xml-tokenizer';
 

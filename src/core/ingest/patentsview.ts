@@ -7,6 +7,8 @@
  * Tables: g_patent (id, date, title), g_patent_abstract, g_ipc_at_issue (IPC split into
  * section/class/subclass/main_group/subgroup) and g_cpc_current (full CPC symbol in cpc_group).
  */
+import { joinClassificationParts } from '../codes';
+import { CsvRecordReader, type CsvBatch } from './csv';
 import { NotAPatentFileError, type PatentReader, type RawPatent, type ReadBatch, type RowError } from './types';
 
 export type PatentsViewTable = 'patent' | 'abstract' | 'ipc' | 'cpc';
@@ -26,12 +28,6 @@ const TABLE_NAMES: [RegExp, PatentsViewTable][] = [
   [/g_patent/, 'patent'],
 ];
 /**
- * A quoted field longer than this is cut: abstracts are a few KB, so a longer one almost always
- * means an unbalanced quote that would otherwise swallow the rest of the file into one string.
- */
-export const MAX_FIELD_CHARS = 1 << 20;
-
-/**
  * Which table a file is: by its header columns when known (they are authoritative), else by its
  * name (`g_patent.tsv`, `2024_g_cpc_current (1).tsv`, …). Null when neither tells.
  */
@@ -48,21 +44,6 @@ export function patentsViewTableOf(fileName: string, columns?: readonly string[]
   return TABLE_NAMES.find(([pattern]) => pattern.test(name))?.[1] ?? null;
 }
 
-/**
- * `H`, `04` (or `4`), `L`, `27`, `26` → `H04L 27/26`. Also accepts a class or subclass column
- * that already holds the longer symbol (`H04`, `H04L`). Not validated: the engine's code
- * normaliser judges the result and reports codes it rejects.
- */
-export function joinClassificationParts(section: string, cls: string, subclass: string, mainGroup: string, subgroup: string): string {
-  const [s, c, sc, main, sub] = [section, cls, subclass, mainGroup, subgroup].map((part) => part.trim());
-  let symbol: string;
-  if (sc.length >= 4) symbol = sc;
-  else if (/^[A-Za-z]/.test(c)) symbol = c + sc;
-  else symbol = s + (/^\d$/.test(c) ? `0${c}` : c) + sc;
-  symbol = symbol.toUpperCase();
-  if (main === '') return symbol;
-  return `${symbol} ${main}/${sub === '' ? '00' : sub.length === 1 ? `0${sub}` : sub}`;
-}
 
 /** What the join knows about one patent so far. */
 interface PartialPatent {
@@ -165,7 +146,8 @@ export class PatentsViewJoin {
 
 /** Streams one table's rows into the join; its batches carry row errors only. */
 class TableFeeder implements PatentReader {
-  private readonly rows = new TsvRows();
+  /** The project's one CSV/TSV record reader: quoting, line numbers and recovery as for any TSV. */
+  private readonly rows = new CsvRecordReader('\t');
   private kind: PatentsViewTable | null;
   private columns: Map<string, number> | null = null;
   private errors: RowError[] = [];
@@ -176,23 +158,30 @@ class TableFeeder implements PatentReader {
   }
 
   push(chunk: string): ReadBatch {
-    this.rows.push(chunk, (fields, line, problem) => this.onRow(fields, line, problem));
+    this.consume(this.rows.push(chunk));
     return this.takeBatch();
   }
 
   end(): ReadBatch {
-    this.rows.end((fields, line, problem) => this.onRow(fields, line, problem));
+    this.consume(this.rows.end());
     if (this.columns === null) throw this.notPatentsView('the file is empty');
     return this.takeBatch();
   }
 
-  private onRow(fields: string[], line: number, problem: string | null): void {
+  private consume(batch: CsvBatch): void {
+    // Record errors come in line order within a batch, as do the records themselves.
+    for (const error of batch.errors) this.errors.push({ ...error, file: this.fileName });
+    for (const record of batch.records) this.onRow(record.fields, record.line);
+  }
+
+  private onRow(fields: string[], line: number): void {
+    if (fields.every((field) => field.trim() === '')) return; // blank line
     const { columns, kind } = this;
     if (columns === null || kind === null) {
       this.readHeader(fields);
       return;
     }
-    const reason = problem ?? this.join.addRow(kind, (name) => fields[columns.get(name) ?? -1] ?? '', this.fileName, line);
+    const reason = this.join.addRow(kind, (name) => fields[columns.get(name) ?? -1] ?? '', this.fileName, line);
     if (reason !== null) this.errors.push({ line, reason, file: this.fileName });
   }
 
@@ -215,92 +204,5 @@ class TableFeeder implements PatentReader {
     const errors = this.errors;
     this.errors = [];
     return { patents: [], errors };
-  }
-}
-
-type RowCallback = (fields: string[], line: number, problem: string | null) => void;
-
-/**
- * Tab-separated rows from text pushed in any pieces. A field that starts with `"` is quoted: it may
- * hold tabs and newlines, and `""` is a literal quote. Lenient: text after a closing quote is kept.
- * `line` is the 1-based line where the row starts.
- */
-class TsvRows {
-  private fields: string[] = [];
-  private field = '';
-  private fieldStart = true;
-  private inQuotes = false;
-  /** A quote ended the last chunk inside a quoted field: the next character says `""` or close. */
-  private quotePending = false;
-  private problem: string | null = null;
-  private line = 1;
-  private rowLine = 1;
-
-  push(chunk: string, onRow: RowCallback): void {
-    let p = 0;
-    if (this.quotePending && chunk.length > 0) {
-      this.quotePending = false;
-      if (chunk[0] === '"') { this.append('"'); p = 1; } else this.inQuotes = false;
-    }
-    const stop = /[\t\n]/g;
-    while (p < chunk.length) {
-      if (this.fieldStart && chunk[p] === '"') {
-        this.inQuotes = true;
-        this.fieldStart = false;
-        p++;
-        continue;
-      }
-      this.fieldStart = false;
-      if (this.inQuotes) {
-        const q = chunk.indexOf('"', p);
-        const piece = chunk.slice(p, q < 0 ? chunk.length : q);
-        for (let n = piece.indexOf('\n'); n >= 0; n = piece.indexOf('\n', n + 1)) this.line++;
-        this.append(piece);
-        if (q < 0) return;
-        if (q + 1 === chunk.length) { this.quotePending = true; return; }
-        if (chunk[q + 1] === '"') { this.append('"'); p = q + 2; } else { this.inQuotes = false; p = q + 1; }
-        continue;
-      }
-      stop.lastIndex = p;
-      const match = stop.exec(chunk);
-      if (match === null) { this.append(chunk.slice(p)); return; }
-      this.append(chunk.slice(p, match.index));
-      p = match.index + 1;
-      this.endField();
-      if (match[0] === '\n') {
-        this.endRow(onRow);
-        this.line++;
-        this.rowLine = this.line;
-      }
-    }
-  }
-
-  end(onRow: RowCallback): void {
-    if (this.inQuotes && !this.quotePending) this.problem ??= 'unterminated quoted field at the end of the file';
-    this.inQuotes = this.quotePending = false;
-    if (this.fields.length > 0 || this.field !== '') {
-      this.endField();
-      this.endRow(onRow);
-    }
-  }
-
-  private append(text: string): void {
-    if (this.field.length + text.length <= MAX_FIELD_CHARS) this.field += text;
-    else this.problem ??= `field longer than ${MAX_FIELD_CHARS} characters (unbalanced quote?)`;
-  }
-
-  private endField(): void {
-    this.fields.push(this.field.endsWith('\r') ? this.field.slice(0, -1) : this.field);
-    this.field = '';
-    this.fieldStart = true;
-  }
-
-  private endRow(onRow: RowCallback): void {
-    const fields = this.fields;
-    const problem = this.problem;
-    this.fields = [];
-    this.problem = null;
-    if (fields.length === 1 && fields[0] === '' && problem === null) return; // blank line
-    onRow(fields, this.rowLine, problem);
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PatentsViewJoin, joinClassificationParts, patentsViewTableOf } from '../../../src/core/ingest/patentsview';
+import { joinClassificationParts } from '../../../src/core/codes';
+import { PatentsViewJoin, patentsViewTableOf } from '../../../src/core/ingest/patentsview';
 import { NotAPatentFileError, type RawPatent, type ReadBatch, type RowError } from '../../../src/core/ingest/types';
 import { mulberry32 } from '../../../src/core/random';
 
@@ -100,7 +101,7 @@ describe('PatentsViewJoin', () => {
     expect(result.errors[0].reason).toMatch(/no g_patent table .* 5 patents were skipped/);
   });
 
-  it('reports duplicate ids, missing ids and an unterminated quote with their lines', () => {
+  it('reports duplicate ids, missing ids and an unclosed quote with their lines, resuming on the next line', () => {
     const text = 'patent_id\tpatent_date\tpatent_title\n1\t2020-01-01\tA\n1\t2020-01-01\tA again\n\t2020-01-01\tNo id\n2\t2020-01-01\t"Open\nquote';
     for (const [name, chunk] of CHUNKERS) {
       const { tableErrors, result } = join([['mine.tsv', text]], chunk);
@@ -108,7 +109,9 @@ describe('PatentsViewJoin', () => {
       expect(tableErrors, name).toEqual([
         { line: 3, reason: 'duplicate patent_id 1', file: 'mine.tsv' },
         { line: 4, reason: 'missing patent_id', file: 'mine.tsv' },
-        { line: 5, reason: 'unterminated quoted field at the end of the file', file: 'mine.tsv' },
+        { line: 5, reason: 'unclosed quote', file: 'mine.tsv' },
+        // The shared TSV reader resumes at the line after the broken record's start.
+        { line: 6, reason: 'no title', file: 'mine.tsv' },
       ]);
     }
   });
