@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { chunkings, readAll } from './chunking';
 import { describe, expect, it } from 'vitest';
 import { CsvRecordReader, MAX_RECORD_CHARS, MAX_RECORD_LINES, TabularPatentReader, type CsvBatch } from '../../../src/core/ingest/csv';
 import { LENS_PRESET, parseYear } from '../../../src/core/ingest/presets';
@@ -6,31 +7,6 @@ import { NotAPatentFileError, type ColumnMapping, type PatentReader, type ReadBa
 import { mulberry32 } from '../../../src/core/random';
 
 const fixture = (name: string): string => readFileSync(`test/fixtures/ingest/${name}`, 'utf8');
-
-/** The same text cut whole, one character at a time, and at random sizes (three seeds). */
-function chunkings(text: string): string[][] {
-  const cuts: string[][] = [[text], Array.from(text)];
-  for (const seed of [1, 2, 3]) {
-    const rng = mulberry32(seed);
-    const chunks: string[] = [];
-    for (let i = 0; i < text.length;) {
-      const size = 1 + Math.floor(rng() * 40);
-      chunks.push(text.slice(i, i + size));
-      i += size;
-    }
-    cuts.push(chunks);
-  }
-  return cuts;
-}
-
-function readAll(reader: PatentReader, chunks: string[]): ReadBatch {
-  const all: ReadBatch = { patents: [], errors: [] };
-  for (const batch of [...chunks.map((chunk) => reader.push(chunk)), reader.end()]) {
-    all.patents.push(...batch.patents);
-    all.errors.push(...batch.errors);
-  }
-  return all;
-}
 
 function records(text: string, delimiter = ',', chunks: string[] = [text]): CsvBatch {
   const reader = new CsvRecordReader(delimiter);
@@ -62,7 +38,7 @@ describe('CsvRecordReader', () => {
     const text = 'a,b\n"q""",2\n"multi\nline ""quoted""\n",3\nlast,"no newline at end"';
     const whole = records(text);
     expect(whole.records).toHaveLength(4);
-    for (const chunks of chunkings(text)) expect(records(text, ',', chunks)).toEqual(whole);
+    for (const [, chunks] of chunkings(text)) expect(records(text, ',', chunks)).toEqual(whole);
   });
 
   it('gives identical records and errors for every chunking of 2000 random texts full of quotes and line breaks', () => {
@@ -73,7 +49,7 @@ describe('CsvRecordReader', () => {
       const length = Math.floor(rng() * 40);
       for (let i = 0; i < length; i++) text += alphabet[Math.floor(rng() * alphabet.length)];
       const whole = records(text);
-      for (const chunks of chunkings(text)) expect(records(text, ',', chunks), JSON.stringify(text)).toEqual(whole);
+      for (const [, chunks] of chunkings(text)) expect(records(text, ',', chunks), JSON.stringify(text)).toEqual(whole);
       const lines = text.split('\n').length;
       for (const { line } of [...whole.records, ...whole.errors]) expect(line).toBeLessThanOrEqual(lines);
     }
@@ -88,7 +64,7 @@ describe('CsvRecordReader', () => {
 
   it('reports an unclosed quote at end of file and resumes at the line after the record start', () => {
     const text = 'a,b\n1,"open\n2,fine\n3,also fine';
-    for (const chunks of chunkings(text)) {
+    for (const [, chunks] of chunkings(text)) {
       expect(records(text, ',', chunks)).toEqual({
         records: [{ line: 1, fields: ['a', 'b'] }, { line: 3, fields: ['2', 'fine'] }, { line: 4, fields: ['3', 'also fine'] }],
         errors: [{ line: 2, reason: 'unclosed quote' }],
@@ -175,7 +151,7 @@ describe('TabularPatentReader', () => {
     });
     expect(whole.patents[3].title).toBe('Pruning a "deep" neural network');
     expect(whole.patents[4].abstract).toBeUndefined();
-    for (const chunks of chunkings(text)) expect(readAll(new TabularPatentReader(',', mapping, 'generic.csv'), chunks)).toEqual(whole);
+    for (const [, chunks] of chunkings(text)) expect(readAll(new TabularPatentReader(',', mapping, 'generic.csv'), chunks)).toEqual(whole);
   });
 
   it('reads the TSV fixture with | separated codes', () => {
@@ -187,7 +163,7 @@ describe('TabularPatentReader', () => {
       ['H01M 10/0562', 'H01M 4/13'], ['H04B 7/06', 'H04B 7/0456'], ['G01S 7/481', 'G01S 17/931', 'B81B 3/00'], ['B01J 23/46', 'C01C 1/04'],
     ]);
     expect(whole.patents[1].title).toBe('Beamforming with "hybrid" analogue and digital stages');
-    for (const chunks of chunkings(text)) expect(readAll(new TabularPatentReader('\t', mapping, 'generic.tsv'), chunks)).toEqual(whole);
+    for (const [, chunks] of chunkings(text)) expect(readAll(new TabularPatentReader('\t', mapping, 'generic.tsv'), chunks)).toEqual(whole);
   });
 
   it('reads a Lens.org export with the Lens preset (no claims column, ;; separators)', () => {
@@ -201,7 +177,7 @@ describe('TabularPatentReader', () => {
     expect(whole.patents[0].rawCodes).toEqual(['H01M10/0567', 'H01M10/0525', 'H01M10/0567', 'H01M10/0525', 'Y02E60/10']);
     expect(whole.patents[2].abstract).toBeUndefined();
     expect(whole.patents[0].claims).toBeUndefined();
-    for (const chunks of chunkings(text)) expect(readAll(new TabularPatentReader(',', LENS_PRESET, 'lens.csv'), chunks)).toEqual(whole);
+    for (const [, chunks] of chunkings(text)) expect(readAll(new TabularPatentReader(',', LENS_PRESET, 'lens.csv'), chunks)).toEqual(whole);
   });
 
   it('keeps every good row of a broken file and reports each bad one with its start line', () => {
@@ -216,7 +192,7 @@ describe('TabularPatentReader', () => {
       { line: 10, reason: 'expected 4 fields as in the header, found 6', file: 'broken.csv' },
       { line: 11, reason: 'bad year "1700"', file: 'broken.csv' },
     ]);
-    for (const chunks of chunkings(text)) expect(readAll(new TabularPatentReader(',', SIMPLE, 'broken.csv'), chunks)).toEqual(whole);
+    for (const [, chunks] of chunkings(text)) expect(readAll(new TabularPatentReader(',', SIMPLE, 'broken.csv'), chunks)).toEqual(whole);
   });
 
   it('reports fewer fields, skips empty spreadsheet rows, tolerates empty extra fields and falls back to row-<line> ids', () => {

@@ -1,26 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { chunkings } from './chunking';
 import { describe, expect, it } from 'vitest';
 import { EpoXmlPatentReader } from '../../../src/core/ingest/epo-xml';
 import { NotAPatentFileError, type RawPatent, type ReadBatch } from '../../../src/core/ingest/types';
-import { mulberry32 } from '../../../src/core/random';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/ingest/${name}`, import.meta.url), 'utf8');
-
-/** The same text cut in different ways: whole, one character at a time, random sizes (seeded). */
-function chunkings(text: string): [string, string[]][] {
-  const cuts: [string, string[]][] = [['whole', [text]], ['1 char', [...text]]];
-  for (const seed of [11, 12, 13]) {
-    const rng = mulberry32(seed);
-    const pieces: string[] = [];
-    for (let i = 0; i < text.length;) {
-      const size = 1 + Math.floor(rng() * 200);
-      pieces.push(text.slice(i, i + size));
-      i += size;
-    }
-    cuts.push([`random seed ${seed}`, pieces]);
-  }
-  return cuts;
-}
 
 function read(pieces: string[], fileName = 'test.xml'): ReadBatch {
   const reader = new EpoXmlPatentReader(fileName);
@@ -31,7 +15,7 @@ function read(pieces: string[], fileName = 'test.xml'): ReadBatch {
 /** Reads `text` in every chunking, checks they agree, and returns the result. */
 function readAllWays(text: string, fileName?: string): ReadBatch {
   const expected = read([text], fileName);
-  for (const [name, pieces] of chunkings(text)) expect(read(pieces, fileName), name).toEqual(expected);
+  for (const [name, pieces] of chunkings(text, { seeds: [11, 12, 13], maxPiece: 200 })) expect(read(pieces, fileName), name).toEqual(expected);
   return expected;
 }
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { chunkings, readAll } from './chunking';
 import { describe, expect, it } from 'vitest';
 import {
   JsonArrayPatentReader,
@@ -15,35 +16,10 @@ import { mulberry32 } from '../../../src/core/random';
 
 const fixture = (name: string): string => readFileSync(`test/fixtures/ingest/${name}`, 'utf8');
 
-/** The same text cut whole, one character at a time, and at random sizes (three seeds). */
-function chunkings(text: string): string[][] {
-  const cuts: string[][] = [[text], Array.from(text)];
-  for (const seed of [1, 2, 3]) {
-    const rng = mulberry32(seed);
-    const chunks: string[] = [];
-    for (let i = 0; i < text.length;) {
-      const size = 1 + Math.floor(rng() * 40);
-      chunks.push(text.slice(i, i + size));
-      i += size;
-    }
-    cuts.push(chunks);
-  }
-  return cuts;
-}
-
-function readAll(reader: PatentReader, chunks: string[]): ReadBatch {
-  const all: ReadBatch = { patents: [], errors: [] };
-  for (const batch of [...chunks.map((chunk) => reader.push(chunk)), reader.end()]) {
-    all.patents.push(...batch.patents);
-    all.errors.push(...batch.errors);
-  }
-  return all;
-}
-
 /** Reads `text` in every chunking, checks they agree, and returns the result. */
 function readEveryWay(make: () => PatentReader, text: string): ReadBatch {
   const whole = readAll(make(), [text]);
-  for (const chunks of chunkings(text)) expect(readAll(make(), chunks)).toEqual(whole);
+  for (const [, chunks] of chunkings(text)) expect(readAll(make(), chunks)).toEqual(whole);
   return whole;
 }
 
@@ -125,7 +101,7 @@ describe('JsonArraySplitter', () => {
     };
     const whole = split([text]);
     expect(whole.map((e) => [e.line, JSON.parse(e.text)])).toEqual([[2, { a: '}{ " ]' }], [3, { b: [1, { c: 2 }] }], [4, 3], [5, 'x']]);
-    for (const chunks of chunkings(text)) expect(split(chunks)).toEqual(whole);
+    for (const [, chunks] of chunkings(text)) expect(split(chunks)).toEqual(whole);
   });
 
   it('gives identical elements and errors for every chunking of 2000 random arrays full of brackets and quotes', () => {
@@ -142,7 +118,7 @@ describe('JsonArraySplitter', () => {
       const length = Math.floor(rng() * 40);
       for (let i = 0; i < length; i++) text += alphabet[Math.floor(rng() * alphabet.length)];
       const whole = split([text]);
-      for (const chunks of chunkings(text)) expect(split(chunks), JSON.stringify(text)).toEqual(whole);
+      for (const [, chunks] of chunkings(text)) expect(split(chunks), JSON.stringify(text)).toEqual(whole);
     }
   });
 
