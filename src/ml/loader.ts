@@ -11,7 +11,8 @@ export interface ModelManifest {
   code_level?: string;
   code_tokens?: string[];
   separator_token?: string;
-  prompt?: { system: string; user: string };
+  /** Yes/No prompt: `user_template` (the recipes) or `user`, with {section_title} {technique} {patent_title} {patent_abstract}. */
+  prompt?: { system: string; user?: string; user_template?: string };
   files?: Record<string, { bytes: number; sha256: string }>;
 }
 

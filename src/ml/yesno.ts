@@ -53,7 +53,9 @@ export class YesNoEngine {
       this.tokenizer = await AutoTokenizer.from_pretrained(opened.modelId);
       await this.model?.dispose();
       this.model = await AutoModelForCausalLM.from_pretrained(opened.modelId, { device: options.device, dtype: options.dtype ?? 'q4' });
-      this.prompt = opened.manifest?.prompt ?? SEED_YES_NO_PROMPT;
+      const promptFromManifest = opened.manifest?.prompt;
+      const user = promptFromManifest?.user_template ?? promptFromManifest?.user;
+      this.prompt = promptFromManifest && user ? { system: promptFromManifest.system, user } : SEED_YES_NO_PROMPT;
       this.answerIds = answerTokenIds(this.tokenizer);
     } catch (error) {
       if (error instanceof Error && error.name === 'AbortError') throw error;
@@ -76,14 +78,18 @@ export class YesNoEngine {
     return tokenizer.encode(text, { add_special_tokens: false });
   }
 
-  async score(pairs: YesNoPair[], options: TaskOptions & { batchSize?: number } = {}, onProgress?: ProgressCallback): Promise<Float32Array> {
+  score(pairs: YesNoPair[], options: TaskOptions & { batchSize?: number } = {}, onProgress?: ProgressCallback): Promise<Float32Array> {
+    return this.scorePrompts(pairs.map((pair) => this.promptIds(pair)), options, onProgress);
+  }
+
+  /** P(Yes) for prompts already turned into token ids (see promptIds). */
+  async scorePrompts(ids: number[][], options: TaskOptions & { batchSize?: number } = {}, onProgress?: ProgressCallback): Promise<Float32Array> {
     const { model, answerIds } = this.ready();
     const signal = this.aborts.begin(options.taskId, options.signal);
     try {
-      const tracker = new ProgressTracker('embed', 'rows', pairs.length, onProgress);
-      const ids = pairs.map((pair) => this.promptIds(pair));
+      const tracker = new ProgressTracker('embed', 'rows', ids.length, onProgress);
       const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length || a - b);
-      const probabilities = new Float32Array(pairs.length);
+      const probabilities = new Float32Array(ids.length);
       const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
       for (let start = 0; start < order.length; start += batchSize) {
         throwIfAborted(signal);
