@@ -137,6 +137,74 @@ def evaluate(model, tok, code_tokens, train_patents, eval_patents, max_len, batc
     }
 
 
+@torch.no_grad()
+def code_vectors(model, tok, code_tokens, patents, max_len, batch_size=128):
+    """Two vectors per code over `patents`: TechToken (mean hidden state at the code token's position in
+    [CLS] title [SEP] abstract [SEP] codes [SEP]) and text-mean (mean of the patents' L2-normalised,
+    mean-pooled text embeddings [CLS] title [SEP] abstract [SEP]). Returns (tt [C,H], text [C,H], counts [C])."""
+    import make_techtoken as mt
+    model.eval()
+    index = {t: i for i, t in enumerate(code_tokens)}
+    h = model.wte.weight.shape[1]
+    tt, tx, n = torch.zeros(len(code_tokens), h), torch.zeros(len(code_tokens), h), torch.zeros(len(code_tokens))
+    items = [p for p in patents if any("[" + c + "]" in index for c in p["subclasses"])]
+    for start in range(0, len(items), batch_size):
+        chunk = items[start:start + batch_size]
+        with_codes, text_only, spans = [], [], []
+        for p in chunk:
+            t, a = mt.text_tokens(tok, p)
+            cs = [index["[" + c + "]"] for c in p["subclasses"] if "[" + c + "]" in index]
+            ids, first = mt.build_sequence(tok, t, a, [tok.tok2id[code_tokens[i]] for i in cs], max_len)
+            with_codes.append(ids)
+            text_only.append(mt.build_sequence(tok, t, a, None, max_len)[0])
+            spans.append((first, cs))
+        ids, mask = mt.pad_batch(with_codes, tok.pad_id)
+        hidden = model.encode(ids, mask, torch.zeros_like(ids))
+        ids2, mask2 = mt.pad_batch(text_only, tok.pad_id)
+        hidden2 = model.encode(ids2, mask2, torch.zeros_like(ids2))
+        pooled = torch.nn.functional.normalize((hidden2 * mask2[..., None]).sum(1) / mask2.sum(1, keepdim=True), dim=-1)
+        for r, (first, cs) in enumerate(spans):
+            for k, ci in enumerate(cs):
+                tt[ci] += hidden[r, first + k]
+                tx[ci] += pooled[r]
+                n[ci] += 1
+    keep = n > 0
+    tt[keep] /= n[keep, None]
+    tx[keep] /= n[keep, None]
+    return tt, tx, n
+
+
+def _spearman(a, b):
+    ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+def code_vector_quality(model, tok, code_tokens, patents, max_len, ground_truth_path):
+    """Against the demo corpus's hidden code positions (public/demo/ground-truth.json): Spearman correlation of
+    pairwise cosine similarity with minus the latent distance, and the share of codes whose nearest code (by
+    cosine) has the same theme. For TechToken vectors and, as a comparison, text-mean vectors."""
+    gt = json.load(open(ground_truth_path))
+    pos = {c: np.array(p) for c, p in zip(gt["subclasses"], gt["subclassPositions"])}
+    theme = gt["themeOfSubclass"]
+    tt, tx, n = code_vectors(model, tok, code_tokens, patents, max_len)
+    codes = [t[1:-1] for t in code_tokens]
+    sel = [i for i, c in enumerate(codes) if c in pos and n[i] > 0]
+    out = {"codes": len(sel), "patents": len([p for p in patents if p["subclasses"]])}
+    for name, vecs in (("techtoken", tt), ("text_mean", tx)):
+        v = torch.nn.functional.normalize(vecs[sel], dim=-1).numpy()
+        sim = v @ v.T
+        iu = np.triu_indices(len(sel), 1)
+        dist = np.array([[np.linalg.norm(pos[codes[i]] - pos[codes[j]]) for j in sel] for i in sel])
+        np.fill_diagonal(sim, -np.inf)
+        nn_theme = np.mean([theme[codes[sel[k]]] == theme[codes[sel[int(np.argmax(sim[k]))]]] for k in range(len(sel))])
+        out[name] = {"spearman_cosine_vs_latent_distance": round(_spearman(sim[iu], -dist[iu]), 4),
+                     "nearest_code_same_theme": round(float(nn_theme), 4)}
+    out["definition"] = ("code vectors over the given patents; spearman = rank correlation over all code pairs of "
+                         "cosine(code vectors) with minus the Euclidean distance of the ground-truth latent positions; "
+                         "nearest_code_same_theme = share of codes whose most similar code has the same theme")
+    return out
+
+
 def print_report(e):
     print(f"masked-code prediction on {e['patents']} patents ({e['gold_codes']} gold codes, "
           f"{e['gold_codes_without_token']} without a token):")
@@ -152,6 +220,8 @@ def main():
     parser.add_argument("--years", default=None, help="evaluate patents of these years, e.g. 2006-2012 "
                                                        "(default: the manifest's held-out patents)")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--ground-truth", default=None, help="demo ground-truth.json: also score the code vectors "
+                                                             "(built from all patents of the pool)")
     parser.add_argument("--write-manifest", action="store_true", help="store the figures in MODEL/manifest.json")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -181,6 +251,12 @@ def main():
     e["command"] = "/usr/bin/python3 " + " ".join(sys.argv)
     print(split)
     print_report(e)
+    if args.ground_truth:
+        q = code_vector_quality(model, tok, manifest["code_tokens"], pool, max_len, args.ground_truth)
+        e["code_vectors"] = q
+        print(f"code vectors vs ground truth ({q['codes']} codes): " + "; ".join(
+            f"{k} spearman {q[k]['spearman_cosine_vs_latent_distance']:.4f} nearest-same-theme "
+            f"{q[k]['nearest_code_same_theme']:.4f}" for k in ("techtoken", "text_mean")))
     if args.write_manifest:
         key = "evaluation" if not args.years else "evaluation_" + args.years
         manifest[key] = e

@@ -325,6 +325,8 @@ def main():
     parser.add_argument("--vocab-size", type=int, default=6000)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--dropout", type=float, default=0.2)
+    parser.add_argument("--weight-decay", type=float, default=0.05)
     parser.add_argument("--no-eval", action="store_true")
     args = parser.parse_args()
     assert args.hidden % 32 == 0 and args.intermediate % 32 == 0, "q4 (MatMulNBits) needs K % 32 == 0"
@@ -360,12 +362,12 @@ def main():
     held_items = [item(p) for p in held if p["subclasses"]]
 
     cfg = model_config(len(vocab), args.hidden, args.layers, args.heads, args.intermediate, args.max_len)
-    model = TechTokenBert(cfg)
+    model = TechTokenBert(cfg, dropout=args.dropout)
     params = sum(p.numel() for p in model.parameters())
     log(f"model: hidden {args.hidden}, {args.layers} layers, {args.heads} heads, {params} parameters")
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=args.lr)
 
     budget = args.minutes * 60
@@ -394,7 +396,8 @@ def main():
     subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "quantize.py"), out,
                     "--variants", "q8,q4"], check=True)
     json.dump({"architectures": ["BertForMaskedLM"], "model_type": "bert", **cfg, "hidden_act": "gelu",
-               "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1, "pad_token_id": 0,
+               "hidden_dropout_prob": args.dropout,
+               "attention_probs_dropout_prob": args.dropout, "pad_token_id": 0,
                "transformers.js_config": {"dtype": "fp32"}},
               open(os.path.join(out, "config.json"), "w"), indent=2)
     check = load_from_onnx(out)   # the eval script rebuilds the model this way: make sure it round-trips
@@ -489,7 +492,8 @@ def main():
             "held_out_ids": sorted(p["id"] for p in held),
             "vocabulary": "WordPiece learned from the pool's titles and abstracts (models/recipes/wordpiece.py); "
                           "code tokens = subclasses of the pool's patents",
-            "batch": args.batch, "max_len": args.max_len, "lr": args.lr, "minutes_budget": args.minutes,
+            "batch": args.batch, "max_len": args.max_len, "lr": args.lr, "dropout": args.dropout,
+            "weight_decay": args.weight_decay, "minutes_budget": args.minutes,
             "stage1": {"task": "text MLM 15 % (80/10/10)", **strip(s1)},
             "stage2": {"task": "TechToken: masked code tokens + 15 % text MLM, 20 % text-only", **strip(s2)},
             "train_seconds": train_seconds,
