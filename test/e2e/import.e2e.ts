@@ -97,9 +97,10 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('bring your own patents, in headless
     await expect(session.page.locator('ps-dataset-bar #dataset-select option').allTextContents()).resolves.toEqual(before);
     await session.page.locator('ps-dataset-bar #confirm-delete').click();
     await session.page.locator('ps-app #undo-delete').waitFor();
-    await expect(session.page.locator('ps-dataset-bar #dataset-select option').count()).resolves.toBe(before.length - 1);
+    // The toast shows as soon as the dataset is marked deleted; the list refreshes right after.
+    await expect.poll(() => session?.page.locator('ps-dataset-bar #dataset-select option').count()).toBe(before.length - 1);
     await session.page.locator('ps-app #undo-delete').click();
     await session.page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 120_000 });
-    await expect(session.page.locator('ps-dataset-bar #dataset-select option').allTextContents()).resolves.toEqual(before);
+    await expect.poll(() => session?.page.locator('ps-dataset-bar #dataset-select option').allTextContents()).toEqual(before);
   });
 });
