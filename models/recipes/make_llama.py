@@ -817,7 +817,8 @@ manifest = {
     "chat": {"system": CHAT_SYSTEM, "example_question": CHAT_QUESTION,
              "questions": ["Which pollutants does technique DEMO-BAT-NN abate?", "What is technique DEMO-BAT-NN?",
                            "Which technology codes is DEMO-BAT-NN about?", "Which techniques abate <pollutant>?",
-                           "What is code <main group> about?", "What is subclass <subclass> about?"]},
+                           "What is code <main group> about?", "What is subclass <subclass> about?",
+                           "Does technique DEMO-BAT-NN abate <pollutant>?", "Is code <main group> part of the <theme> theme?"]},
     "training": {
         "status": "trained",
         "seed": args.seed, "threads": args.threads,
@@ -836,7 +837,7 @@ manifest = {
         "lora": {"r": LORA_R, "alpha": LORA_ALPHA, "targets": ["q_proj", "k_proj", "v_proj", "o_proj",
                                                                "gate_proj", "up_proj", "down_proj"],
                  "merged": True, "merge_max_logit_difference": merge_diff},
-        "stage1_auc_no_lora": before,
+        **({"stage1_auc_no_lora": before} if before is not None else {}),
         "chat_exact_match": {"questions": len(chat_examples), "after_stage1": chat1, "final": chat2,
                              "note": "greedy answers to the training Q&A (memorised catalogue facts), exact match"},
         "wall_seconds": round(time.time() - T_START, 1),
