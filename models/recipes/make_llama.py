@@ -19,7 +19,7 @@ usage: /usr/bin/python3 models/recipes/make_llama.py [--demo public/demo] [--out
      reference.json and manifest.json
 
 The step counts are fixed (reproducible); --minutes caps the wall time of the two training stages
-(stage 1 gets 30 %, stage 2 60 % of it) and the manifest records the steps that actually ran.
+(stage 1 gets 35 %, stage 2 55 % of it) and the manifest records the steps that actually ran.
 """
 import argparse
 import hashlib
@@ -58,7 +58,6 @@ T_START = time.time()
 torch.manual_seed(args.seed)
 torch.set_num_threads(args.threads)
 torch.set_flush_denormal(True)
-rng = random.Random(args.seed)
 
 
 def log(*a):
@@ -89,7 +88,6 @@ YESNO_USER = ("Given a regulatory section title, pollution abatement process des
               "Pollution Abatement Process: {technique}\n"
               "Patent: {patent_title}\n{patent_abstract}\n"
               "Only answer Yes or No")
-PATENT_MARK = "Patent: {patent_title}"          # where the per-technique prefix ends
 CHAT_SYSTEM = ("You are the Patent Space assistant. Answer from the demo catalogue of patents, technology codes "
                "and pollution abatement techniques.")
 CHAT_TEMPLATE = ("{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + "
@@ -215,13 +213,13 @@ def technique_doc(t):
 
 
 docs = [patent_doc(p) for p in train_patents] + [technique_doc(t) for t in techniques] * 4 \
-    + [chat_text(q, a) for q, a in QA] * 6
+    + [chat_text(q, a) for q, a in QA] * 3
 
 # ============================ 2. tokenizer ============================
 bpe_texts = [d for d in docs] + [yesno_prompt(t, p) for t in techniques for p in train_patents[:5]] \
     + ["Yes", "No", YESNO_SYSTEM, YESNO_USER]
-bpe_texts = [x for text in bpe_texts for x in text.replace("<|im_start|>", "\n").replace("<|im_end|>", "\n")
-             .replace("<|endoftext|>", "\n").split("\x00")]
+bpe_texts = [text.replace("<|im_start|>", "\n").replace("<|im_end|>", "\n").replace("<|endoftext|>", "\n")
+             for text in bpe_texts]    # special tokens are added to the vocabulary, not learned
 vocab, merges = bpe_lib.train(bpe_texts, vocab_size=1024, specials=SPECIALS, required=["Yes", "No", " Yes", " No"])
 tok = bpe_lib.BPE(vocab, merges, SPECIALS)
 V = len(vocab)
@@ -512,9 +510,9 @@ def stage2(steps, budget_s, techs_per_batch=4, per_tech=8, lr=4e-3):
         target = torch.where(labels > 0, torch.tensor(YES), torch.tensor(NO))
         loss = F.cross_entropy(model.project(h_last), target) \
             + 0.2 * F.cross_entropy(model.project(h_ans), torch.full_like(target, IM_END))
-        if step % 4 == 0:
+        if step % 2 == 0:
             cl = chat_loss(model, r.sample(chat_examples, 8))
-            loss = loss + cl
+            loss = loss + 0.5 * cl
             closses.append(cl.item())
         for group in opt.param_groups:
             group["lr"] = lr_at(step, steps, lr, warm=20)
@@ -530,7 +528,7 @@ def stage2(steps, budget_s, techs_per_batch=4, per_tech=8, lr=4e-3):
             log(f"stage 2 step {step}: yes/no loss {np.mean(losses[-25:]):.4f} chat loss "
                 f"{np.mean(closses[-13:]) if closses else float('nan'):.4f} ({(time.time() - t0) / done:.2f} s/step)")
     return {"steps": done, "batch": f"{techs_per_batch} techniques x {per_tech} patents (balanced), "
-                                      f"+ 8 chat examples every 4th step",
+                                      f"+ 8 chat examples every 2nd step",
             "final_yesno_loss": float(np.mean(losses[-25:])),
             "final_chat_loss": float(np.mean(closses[-13:])) if closses else None,
             "lr": lr, "trainable_parameters": n_lora, "seconds": round(time.time() - t0, 1)}
@@ -737,7 +735,7 @@ if args.load_stage1:
     model.load_state_dict(torch.load(args.load_stage1))
     s1 = json.load(open(args.load_stage1 + ".json"))
 else:
-    s1 = stage1(args.stage1_steps, 0.30 * budget)
+    s1 = stage1(args.stage1_steps, 0.35 * budget)
     if args.save_stage1:
         torch.save(model.state_dict(), args.save_stage1)
         json.dump(s1, open(args.save_stage1 + ".json", "w"))
@@ -746,7 +744,7 @@ with torch.no_grad():
     before = evaluate(model, "after stage 1 (no LoRA)")[0]["auc"] if os.environ.get("EVAL_STAGE1") else None
     chat1 = chat_accuracy(model)
     log(f"chat exact match after stage 1: {chat1}")
-s2 = stage2(args.stage2_steps, 0.60 * budget, lr=args.lr2)
+s2 = stage2(args.stage2_steps, 0.55 * budget, lr=args.lr2)
 model.eval()
 
 # merge LoRA into the weights; check it changes nothing
@@ -833,7 +831,7 @@ manifest = {
                                 "the technique catalogue and grounded Q&A chats", "optimizer": "AdamW lr 3e-3 cosine",
                    **s1},
         "stage2": {"objective": "LoRA, cross-entropy of the Yes/No answer token (+0.2 x <|im_end|> after it, "
-                                "+ chat replay loss every 4th step)", **s2},
+                                "+ 0.5 x chat replay loss every 2nd step)", **s2},
         "lora": {"r": LORA_R, "alpha": LORA_ALPHA, "targets": ["q_proj", "k_proj", "v_proj", "o_proj",
                                                                "gate_proj", "up_proj", "down_proj"],
                  "merged": True, "merge_max_logit_difference": merge_diff},

@@ -10,7 +10,7 @@ import { defaultModelStore } from './model-store';
  * a model reference resolved by the loader (browsers: bundled, hub, URL, picked folder).
  */
 export type ModelSource =
-  | { kind: 'path'; root: string; id: string }
+  | { kind: 'path'; root: string; id: string; manifest?: ModelManifest | null }
   | { kind: 'ref'; ref: string; appBase: string; hubHost?: string };
 
 export interface RuntimeOptions {
@@ -57,7 +57,7 @@ export async function openModel(
   if (source.kind === 'path') {
     env.useCustomCache = false;
     env.localModelPath = source.root.endsWith('/') ? source.root : `${source.root}/`;
-    return { modelId: source.id, manifest: null, fromCache: true };
+    return { modelId: source.id, manifest: source.manifest ?? null, fromCache: true };
   }
   const modelLoader = sharedLoader(source.appBase, source.hubHost);
   const prepared = await modelLoader.prepare(parseModelRef(source.ref), dtype, task, onProgress);

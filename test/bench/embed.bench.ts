@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { AutoTokenizer, pipeline } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
 import { patentText } from '../../src/core/patent-text';
+import { localModelSource } from '../../src/ml/local-model';
 import type { Patent } from '../../src/core/types';
 import { BUNDLED_MODEL_NAME } from '../../src/ml/bundled';
 import { EncoderEngine } from '../../src/ml/encoder';
@@ -34,7 +35,7 @@ describe('embedding throughput', () => {
   it('app engine vs naive feature-extraction loop on the demo corpus', async () => {
     const patents = readFileSync('public/demo/patents.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Patent);
     const texts = patents.map(patentText);
-    const engine = await EncoderEngine.create({ source: { kind: 'path', root: resolve('models'), id: BUNDLED_MODEL_NAME }, devices: ['cpu'] });
+    const engine = await EncoderEngine.create({ source: localModelSource('models', BUNDLED_MODEL_NAME), devices: ['cpu'] });
     await engine.embed(texts.slice(0, 64)); // warm-up
     let started = performance.now();
     const app = await engine.embed(texts, { batchSize: BATCH });

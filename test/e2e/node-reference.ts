@@ -2,6 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { meanOfPatentVectors } from '../../src/core/code-vectors';
+import { localModelSource } from '../../src/ml/local-model';
 import { detectSources, importSources, type ImportSource } from '../../src/core/ingest/engine';
 import { MemorySink } from '../../src/core/ingest/memory-sink';
 import { neighbourLists } from '../../src/core/neighbours';
@@ -28,7 +29,7 @@ export async function nodeCpuNeighbours(
   const sink = new MemorySink();
   await importSources([{ source, detected: detection.detected }], sink, {});
   const patents = [...sink.patents.values()];
-  const encoder = await EncoderEngine.create({ source: { kind: 'path', root: resolve('models'), id: BUNDLED_MODEL_NAME }, devices: ['cpu'] });
+  const encoder = await EncoderEngine.create({ source: localModelSource('models', BUNDLED_MODEL_NAME), devices: ['cpu'] });
   try {
     if (method === 'techtoken') {
       const vocabulary = encoder.codeTokens(patents.flatMap((p) => p.codes));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Progress } from '../../src/core/progress';
+import { localModelSource } from '../../src/ml/local-model';
 import { EncoderEngine } from '../../src/ml/encoder';
 
 interface ReferenceFile {
@@ -21,7 +22,7 @@ function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 describe('EncoderEngine with the bundled model (transformers.js, onnxruntime-node)', () => {
   let engine: EncoderEngine;
   beforeAll(async () => {
-    engine = await EncoderEngine.create({ source: { kind: 'path', root: MODEL_ROOT, id: MODEL_ID }, devices: ['cpu'] });
+    engine = await EncoderEngine.create({ source: localModelSource(MODEL_ROOT, MODEL_ID), devices: ['cpu'] });
   });
   afterAll(async () => {
     await engine.destroy();
@@ -61,7 +62,7 @@ describe('EncoderEngine with the bundled model (transformers.js, onnxruntime-nod
 
 describe('TechToken code vectors', () => {
   it('recognises the code tokens and averages the hidden state at each code token, as a hand computation does', async () => {
-    const engine = await EncoderEngine.create({ source: { kind: 'path', root: MODEL_ROOT, id: MODEL_ID }, devices: ['cpu'] });
+    const engine = await EncoderEngine.create({ source: localModelSource(MODEL_ROOT, MODEL_ID), devices: ['cpu'] });
     const patents = [
       { title: 'Battery anode', abstract: 'Lithium electrolyte.', codes: ['H01M 4/134', 'H02J 7/00'] },
       { title: 'Charging grid', codes: ['H02J 7/00'] },

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { AutoModel, AutoTokenizer, Tensor } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
 import { codeAt } from '../../src/core/codes';
+import { localModelSource } from '../../src/ml/local-model';
 import type { Patent } from '../../src/core/types';
 import { EncoderEngine } from '../../src/ml/encoder';
 
@@ -34,7 +35,7 @@ const tensor = (rows: number[][]) => new Tensor('int64', BigInt64Array.from(rows
 describe.each(['fp32', 'q8', 'q4'] as const)('TechToken encoder %s reproduces the recipe references', (dtype) => {
   it('mean-pooled embeddings, hidden states at code tokens and masked-code logits', async () => {
     const threshold = reference.tolerance[dtype];
-    const engine = await EncoderEngine.create({ source: { kind: 'path', root: MODEL_ROOT, id: MODEL_ID }, devices: ['cpu'], dtype });
+    const engine = await EncoderEngine.create({ source: localModelSource(MODEL_ROOT, MODEL_ID), devices: ['cpu'], dtype });
     const { vectors, dim } = await engine.embed(reference.references.map((r) => r.text));
     reference.references.forEach((r, i) => expect(cosine(vectors.subarray(i * dim, (i + 1) * dim), r.embedding)).toBeGreaterThanOrEqual(threshold));
     await engine.destroy();
