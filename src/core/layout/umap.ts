@@ -1,0 +1,246 @@
+/**
+ * The project's own UMAP (McInnes, Healy & Melville 2018), following umap-learn's reference
+ * implementation: cosine k-NN → fuzzy simplicial set → stochastic gradient descent with negative
+ * sampling, initialised from PCA (Kobak & Linderman 2021: a global initialisation keeps the large
+ * scale structure that a random one loses). Written here rather than wrapping umap-js to control
+ * memory (typed arrays throughout), progress, cancellation and the PCA start.
+ *
+ * Reproducibility: every random draw comes from one mulberry32 stream in a fixed order, so the
+ * same data and options give the same coordinates bit for bit on one JS engine. Engines may differ
+ * in the last bit of Math.exp/Math.pow, so two browsers can disagree slightly.
+ *
+ * k-NN: exact cosine up to `exactKnnMaxPoints`; above it, exact Euclidean k-NN on the top
+ * `reducedDims` PCA coordinates of the L2-normalised rows (for unit vectors |a − b|²/2 is the
+ * cosine distance, and the PCA truncation keeps most of it). A caller with the WebGPU top-k kernel
+ * passes its graph instead.
+ */
+import { throwIfAborted, type TaskOptions } from '../abort';
+import { mulberry32 } from '../random';
+import { normalizeRows } from '../similarity';
+import { exactKnnAsync, nextTurn, type NeighbourGraph } from './knn';
+import { pca } from './pca';
+import { fitCurve } from './umap-curve';
+import { fuzzySimplicialSet, type FuzzyGraph } from './umap-graph';
+
+export interface UmapOptions {
+  components: 2 | 3;
+  /** umap-learn's n_neighbors: the point itself plus neighbours − 1 others. */
+  neighbours?: number;
+  minDist?: number;
+  spread?: number;
+  /** Default as umap-learn: 500 up to 10,000 points, 200 above. */
+  epochs?: number;
+  learningRate?: number;
+  negativeSampleRate?: number;
+  seed?: number;
+  init?: 'pca' | 'random';
+  /** Precomputed cosine-distance k-NN (self excluded, nearest first), at least neighbours − 1 wide. */
+  graph?: NeighbourGraph;
+  exactKnnMaxPoints?: number;
+  reducedDims?: number;
+}
+
+export interface UmapProgress {
+  stage: 'layout';
+  phase: 'neighbours' | 'epochs';
+  done: number;
+  total: number;
+  unit: 'rows' | 'epochs';
+}
+
+export type UmapProgressCallback = (progress: UmapProgress) => void;
+
+export interface UmapResult {
+  /** n×components, row-major. */
+  coordinates: Float32Array;
+  components: number;
+  epochs: number;
+  knn: 'exact' | 'pca-reduced' | 'precomputed';
+  a: number;
+  b: number;
+}
+
+export const DEFAULT_UMAP = {
+  neighbours: 15, minDist: 0.1, spread: 1, learningRate: 1, negativeSampleRate: 5, seed: 0,
+  exactKnnMaxPoints: 12_000, reducedDims: 48,
+} as const;
+
+const INIT_EXTENT = 10;
+const INIT_NOISE = 1e-4;
+const GRADIENT_CLIP = 4;
+const YIELD_EVERY_MS = 40;
+
+export async function umap(
+  vectors: Float32Array,
+  n: number,
+  dim: number,
+  options: UmapOptions,
+  onProgress?: UmapProgressCallback,
+  task: TaskOptions = {},
+): Promise<UmapResult> {
+  if (vectors.length !== n * dim) throw new RangeError(`vectors must hold ${n}×${dim} values`);
+  const o = { ...DEFAULT_UMAP, ...options };
+  const { components, seed } = o;
+  const signal = task.signal;
+  throwIfAborted(signal);
+  const rng = mulberry32(seed);
+  const epochs = o.epochs ?? (n <= 10_000 ? 500 : 200);
+  const { a, b } = fitCurve(o.minDist, o.spread);
+  if (n <= components + 1) return { coordinates: new Float32Array(n * components), components, epochs: 0, knn: 'exact', a, b };
+
+  const reduce = !o.graph && n > o.exactKnnMaxPoints && dim > o.reducedDims;
+  const unit = reduce ? normalizeRows(vectors, n, dim) : vectors;
+  const reduced = reduce ? pca(unit, n, dim, { components: o.reducedDims, seed }) : null;
+  const k = Math.min(o.neighbours - 1, n - 1);
+  const onRows = (done: number, total: number) => onProgress?.({ stage: 'layout', phase: 'neighbours', done, total, unit: 'rows' });
+  let graph: NeighbourGraph;
+  if (o.graph) graph = truncateGraph(o.graph, n, k);
+  else if (reduced) graph = toCosineDistance(await exactKnnAsync(reduced.coordinates, n, o.reducedDims, k, { metric: 'euclidean' }, onRows, signal));
+  else graph = await exactKnnAsync(vectors, n, dim, k, { metric: 'cosine' }, onRows, signal);
+  throwIfAborted(signal);
+
+  const fuzzy = pruneWeakEdges(fuzzySimplicialSet(graph), epochs);
+  const embedding = o.init === 'random'
+    ? randomInit(rng, n, components)
+    : pcaInit(rng, reduced ? firstColumns(reduced.coordinates, n, o.reducedDims, components) : pca(vectors, n, dim, { components, seed }).coordinates, n, components);
+  await optimise(embedding, fuzzy, { ...o, a, b, epochs, components }, rng, onProgress, signal);
+  return {
+    coordinates: Float32Array.from(embedding), components, epochs, a, b,
+    knn: o.graph ? 'precomputed' : reduced ? 'pca-reduced' : 'exact',
+  };
+}
+
+interface SgdSettings {
+  a: number;
+  b: number;
+  epochs: number;
+  components: number;
+  learningRate: number;
+  negativeSampleRate: number;
+}
+
+/** umap-learn's optimize_layout_euclidean with move_other: edges are sampled in proportion to weight. */
+async function optimise(
+  embedding: Float64Array, graph: FuzzyGraph, s: SgdSettings, rng: () => number,
+  onProgress: UmapProgressCallback | undefined, signal: AbortSignal | undefined,
+): Promise<void> {
+  const { a, b, epochs, components: dims } = s;
+  const { heads, tails, weights, n } = graph;
+  const edges = heads.length;
+  let maxWeight = 0;
+  for (let e = 0; e < edges; e++) maxWeight = Math.max(maxWeight, weights[e]);
+  const epochsPerSample = Float64Array.from(weights, (w) => maxWeight / w);
+  const epochsPerNegative = Float64Array.from(epochsPerSample, (v) => v / s.negativeSampleRate);
+  const nextSample = epochsPerSample.slice();
+  const nextNegative = epochsPerNegative.slice();
+  const reportEvery = Math.max(1, Math.floor(epochs / 100));
+  let lastYield = performance.now();
+
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const alpha = s.learningRate * (1 - epoch / epochs);
+    for (let e = 0; e < edges; e++) {
+      if (nextSample[e] > epoch) continue;
+      const head = heads[e] * dims;
+      const tail = tails[e] * dims;
+      let d2 = 0;
+      for (let d = 0; d < dims; d++) d2 += (embedding[head + d] - embedding[tail + d]) ** 2;
+      if (d2 > 0) {
+        const powered = Math.pow(d2, b);
+        const coefficient = (-2 * a * b * (powered / d2)) / (a * powered + 1);
+        for (let d = 0; d < dims; d++) {
+          const step = alpha * clip(coefficient * (embedding[head + d] - embedding[tail + d]));
+          embedding[head + d] += step;
+          embedding[tail + d] -= step;
+        }
+      }
+      nextSample[e] += epochsPerSample[e];
+
+      const negatives = Math.floor((epoch - nextNegative[e]) / epochsPerNegative[e]);
+      for (let p = 0; p < negatives; p++) {
+        const other = Math.floor(rng() * n);
+        if (other === heads[e]) continue;
+        const far = other * dims;
+        let q2 = 0;
+        for (let d = 0; d < dims; d++) q2 += (embedding[head + d] - embedding[far + d]) ** 2;
+        if (q2 <= 0) continue;
+        const coefficient = (2 * b) / ((0.001 + q2) * (a * Math.pow(q2, b) + 1));
+        for (let d = 0; d < dims; d++) embedding[head + d] += alpha * clip(coefficient * (embedding[head + d] - embedding[far + d]));
+      }
+      nextNegative[e] += negatives * epochsPerNegative[e];
+    }
+    if ((epoch + 1) % reportEvery === 0 || epoch + 1 === epochs) {
+      onProgress?.({ stage: 'layout', phase: 'epochs', done: epoch + 1, total: epochs, unit: 'epochs' });
+    }
+    // Yielding depends on the clock but draws no random numbers, so it cannot change the result.
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await nextTurn();
+      lastYield = performance.now();
+    }
+    throwIfAborted(signal);
+  }
+}
+
+function clip(value: number): number {
+  return value > GRADIENT_CLIP ? GRADIENT_CLIP : value < -GRADIENT_CLIP ? -GRADIENT_CLIP : value;
+}
+
+/** umap-learn drops edges too weak to be sampled even once in the run. */
+function pruneWeakEdges(graph: FuzzyGraph, epochs: number): FuzzyGraph {
+  let maxWeight = 0;
+  for (const w of graph.weights) maxWeight = Math.max(maxWeight, w);
+  const threshold = maxWeight / epochs;
+  const keep: number[] = [];
+  graph.weights.forEach((w, e) => {
+    if (w >= threshold) keep.push(e);
+  });
+  return {
+    n: graph.n,
+    heads: Int32Array.from(keep, (e) => graph.heads[e]),
+    tails: Int32Array.from(keep, (e) => graph.tails[e]),
+    weights: Float64Array.from(keep, (e) => graph.weights[e]),
+  };
+}
+
+/** Each axis scaled to [0, 10] as umap-learn rescales its initialisation, plus a little noise to split duplicates. */
+function pcaInit(rng: () => number, coordinates: Float32Array, n: number, dims: number): Float64Array {
+  const out = new Float64Array(n * dims);
+  for (let d = 0; d < dims; d++) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      min = Math.min(min, coordinates[i * dims + d]);
+      max = Math.max(max, coordinates[i * dims + d]);
+    }
+    const scale = max > min ? INIT_EXTENT / (max - min) : 0;
+    for (let i = 0; i < n; i++) out[i * dims + d] = (coordinates[i * dims + d] - min) * scale;
+  }
+  for (let i = 0; i < out.length; i++) out[i] += (rng() - 0.5) * 2 * INIT_NOISE;
+  return out;
+}
+
+function randomInit(rng: () => number, n: number, dims: number): Float64Array {
+  return Float64Array.from({ length: n * dims }, () => (rng() * 2 - 1) * INIT_EXTENT);
+}
+
+function firstColumns(m: Float32Array, rows: number, cols: number, count: number): Float32Array {
+  const out = new Float32Array(rows * count);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < count; c++) out[r * count + c] = m[r * cols + c];
+  return out;
+}
+
+/** Euclidean distances between unit vectors → cosine distances, |a − b|²/2. */
+function toCosineDistance(graph: NeighbourGraph): NeighbourGraph {
+  return { ...graph, distances: Float32Array.from(graph.distances, (d) => (Number.isFinite(d) ? (d * d) / 2 : d)) };
+}
+
+function truncateGraph(graph: NeighbourGraph, n: number, k: number): NeighbourGraph {
+  if (graph.rows !== n || graph.k < k) throw new RangeError(`graph must have ${n} rows and at least ${k} neighbours`);
+  if (graph.k === k) return graph;
+  const indices = new Int32Array(n * k);
+  const distances = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) {
+    indices.set(graph.indices.subarray(i * graph.k, i * graph.k + k), i * k);
+    distances.set(graph.distances.subarray(i * graph.k, i * graph.k + k), i * k);
+  }
+  return { rows: n, k, indices, distances };
+}
