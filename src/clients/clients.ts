@@ -1,5 +1,6 @@
 import type { CodeNeighbourEngine } from '../gpu/code-neighbours';
 import type { DatasetEmbedder } from '../ml/dataset-embedder';
+import type { MatchEngine } from '../ml/match-engine';
 import type { ImportEngine } from '../store/import-engine';
 import { LazyWorker } from './worker-client';
 
@@ -12,4 +13,7 @@ export const encoderWorker = new LazyWorker<DatasetEmbedder>(
 );
 export const similarityWorker = new LazyWorker<CodeNeighbourEngine>(
   () => new Worker(new URL('../../workers/similarity.worker.ts', import.meta.url), { type: 'module', name: 'similarity' }),
+);
+export const matchWorker = new LazyWorker<MatchEngine>(
+  () => new Worker(new URL('../../workers/match.worker.ts', import.meta.url), { type: 'module', name: 'match' }),
 );

@@ -1,6 +1,6 @@
 /** One progress shape for every long task; `done` only grows and ends at `total`. */
-export type ProgressStage = 'load' | 'parse' | 'embed' | 'aggregate' | 'similarity';
-export type ProgressUnit = 'bytes' | 'rows' | 'patents' | 'codes' | 'rows-of-matrix' | 'files';
+export type ProgressStage = 'load' | 'parse' | 'embed' | 'aggregate' | 'similarity' | 'match' | 'forecast' | 'layout';
+export type ProgressUnit = 'bytes' | 'rows' | 'patents' | 'codes' | 'rows-of-matrix' | 'files' | 'pairs' | 'epochs';
 
 export interface Progress {
   stage: ProgressStage;

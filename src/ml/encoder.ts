@@ -9,6 +9,7 @@ import { ModelLoadError } from '../errors';
 import { detectCodeTokens, type CodeTokenVocabulary } from './techtoken';
 import type { ModelManifest } from './loader';
 import type { ModelDtype } from './model-ref';
+import { checkEncoder, isEncoderReference, report, type ModelCheckReport } from './reference-check';
 import { openModel, webgpuUnavailableReason, type ModelSource, type RuntimeOptions } from './runtime';
 
 export type EncoderDevice = 'webgpu' | 'wasm' | 'cpu';
@@ -63,6 +64,7 @@ export class EncoderEngine {
   private tokenizer: PreTrainedTokenizer | null = null;
   private model: PreTrainedModel | null = null;
   private loaded: EncoderInfo | null = null;
+  private reference: unknown = null;
   private readonly aborts = new AbortRegistry();
   /**
    * Loads and embeds run one after another: disposing a session while a batch still runs on it
@@ -119,6 +121,7 @@ export class EncoderEngine {
         const model = await AutoModel.from_pretrained(opened.modelId, { device, dtype });
         await this.model?.dispose();
         this.model = model;
+        this.reference = opened.reference;
         const config = model.config as unknown as { hidden_size: number; max_position_embeddings: number };
         this.loaded = {
           modelId: name, manifest: opened.manifest, fromCache: opened.fromCache, device, dtype, dim: config.hidden_size,
@@ -262,6 +265,37 @@ export class EncoderEngine {
     return { codes, vectors: sums, counts, dim: loaded.dim, level: vocabulary.level };
   }
 
+  /** Hidden states and (when the graph has them) logits of one token sequence, unpadded. */
+  forward(ids: number[]): Promise<{ hidden: Float32Array; dim: number; logits: Float32Array | null; vocab: number }> {
+    return this.exclusive(async () => {
+      const { model } = this.ready();
+      const dims = [1, ids.length];
+      const output = await model({
+        input_ids: new Tensor('int64', BigInt64Array.from(ids.map(BigInt)), dims),
+        attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), dims),
+        token_type_ids: new Tensor('int64', new BigInt64Array(ids.length), dims),
+      });
+      const hidden = output.last_hidden_state as Tensor;
+      const logits = output.logits as Tensor | undefined;
+      return {
+        hidden: hidden.data as Float32Array, dim: hidden.dims[2],
+        logits: logits ? logits.data as Float32Array : null, vocab: logits ? logits.dims[2] : 0,
+      };
+    });
+  }
+
+  /** Runs the recipe's reference inputs (reference.json) on the loaded model and backend. */
+  async checkReference(): Promise<ModelCheckReport> {
+    const { tokenizer, loaded } = this.ready();
+    if (!isEncoderReference(this.reference)) throw new Error(`${loaded.modelId} has no reference.json to check against`);
+    const checks = await checkEncoder({
+      embed: (texts) => this.embed(texts, { batchSize: 2 }),
+      encode: (text) => tokenizer.encode(text),
+      forward: (ids) => this.forward(ids),
+    }, this.reference, loaded.dtype as ModelDtype);
+    return report(loaded.modelId, 'encoder', loaded.dtype, loaded.device, checks);
+  }
+
   abort(taskId: string): void {
     this.aborts.abort(taskId);
   }
@@ -271,6 +305,7 @@ export class EncoderEngine {
     this.model = null;
     this.tokenizer = null;
     this.loaded = null;
+    this.reference = null;
   }
 
   private ready(): { tokenizer: PreTrainedTokenizer; model: PreTrainedModel; loaded: EncoderInfo } {

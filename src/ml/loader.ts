@@ -21,6 +21,8 @@ export interface PreparedModel {
   ref: ModelRef;
   dtype: ModelDtype;
   manifest: ModelManifest | null;
+  /** The recipe's reference outputs (reference.json), when the model has them. */
+  reference: unknown;
   /** Files present, relative to the model folder. */
   files: string[];
   /** True when no byte had to be fetched. */
@@ -36,7 +38,8 @@ export interface LoaderOptions {
 }
 
 const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
-const OPTIONAL_FILES = ['manifest.json', 'generation_config.json'];
+// reference.json: the recipe's outputs for fixed inputs, so a user can check a model on their own backend.
+const OPTIONAL_FILES = ['manifest.json', 'generation_config.json', 'reference.json'];
 /** Optional files known to be absent are recorded so they are not asked for again. */
 const ABSENT_MARKER = '__absent__';
 /** Path prefix transformers.js is given as its local model root; requests under it are served here. */
@@ -86,7 +89,8 @@ export class ModelLoader {
     await this.verify(key, manifest, wanted);
     const files: string[] = [];
     for (const file of wanted) if (await store.get(key, file)) files.push(file);
-    return { key, ref, dtype, manifest, files, fromCache: missing.length === 0 };
+    const reference = await this.readJson<unknown>(key, 'reference.json');
+    return { key, ref, dtype, manifest, reference, files, fromCache: missing.length === 0 };
   }
 
   /**

@@ -10,7 +10,7 @@ import { defaultModelStore } from './model-store';
  * a model reference resolved by the loader (browsers: bundled, hub, URL, picked folder).
  */
 export type ModelSource =
-  | { kind: 'path'; root: string; id: string; manifest?: ModelManifest | null }
+  | { kind: 'path'; root: string; id: string; manifest?: ModelManifest | null; reference?: unknown }
   | { kind: 'ref'; ref: string; appBase: string; hubHost?: string };
 
 export interface RuntimeOptions {
@@ -22,6 +22,8 @@ export interface OpenedModel {
   /** The id to give transformers.js's from_pretrained. */
   modelId: string;
   manifest: ModelManifest | null;
+  /** The recipe's reference outputs (reference.json), null when the model has none. */
+  reference: unknown;
   fromCache: boolean;
 }
 
@@ -57,7 +59,7 @@ export async function openModel(
   if (source.kind === 'path') {
     env.useCustomCache = false;
     env.localModelPath = source.root.endsWith('/') ? source.root : `${source.root}/`;
-    return { modelId: source.id, manifest: source.manifest ?? null, fromCache: true };
+    return { modelId: source.id, manifest: source.manifest ?? null, reference: source.reference ?? null, fromCache: true };
   }
   const modelLoader = sharedLoader(source.appBase, source.hubHost);
   const prepared = await modelLoader.prepare(parseModelRef(source.ref), dtype, task, onProgress);
@@ -69,7 +71,7 @@ export async function openModel(
     match: async (request: string | Request) => modelLoader.match(typeof request === 'string' ? request : request.url),
     put: async () => undefined,
   };
-  return { modelId: prepared.key, manifest: prepared.manifest, fromCache: prepared.fromCache };
+  return { modelId: prepared.key, manifest: prepared.manifest, reference: prepared.reference, fromCache: prepared.fromCache };
 }
 
 /** Null when a WebGPU adapter can be had here, else why not (checked before ONNX Runtime tries). */

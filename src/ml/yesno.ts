@@ -3,6 +3,7 @@ import { AbortRegistry, throwIfAborted, type TaskOptions } from '../core/abort';
 import { ProgressTracker, type ProgressCallback } from '../core/progress';
 import { ModelLoadError } from '../errors';
 import type { ModelDtype } from './model-ref';
+import { checkYesNo, isYesNoReference, report, type ModelCheckReport } from './reference-check';
 import { openModel, type ModelSource, type RuntimeOptions } from './runtime';
 
 /** One question: is this patent relevant to this pollution-abatement technique? */
@@ -44,6 +45,7 @@ export class YesNoEngine {
   private model: PreTrainedModel | null = null;
   private prompt: YesNoPrompt = SEED_YES_NO_PROMPT;
   private answerIds: { yes: number; no: number } | null = null;
+  private loaded: { modelId: string; dtype: ModelDtype; device: string; reference: unknown } | null = null;
   private readonly aborts = new AbortRegistry();
 
   async load(options: YesNoLoadOptions, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<void> {
@@ -57,6 +59,7 @@ export class YesNoEngine {
       const user = promptFromManifest?.user_template ?? promptFromManifest?.user;
       this.prompt = promptFromManifest && user ? { system: promptFromManifest.system, user } : SEED_YES_NO_PROMPT;
       this.answerIds = answerTokenIds(this.tokenizer);
+      this.loaded = { modelId: name, dtype: options.dtype ?? 'q4', device: options.device, reference: opened.reference };
     } catch (error) {
       if (error instanceof Error && error.name === 'AbortError') throw error;
       throw new ModelLoadError(name, error);
@@ -71,11 +74,27 @@ export class YesNoEngine {
       .replaceAll('{technique}', pair.technique)
       .replaceAll('{patent_title}', pair.patentTitle)
       .replaceAll('{patent_abstract}', pair.patentAbstract);
-    const text = tokenizer.apply_chat_template(
-      [{ role: 'system', content: fill(this.prompt.system) }, { role: 'user', content: fill(this.prompt.user) }],
-      { tokenize: false, add_generation_prompt: true },
-    ) as string;
+    const text = this.render([{ role: 'system', content: fill(this.prompt.system) }, { role: 'user', content: fill(this.prompt.user) }]);
     return tokenizer.encode(text, { add_special_tokens: false });
+  }
+
+  /** The prompt text of chat messages, as the model's chat template renders it. */
+  render(messages: { role: string; content: string }[]): string {
+    const { tokenizer } = this.ready();
+    return tokenizer.apply_chat_template(messages, { tokenize: false, add_generation_prompt: true }) as string;
+  }
+
+  /** Runs the recipe's reference prompts (reference.json) on the loaded model and backend. */
+  async checkReference(): Promise<ModelCheckReport> {
+    const { tokenizer } = this.ready();
+    const loaded = this.loaded;
+    if (!loaded || !isYesNoReference(loaded.reference)) throw new Error(`${loaded?.modelId ?? 'the model'} has no reference.json to check against`);
+    const checks = await checkYesNo({
+      render: (messages) => this.render(messages),
+      encode: (text) => tokenizer.encode(text, { add_special_tokens: false }),
+      scorePrompts: (ids) => this.scorePrompts(ids, { batchSize: 2 }),
+    }, loaded.reference, loaded.dtype);
+    return report(loaded.modelId, 'yes-no', loaded.dtype, loaded.device, checks);
   }
 
   score(pairs: YesNoPair[], options: TaskOptions & { batchSize?: number } = {}, onProgress?: ProgressCallback): Promise<Float32Array> {
@@ -87,7 +106,7 @@ export class YesNoEngine {
     const { model, answerIds } = this.ready();
     const signal = this.aborts.begin(options.taskId, options.signal);
     try {
-      const tracker = new ProgressTracker('embed', 'rows', ids.length, onProgress);
+      const tracker = new ProgressTracker('match', 'pairs', ids.length, onProgress);
       const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length || a - b);
       const probabilities = new Float32Array(ids.length);
       const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -134,6 +153,7 @@ export class YesNoEngine {
     await this.model?.dispose();
     this.model = null;
     this.tokenizer = null;
+    this.loaded = null;
   }
 
   private ready(): { tokenizer: PreTrainedTokenizer; model: PreTrainedModel; answerIds: { yes: number; no: number } } {

@@ -11,6 +11,7 @@ import { BUNDLED_MODEL_REF } from '../ml/bundled';
 import type { DatasetRecord } from '../store/records';
 import './ps-dataset-bar';
 import './ps-import-view';
+import './ps-match-view';
 import './ps-models-view';
 import './ps-neighbours-view';
 import './ps-progress';
@@ -21,7 +22,14 @@ type RunState =
   | { kind: 'done'; result: AnalysisResult }
   | { kind: 'error'; message: string };
 
-type Route = 'explore' | 'import' | 'models';
+type Route = 'explore' | 'import' | 'match' | 'models';
+
+/** Routed views besides Explore, in navigation order: `#/<route>`. */
+const VIEW_LABELS: Partial<Record<Route, string>> = {
+  import: 'Import patents',
+  match: 'Match techniques',
+  models: 'Models',
+};
 const MODEL_SETTING_KEY = 'modelRef';
 
 const STEP_LABELS: Record<AnalysisStep | 'prepare', string> = { prepare: 'preparing data', embed: 'embed', similarity: 'similarity' };
@@ -211,8 +219,8 @@ export class PsApp extends LitElement {
         <h1>Patent Space</h1>
         <nav>
           <a href="#/explore" aria-current=${this.route === 'explore' ? 'page' : 'false'}>Explore</a>
-          <a href="#/import" aria-current=${this.route === 'import' ? 'page' : 'false'}>Import patents</a>
-          <a href="#/models" aria-current=${this.route === 'models' ? 'page' : 'false'}>Models</a>
+          ${Object.entries(VIEW_LABELS).map(([route, label]) => html`
+            <a href="#/${route}" aria-current=${this.route === route ? 'page' : 'false'}>${label}</a>`)}
         </nav>
         <label>Code vectors <select id="method-select" @change=${(e: Event) => { this.method = (e.target as HTMLSelectElement).value as AnalysisSettings['method']; void this.run(); }}>
           <option value="auto" ?selected=${this.method === 'auto'}>Auto</option>
@@ -227,16 +235,22 @@ export class PsApp extends LitElement {
         @dataset-select=${(e: CustomEvent<string>) => void this.selectDataset(e.detail)}
         @level-change=${(e: CustomEvent<CodeLevel>) => void this.changeLevel(e.detail)}
         @dataset-delete=${(e: CustomEvent<string>) => void this.deleteDataset(e.detail)}></ps-dataset-bar>
-      ${this.route === 'import'
-        ? html`<section><h2>Import patents</h2>
-            <ps-import-view @dataset-imported=${(e: CustomEvent<DatasetRecord>) => void this.onImported(e.detail)}></ps-import-view></section>`
-        : this.route === 'models'
-          ? html`<section><h2>Models</h2>
-              <ps-models-view .current=${this.modelRef} @model-change=${(e: CustomEvent<string>) => void this.changeModel(e.detail)}></ps-models-view></section>`
-          : this.renderState()}
+      ${this.route === 'explore' ? this.renderState() : html`<section><h2>${VIEW_LABELS[this.route]}</h2>${this.renderView(this.route)}</section>`}
       ${this.undo ? html`<div class="toast" role="status">Deleted “${this.undo.name}”.
         <button id="undo-delete" @click=${() => void this.undoDelete()}>Undo</button></div>` : ''}
     `;
+  }
+
+  /** One entry per routed view: what it is given and which events it raises. */
+  private renderView(route: Exclude<Route, 'explore'>) {
+    switch (route) {
+      case 'import':
+        return html`<ps-import-view @dataset-imported=${(e: CustomEvent<DatasetRecord>) => void this.onImported(e.detail)}></ps-import-view>`;
+      case 'match':
+        return html`<ps-match-view .activeDataset=${this.active} .preferGpu=${this.preferGpu} .hubHost=${this.hubHost}></ps-match-view>`;
+      case 'models':
+        return html`<ps-models-view .current=${this.modelRef} @model-change=${(e: CustomEvent<string>) => void this.changeModel(e.detail)}></ps-models-view>`;
+    }
   }
 
   private renderState() {
@@ -282,7 +296,8 @@ export class PsApp extends LitElement {
 }
 
 function routeFromHash(): Route {
-  return location.hash === '#/import' ? 'import' : location.hash === '#/models' ? 'models' : 'explore';
+  const route = location.hash.replace(/^#\//, '');
+  return route in VIEW_LABELS ? route as Route : 'explore';
 }
 
 customElements.define('ps-app', PsApp);

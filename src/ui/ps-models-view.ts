@@ -1,8 +1,10 @@
 import { LitElement, css, html } from 'lit';
 import presetsFile from '../../models/presets.json';
+import { checkModel } from '../clients/match-client';
 import { listCachedModels, registerFolderModel, removeCachedModel } from '../clients/model-client';
 import type { CachedModelSummary } from '../ml/model-store';
-import { parseModelRef } from '../ml/model-ref';
+import { parseModelRef, type ModelDtype } from '../ml/model-ref';
+import type { ModelCheckReport } from '../ml/reference-check';
 
 interface Preset {
   ref: string;
@@ -13,7 +15,11 @@ interface Preset {
   licence: string;
   purpose: string;
   loadable: boolean;
+  /** The dtypes a bundled model ships; each can be checked against its recipe's references. */
+  variants?: ModelDtype[];
 }
+
+type CheckState = { kind: 'running'; label: string } | { kind: 'done'; report: ModelCheckReport } | { kind: 'error'; label: string; message: string };
 
 const PRESETS = (presetsFile as { presets: Preset[] }).presets;
 
@@ -23,7 +29,13 @@ const PRESETS = (presetsFile as { presets: Preset[] }).presets;
  * @fires model-change - detail: the chosen model reference
  */
 export class PsModelsView extends LitElement {
-  static override properties = { current: { attribute: false }, cached: { state: true }, custom: { state: true }, message: { state: true } };
+  static override properties = {
+    current: { attribute: false }, cached: { state: true }, custom: { state: true }, message: { state: true },
+    checkDevice: { state: true }, checks: { state: true },
+  };
+  /** Backend the reference checks run on. */
+  declare checkDevice: 'wasm' | 'webgpu';
+  declare checks: CheckState[];
   declare current: string;
   declare cached: CachedModelSummary[];
   declare custom: string;
@@ -35,6 +47,8 @@ export class PsModelsView extends LitElement {
     this.cached = [];
     this.custom = '';
     this.message = '';
+    this.checkDevice = 'wasm';
+    this.checks = [];
   }
 
   static override styles = css`
@@ -77,6 +91,7 @@ export class PsModelsView extends LitElement {
           @change=${(e: Event) => void this.chooseFolder([...((e.target as HTMLInputElement).files ?? [])])}></label>
       </div>
       ${this.message ? html`<p role="alert">${this.message}</p>` : ''}
+      ${this.renderChecks()}
       <h3>Cached in this browser</h3>
       ${this.cached.length === 0 ? html`<p class="muted">Nothing cached yet.</p>` : html`
         <table aria-label="Cached models"><thead><tr><th>Model</th><th>Files</th><th>Size</th><th></th></tr></thead>
@@ -84,6 +99,57 @@ export class PsModelsView extends LitElement {
             <td class="num">${(m.bytes / 1e6).toFixed(1)} MB</td>
             <td><button @click=${() => void this.removeModel(m.key)}>Remove</button></td></tr>`)}</tbody></table>`}
     `;
+  }
+
+  private renderChecks() {
+    const bundled = PRESETS.filter((p) => p.variants && p.variants.length > 0);
+    return html`
+      <h3>Check a bundled model on this browser</h3>
+      <p class="muted">Runs the fixed inputs its recipe recorded (reference.json) on the chosen backend and compares the outputs:
+        cosine for embeddings (fp32 ≥ 0.9999, q8 ≥ 0.99, q4 ≥ 0.98), P(Yes) difference for Yes/No models.</p>
+      <div class="row">
+        <label>Backend <select id="check-device" @change=${(e: Event) => (this.checkDevice = (e.target as HTMLSelectElement).value as 'wasm' | 'webgpu')}>
+          <option value="wasm" ?selected=${this.checkDevice === 'wasm'}>WASM</option>
+          <option value="webgpu" ?selected=${this.checkDevice === 'webgpu'}>WebGPU</option>
+        </select></label>
+        ${bundled.flatMap((p) => (p.variants ?? []).map((dtype) => html`
+          <button class="check" data-ref=${p.ref} data-dtype=${dtype} @click=${() => void this.check(p, dtype)}>Check ${p.ref.replace('bundled:', '')} ${dtype}</button>`))}
+      </div>
+      ${this.checks.length === 0 ? '' : html`<table aria-label="Reference checks" id="check-results">
+        <thead><tr><th>Model</th><th>Variant</th><th>Backend</th><th>Result</th><th>Checks</th></tr></thead>
+        <tbody>${this.checks.map((c) => this.renderCheck(c))}</tbody></table>`}`;
+  }
+
+  private renderCheck(check: CheckState) {
+    if (check.kind === 'running') return html`<tr data-state="running"><td colspan="3">${check.label}</td><td>running…</td><td></td></tr>`;
+    if (check.kind === 'error') return html`<tr data-state="error"><td colspan="3">${check.label}</td><td role="alert">error</td><td>${check.message}</td></tr>`;
+    const r = check.report;
+    const failed = r.checks.filter((c) => !c.passed);
+    const cosines = r.checks.filter((c) => c.measure === 'cosine').map((c) => c.value);
+    const differences = r.checks.filter((c) => c.measure === 'abs-diff').map((c) => c.value);
+    const worst = [
+      cosines.length > 0 ? `min cosine ${Math.min(...cosines).toFixed(6)}` : '',
+      differences.length > 0 ? `max P(Yes) difference ${Math.max(...differences).toExponential(2)}` : '',
+    ].join(' ');
+    return html`<tr data-state=${r.passed ? 'passed' : 'failed'} data-model=${r.modelId} data-dtype=${r.dtype} data-device=${r.device}>
+      <td>${r.modelId}</td><td>${r.dtype}</td><td>${r.device}</td>
+      <td>${r.passed ? 'passed' : 'FAILED'}</td>
+      <td>${r.checks.length - failed.length}/${r.checks.length} ${worst}
+        ${failed.map((c) => html`<div class="muted">${c.name}: ${c.value.toPrecision(6)} (needs ${c.measure === 'abs-diff' ? '≤' : '≥'} ${c.threshold})</div>`)}</td></tr>`;
+  }
+
+  private async check(preset: Preset, dtype: ModelDtype): Promise<void> {
+    const label = `${preset.ref} ${dtype} on ${this.checkDevice}`;
+    const index = this.checks.length;
+    this.checks = [...this.checks, { kind: 'running', label }];
+    let result: CheckState;
+    try {
+      const report = await checkModel(preset.ref, preset.task === 'yes-no' ? 'yes-no' : 'encoder', dtype, this.checkDevice);
+      result = { kind: 'done', report };
+    } catch (error) {
+      result = { kind: 'error', label, message: error instanceof Error ? error.message : String(error) };
+    }
+    this.checks = this.checks.map((c, i) => (i === index ? result : c));
   }
 
   private choose(ref: string): void {

@@ -3,7 +3,7 @@ import type { Progress } from '../core/progress';
 
 const STAGE_LABELS: Record<Progress['stage'], string> = {
   load: 'Loading', parse: 'Reading patents', embed: 'Embedding patents', aggregate: 'Building code vectors',
-  similarity: 'Comparing codes',
+  similarity: 'Comparing codes', match: 'Asking the Yes/No model', forecast: 'Forecasting', layout: 'Laying out',
 };
 
 /**

@@ -17,6 +17,7 @@ export async function nodeCpuNeighbours(
   k: number,
   level: CodeLevel = 'subclass',
   method: 'mean-of-patents' | 'techtoken' = 'mean-of-patents',
+  model: string = BUNDLED_MODEL_NAME,
 ): Promise<Record<string, Neighbour[]>> {
   const path = resolve('public/demo/patents.jsonl');
   const source: ImportSource = {
@@ -29,7 +30,7 @@ export async function nodeCpuNeighbours(
   const sink = new MemorySink();
   await importSources([{ source, detected: detection.detected }], sink, {});
   const patents = [...sink.patents.values()];
-  const encoder = await EncoderEngine.create({ source: localModelSource('models', BUNDLED_MODEL_NAME), devices: ['cpu'] });
+  const encoder = await EncoderEngine.create({ source: localModelSource('models', model), devices: ['cpu'] });
   try {
     if (method === 'techtoken') {
       const vocabulary = encoder.codeTokens(patents.flatMap((p) => p.codes));

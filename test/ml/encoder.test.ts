@@ -37,6 +37,12 @@ describe('EncoderEngine with the bundled model (transformers.js, onnxruntime-nod
     });
   });
 
+  it('passes the app\'s "Check against reference" on the bundled model', async () => {
+    const checked = await engine.checkReference();
+    expect(checked).toMatchObject({ modelId: MODEL_ID, kind: 'encoder', dtype: 'fp32', device: 'cpu', passed: true });
+    expect(checked.checks).toHaveLength(reference.references.length * 2);
+  });
+
   it('gives the same vector for a text whether it is batched with longer texts or alone', async () => {
     const short = 'battery anode';
     const long = 'A filter comprising a membrane and a scrubber is disclosed. The sludge is treated.';

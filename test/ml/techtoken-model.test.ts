@@ -38,6 +38,9 @@ describe.each(['fp32', 'q8', 'q4'] as const)('TechToken encoder %s reproduces th
     const engine = await EncoderEngine.create({ source: localModelSource(MODEL_ROOT, MODEL_ID), devices: ['cpu'], dtype });
     const { vectors, dim } = await engine.embed(reference.references.map((r) => r.text));
     reference.references.forEach((r, i) => expect(cosine(vectors.subarray(i * dim, (i + 1) * dim), r.embedding)).toBeGreaterThanOrEqual(threshold));
+    const checked = await engine.checkReference();
+    expect(checked.checks.filter((c) => !c.passed)).toEqual([]);
+    expect(checked.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['hidden state at code token 1', 'best masked code among the reference top 5']));
     await engine.destroy();
 
     const tokenizer = await AutoTokenizer.from_pretrained(MODEL_ID);

@@ -1,0 +1,112 @@
+import type { TaskOptions } from '../core/abort';
+import type { ProgressCallback } from '../core/progress';
+import { DatasetStore } from '../store/dataset-store';
+import { EncoderEngine } from './encoder';
+import type { ModelDtype } from './model-ref';
+import type { ModelCheckReport } from './reference-check';
+import { webgpuUnavailableReason, type ModelSource, type RuntimeOptions } from './runtime';
+import { YesNoEngine } from './yesno';
+
+/** A pollution-abatement technique as the catalogue describes it (public/demo/techniques.json). */
+export interface Technique {
+  id: string;
+  sectionTitle: string;
+  description: string;
+  pollutants?: string[];
+}
+
+export interface MatcherLoadOptions {
+  source: ModelSource;
+  runtime?: RuntimeOptions;
+  /** Tried in order; the first that loads wins and earlier failures become the fallback notice. */
+  devices: ('webgpu' | 'wasm' | 'cpu')[];
+  dtype: ModelDtype;
+}
+
+export interface MatcherInfo {
+  modelId: string;
+  device: string;
+  dtype: ModelDtype;
+  fallbackReasons: string[];
+}
+
+export interface TechniqueScores {
+  techniqueId: string;
+  patentIds: string[];
+  /** P(Yes) per patent, in patentIds order. */
+  probabilities: Float32Array;
+}
+
+/**
+ * Matches a stored dataset's patents to a technique with a Yes/No model (one forward pass per
+ * pair), and checks any model against its recipe's reference outputs. Runs in the match worker.
+ */
+export class MatchEngine {
+  private readonly yesNo = new YesNoEngine();
+  private info: MatcherInfo | null = null;
+  private storePromise: Promise<DatasetStore> | null = null;
+
+  constructor(private readonly dbName?: string) {}
+
+  async load(options: MatcherLoadOptions, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<MatcherInfo> {
+    const modelId = options.source.kind === 'path' ? options.source.id : options.source.ref;
+    const current = this.info;
+    if (current && current.modelId === modelId && current.dtype === options.dtype && options.devices.indexOf(current.device as 'webgpu') === 0) return current;
+    const fallbackReasons: string[] = [];
+    for (const device of options.devices) {
+      const unavailable = device === 'webgpu' ? await webgpuUnavailableReason() : null;
+      if (unavailable) {
+        fallbackReasons.push(`webgpu: ${unavailable}`);
+        continue;
+      }
+      try {
+        await this.yesNo.load({ source: options.source, runtime: options.runtime, device, dtype: options.dtype }, task, onProgress);
+        this.info = { modelId, device, dtype: options.dtype, fallbackReasons };
+        return this.info;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'AbortError') throw error;
+        fallbackReasons.push(`${device}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    this.info = null;
+    throw new Error(`could not load ${modelId}: ${fallbackReasons.join('; ')}`);
+  }
+
+  /** P(Yes) of every patent of the dataset for one technique. */
+  async scoreDataset(datasetId: string, technique: Technique, options: TaskOptions & { batchSize?: number } = {}, onProgress?: ProgressCallback): Promise<TechniqueScores> {
+    if (!this.info) throw new Error('MatchEngine.load() must finish before scoreDataset()');
+    const patents = await (await this.store()).getPatents(datasetId);
+    const probabilities = await this.yesNo.score(patents.map((patent) => ({
+      sectionTitle: technique.sectionTitle,
+      technique: technique.description,
+      patentTitle: patent.title,
+      patentAbstract: patent.abstract ?? '',
+    })), options, onProgress);
+    return { techniqueId: technique.id, patentIds: patents.map((p) => p.id), probabilities };
+  }
+
+  /** Checks the loaded Yes/No model against its reference.json. */
+  checkLoaded(): Promise<ModelCheckReport> {
+    return this.yesNo.checkReference();
+  }
+
+  /** Loads an encoder on its own (the dataset's encoder session is left alone) and checks it. */
+  async checkEncoder(options: { source: ModelSource; runtime?: RuntimeOptions; device: 'webgpu' | 'wasm' | 'cpu'; dtype: ModelDtype }): Promise<ModelCheckReport> {
+    const engine = new EncoderEngine();
+    try {
+      await engine.load({ source: options.source, runtime: options.runtime, devices: [options.device], dtype: options.dtype });
+      return await engine.checkReference();
+    } finally {
+      await engine.destroy();
+    }
+  }
+
+  abort(taskId: string): void {
+    this.yesNo.abort(taskId);
+  }
+
+  private store(): Promise<DatasetStore> {
+    this.storePromise ??= DatasetStore.open(this.dbName ? { name: this.dbName } : undefined);
+    return this.storePromise;
+  }
+}
