@@ -143,3 +143,55 @@ export async function analyseDataset(
     timingsMs,
   };
 }
+
+export interface ForecastPreparationSettings {
+  modelRef: string;
+  hubHost?: string;
+  level: CodeLevel;
+  /** The forecast's embedding window: TechToken vectors are computed from its patents only. */
+  embedWindow: { from: number; to: number };
+  /** Also compute TechToken code vectors of the embedding window (when the model has code tokens). */
+  techToken: boolean;
+  /** Off: the encoder runs on WASM (a forecast may still run its cosines on WebGPU). */
+  encoderOnGpu: boolean;
+}
+
+export interface ForecastPreparation {
+  encoder: EncoderInfo;
+  embeddingsReused: boolean;
+  /** Null when not asked for, or when the model has no code tokens at the level. */
+  techToken: { codes: number; patents: number; reused: boolean } | null;
+  embedMs: number;
+}
+
+/**
+ * The encoder worker's part of a forecast: makes sure the dataset's patent vectors are stored
+ * (reused when they are) and, when asked, the TechToken code vectors of the embedding window's
+ * patents. The forecast worker then reads both from the store (src/clients/forecast-client.ts).
+ */
+export async function prepareForecast(
+  dataset: DatasetRecord,
+  settings: ForecastPreparationSettings,
+  signal: AbortSignal,
+  onProgress: ProgressCallback,
+): Promise<ForecastPreparation> {
+  const progress = Comlink.proxy(onProgress);
+  const started = performance.now();
+  const encoder = encoderWorker.get();
+  const appBase = appBaseOf(location.href);
+  const info = await runCancellable(encoder, signal, (taskId) => encoder.load({
+    source: { kind: 'ref', ref: settings.modelRef, appBase, hubHost: settings.hubHost },
+    runtime: browserRuntime(appBase),
+    devices: settings.encoderOnGpu ? ['webgpu', 'wasm'] : ['wasm'],
+  }, { taskId }, progress));
+  const embedded = await runCancellable(encoder, signal, (taskId) => encoder.embedDataset(dataset.id, { taskId }, progress));
+  const techToken = settings.techToken
+    ? await runCancellable(encoder, signal, (taskId) => encoder.embedWindowCodes(dataset.id, settings.level, settings.embedWindow, { taskId }, progress))
+    : null;
+  return {
+    encoder: info,
+    embeddingsReused: embedded.reused,
+    techToken: techToken && { codes: techToken.codes, patents: techToken.patents, reused: techToken.reused },
+    embedMs: performance.now() - started,
+  };
+}

@@ -1,4 +1,5 @@
 import type { CodeNeighbourEngine } from '../gpu/code-neighbours';
+import type { ForecastEngine } from '../gpu/forecast-engine';
 import type { DatasetEmbedder } from '../ml/dataset-embedder';
 import type { MatchEngine } from '../ml/match-engine';
 import type { ImportEngine } from '../store/import-engine';
@@ -16,4 +17,7 @@ export const similarityWorker = new LazyWorker<CodeNeighbourEngine>(
 );
 export const matchWorker = new LazyWorker<MatchEngine>(
   () => new Worker(new URL('../../workers/match.worker.ts', import.meta.url), { type: 'module', name: 'match' }),
+);
+export const forecastWorker = new LazyWorker<ForecastEngine>(
+  () => new Worker(new URL('../../workers/forecast.worker.ts', import.meta.url), { type: 'module', name: 'forecast' }),
 );

@@ -5,7 +5,7 @@ import { DatasetStore } from '../store/dataset-store';
 import type { CodeLevel } from '../core/types';
 import { EncoderEngine, type EncoderInfo, type EncoderLoadOptions } from './encoder';
 import { sharedLoader } from './runtime';
-import { techTokenKey } from './vector-keys';
+import { techTokenKey, techTokenWindowKey } from './vector-keys';
 
 export interface DatasetEmbedding {
   modelId: string;
@@ -64,6 +64,35 @@ export class DatasetEmbedder {
     const result = await this.encoder.embedCodeTokens(patents, vocabulary, options, onProgress);
     await store.putEmbeddings(datasetId, key, result.codes, result.vectors, result.dim);
     return { codes: result.codes.length, level };
+  }
+
+  /**
+   * TechToken code vectors from the patents whose year lies in `range` only (a forecast's
+   * embedding window), stored under `<model>#techtoken@<from>-<to>`; null (nothing stored) when the
+   * loaded model has no code tokens at `level` for those patents' codes.
+   */
+  async embedWindowCodes(
+    datasetId: string,
+    level: CodeLevel,
+    range: { from: number; to: number },
+    options: TaskOptions = {},
+    onProgress?: ProgressCallback,
+  ): Promise<{ codes: number; patents: number; level: CodeLevel; key: string; reused: boolean } | null> {
+    const info = this.encoder.info();
+    if (!info) throw new Error('DatasetEmbedder.load() must finish before embedWindowCodes()');
+    const store = await this.store();
+    const patents = (await store.getPatents(datasetId)).filter((p) => p.year >= range.from && p.year <= range.to);
+    const vocabulary = patents.length > 0 ? this.encoder.codeTokens(patents.flatMap((p) => p.codes)) : null;
+    if (!vocabulary || vocabulary.level !== level) return null;
+    const key = techTokenWindowKey(info.modelId, range);
+    const stored = await store.getEmbeddings(datasetId, key);
+    if (stored && stored.ids.length === vocabulary.tokens.size) {
+      onProgress?.({ stage: 'embed', done: patents.length, total: patents.length, unit: 'patents' });
+      return { codes: stored.ids.length, patents: patents.length, level, key, reused: true };
+    }
+    const result = await this.encoder.embedCodeTokens(patents, vocabulary, options, onProgress);
+    await store.putEmbeddings(datasetId, key, result.codes, result.vectors, result.dim);
+    return { codes: result.codes.length, patents: patents.length, level, key, reused: false };
   }
 
   /** Makes a directory the user picked loadable as `folder:<name>` in this worker. */

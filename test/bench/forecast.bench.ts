@@ -5,7 +5,7 @@
  *     exact radix AUC (rankScores);
  *   - naive JS: a textbook double loop (naiveCosineMatrix) and the sort-based rocAuc, measured
  *     on a subset and extrapolated (a full run would take minutes and a 256 MB dense matrix);
- *   - GPU: candidateCosines with gpuCosineMatrix blocks (on a software adapter: a subset of codes,
+ *   - GPU: candidateCosines with the app's gpuCosineBlock (gpuCosineMatrix blocks) (on a software adapter: a subset of codes,
  *     extrapolated by pair count).
  * Writes bench-results/forecast.json. Only correctness is asserted, never a time.
  */
@@ -13,12 +13,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rocAuc } from '../../src/core/auc';
-import { candidateCosines, type CosineBlockFn } from '../../src/core/forecast/candidate-cosine';
+import { candidateCosines } from '../../src/core/forecast/candidate-cosine';
 import type { CandidatePairs } from '../../src/core/forecast/candidates';
 import { rankScores } from '../../src/core/forecast/ranking';
 import { mulberry32, randomNormalMatrix } from '../../src/core/random';
 import { naiveCosineMatrix } from '../../src/core/similarity';
-import { gpuCosineMatrix } from '../../src/gpu/similarity-gpu';
+import { gpuCosineBlock } from '../../src/gpu/forecast-cosine';
 import { acquireTestDevice, maxAbsDiff, withDevice } from '../gpu/gpu-harness';
 
 const N = 8000;
@@ -124,8 +124,7 @@ describe(`forecast scoring benchmark, ${N} codes × ${DIM}`, () => {
       if (!twinScores) throw new Error('the CPU benchmark must run first');
       const codesOnGpu = adapter.isFallbackAdapter ? GPU_FALLBACK_CODES : N;
       const candidates = allPairs(codesOnGpu);
-      const gpuBlock: CosineBlockFn = (normalized, rows, dim, start, count) =>
-        gpuCosineMatrix(device, normalized.subarray(start * dim, (start + count) * dim), count, normalized.subarray(start * dim), rows - start, dim);
+      const gpuBlock = gpuCosineBlock(device);
       const sub = { codes: codes.slice(0, codesOnGpu), dim: DIM, vectors: vectors.subarray(0, codesOnGpu * DIM) };
       await candidateCosines(sub, codes, allPairs(64), { cosineBlock: gpuBlock }); // warm-up: pipelines
       const run = await timed(() => candidateCosines(sub, codes, candidates, { cosineBlock: gpuBlock }));

@@ -1,0 +1,184 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { meanOfPatentVectors } from '../../src/core/code-vectors';
+import { candidateCosines, cpuCosineBlock, type CodeEmbedding } from '../../src/core/forecast/candidate-cosine';
+import type { CandidatePairs } from '../../src/core/forecast/candidates';
+import { runForecast, type ForecastReport } from '../../src/core/forecast/forecast';
+import { inRange, scaledDefaultWindows } from '../../src/core/forecast/windows';
+import { mulberry32, randomNormalMatrix } from '../../src/core/random';
+import type { Patent } from '../../src/core/types';
+import { gpuCosineBlock } from '../../src/gpu/forecast-cosine';
+import { ForecastEngine, ForecastInputError, type ForecastJob } from '../../src/gpu/forecast-engine';
+import { DatasetStore } from '../../src/store/dataset-store';
+import { techTokenWindowKey } from '../../src/ml/vector-keys';
+import { acquireTestDevice, maxAbsDiff, withDevice } from './gpu-harness';
+import { countCodes, makeReport, useFreshIndexedDb } from '../store/helpers';
+
+/** f32 dot products on the GPU against the CPU twin's f64 accumulation, of unit rows. */
+const COSINE_TOLERANCE = 1e-6;
+const AUC_TOLERANCE = 1e-6;
+const BLOCK_BYTES = 4096; // forces many blocks, some of them partial
+
+const patents = readFileSync('public/demo/patents.jsonl', 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Patent);
+const windows = scaledDefaultWindows(1980, 2020);
+const DIM = 61; // not a multiple of 4: the GPU pads rows to vec4s
+
+/** Random "patent embeddings" (unit rows, seeded) of the demo patents. */
+function patentVectors(seed: number): Float32Array {
+  const x = randomNormalMatrix(mulberry32(seed), patents.length, DIM);
+  for (let r = 0; r < patents.length; r++) {
+    let norm = 0;
+    for (let d = 0; d < DIM; d++) norm += x[r * DIM + d] ** 2;
+    for (let d = 0; d < DIM; d++) x[r * DIM + d] /= Math.sqrt(norm);
+  }
+  return x;
+}
+
+function embeddingOfWindow(vectors: Float32Array, level: 'subclass' | 'main_group'): CodeEmbedding {
+  const rows = patents.map((p, i) => ({ p, i })).filter(({ p }) => inRange(p.year, windows.embed));
+  const window = new Float32Array(rows.length * DIM);
+  rows.forEach(({ i }, r) => window.set(vectors.subarray(i * DIM, (i + 1) * DIM), r * DIM));
+  const codeVectors = meanOfPatentVectors(rows.map(({ p }) => p), window, DIM, level);
+  return { codes: codeVectors.codes, dim: DIM, vectors: codeVectors.vectors };
+}
+
+function randomCandidates(codeCount: number, share: number, seed: number): CandidatePairs {
+  const rng = mulberry32(seed);
+  const first: number[] = [];
+  const second: number[] = [];
+  for (let i = 0; i < codeCount; i++) {
+    for (let j = i + 1; j < codeCount; j++) {
+      if (rng() < share) {
+        first.push(i);
+        second.push(j);
+      }
+    }
+  }
+  return { codeCount, first: Uint32Array.from(first), second: Uint32Array.from(second), length: first.length };
+}
+
+function expectSameReports(gpu: ForecastReport, cpu: ForecastReport): void {
+  expect(gpu.counts).toEqual(cpu.counts);
+  expect(gpu.balance).toEqual(cpu.balance);
+  expect(gpu.methods.map((m) => m.method)).toEqual(cpu.methods.map((m) => m.method));
+  gpu.methods.forEach((m, i) => {
+    const twin = cpu.methods[i];
+    expect(Math.abs(m.auc - twin.auc), `${m.method} AUC ${m.auc} vs ${twin.auc}`).toBeLessThanOrEqual(AUC_TOLERANCE);
+    expect(Math.abs(m.ci.low - twin.ci.low)).toBeLessThanOrEqual(1e-3);
+    expect(Math.abs(m.ci.high - twin.ci.high)).toBeLessThanOrEqual(1e-3);
+    expect(maxAbsDiff(m.top.map((p) => p.score), twin.top.map((p) => p.score))).toBeLessThanOrEqual(COSINE_TOLERANCE);
+  });
+}
+
+describe('forecast candidate cosines on the GPU (gpuCosineBlock) vs the CPU twin', () => {
+  it.for([
+    [1, 8, 1],
+    [7, 3, 1],
+    [130, 61, 0.3],
+    [300, 384, 0.05],
+  ])('%i codes × %i dims, %f of all pairs as candidates, small blocks', ([codes, dim, share], ctx) =>
+    withDevice(async ({ device }) => {
+      const names = Array.from({ length: codes }, (_, i) => `C${String(i).padStart(4, '0')}`);
+      const vectors = randomNormalMatrix(mulberry32(codes * 31 + dim), codes, dim);
+      // One zero row: its cosines are exactly 0 on both sides.
+      if (codes > 3) vectors.fill(0, 3 * dim, 4 * dim);
+      // The embedding lacks code 1 (every pair with it is "missing" and scores 0).
+      const keep = names.map((_, i) => i).filter((i) => i !== 1 || codes === 1);
+      const embedding: CodeEmbedding = {
+        codes: keep.map((i) => names[i]),
+        dim,
+        vectors: Float32Array.from(keep.flatMap((i) => Array.from(vectors.subarray(i * dim, (i + 1) * dim)))),
+      };
+      const candidates = randomCandidates(codes, share, codes + dim);
+      const options = { maxBlockBytes: BLOCK_BYTES };
+      const gpu = await candidateCosines(embedding, names, candidates, { ...options, cosineBlock: gpuCosineBlock(device) });
+      const cpu = await candidateCosines(embedding, names, candidates, { ...options, cosineBlock: cpuCosineBlock });
+      expect(gpu.missingPairs).toBe(cpu.missingPairs);
+      expect(maxAbsDiff(gpu.scores, cpu.scores)).toBeLessThanOrEqual(COSINE_TOLERANCE);
+      if (candidates.length > 0) expect(cpu.scores.some((s) => s !== 0)).toBe(true);
+    })(ctx),
+  );
+
+  it('an aborted signal stops the GPU block scorer', withDevice(async ({ device }) => {
+    const controller = new AbortController();
+    controller.abort();
+    const block = gpuCosineBlock(device, { signal: controller.signal });
+    await expect(Promise.resolve().then(() => block(new Float32Array(8), 2, 4, 0, 1))).rejects.toThrow(/cancel|abort/i);
+  }));
+
+  for (const level of ['subclass', 'main_group'] as const) {
+    it(`runForecast on the demo corpus at ${level} level: same AUCs, intervals and top pairs on both`, withDevice(async ({ device }) => {
+      const embeddings = { 'mean-of-patents': embeddingOfWindow(patentVectors(7), level), other: embeddingOfWindow(patentVectors(8), level) };
+      const input = { patents, level, windows, labels: { mode: 'above-null' as const }, embeddings };
+      const gpu = await runForecast(input, { cosineBlock: gpuCosineBlock(device), maxBlockBytes: 1024 });
+      const cpu = await runForecast(input, { maxBlockBytes: 1024 });
+      expect(cpu.counts.candidates).toBeGreaterThan(level === 'subclass' ? 100 : 1000);
+      expect(cpu.balance.positives).toBeGreaterThan(10);
+      expectSameReports(gpu, cpu);
+      console.log(`${level}: ${cpu.counts.candidates} candidates; AUC ${gpu.methods.map((m) => `${m.method} ${m.auc.toFixed(6)}`).join(', ')}`);
+    }));
+  }
+});
+
+describe('ForecastEngine over a stored dataset', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  async function storeDemo(): Promise<string> {
+    useFreshIndexedDb();
+    const store = await DatasetStore.open();
+    const dataset = await store.createDataset({ name: 'demo', level: 'subclass', sourceFiles: [{ name: 'patents.jsonl', bytes: 1 }] });
+    await store.putPatents(dataset.id, patents);
+    await store.finishImport(dataset.id, makeReport(patents.length), countCodes(patents));
+    const stored = await store.getPatents(dataset.id);
+    const vectors = patentVectors(7);
+    const rowOf = new Map(patents.map((p, i) => [p.id, i]));
+    const aligned = new Float32Array(stored.length * DIM);
+    stored.forEach((p, r) => aligned.set(vectors.subarray((rowOf.get(p.id) as number) * DIM, ((rowOf.get(p.id) as number) + 1) * DIM), r * DIM));
+    await store.putEmbeddings(dataset.id, 'model-x', stored.map((p) => p.id), aligned, DIM);
+    const techtoken = embeddingOfWindow(patentVectors(9), 'subclass');
+    await store.putEmbeddings(dataset.id, techTokenWindowKey('model-x', windows.embed), [...techtoken.codes], techtoken.vectors, DIM);
+    store.close();
+    return dataset.id;
+  }
+
+  const job: ForecastJob = {
+    modelId: 'model-x', level: 'subclass', windows, labels: { mode: 'above-null' },
+    methods: ['mean-of-patents', 'techtoken'], baselines: ['jaccard', 'random'], preferGpu: true, maxBlockBytes: 256,
+  };
+
+  it('runs on WebGPU and on the CPU twin with the same AUCs, reporting the backend, and matches the core on the same vectors', withDevice(async () => {
+    const datasetId = await storeDemo();
+    const engine = new ForecastEngine(undefined, acquireTestDevice);
+    const progress: string[] = [];
+    const gpu = await engine.run(datasetId, job, {}, (p) => progress.push(`${p.stage} ${p.done}/${p.total}`));
+    const cpu = await engine.run(datasetId, { ...job, preferGpu: false });
+    expect(gpu.backend.kind).toBe('webgpu');
+    expect(cpu.backend).toEqual({ kind: 'cpu', fallbackReason: 'WebGPU switched off in settings' });
+    expect(gpu.report.methods.map((m) => m.method)).toEqual(['mean-of-patents', 'techtoken', 'jaccard', 'random']);
+    expectSameReports(gpu.report, cpu.report);
+    expect(progress.at(-1)).toBe('forecast 4/4');
+
+    // The engine's mean-of-patents equals the core's on the embedding window's patents.
+    const direct = await runForecast({ patents, level: 'subclass', windows, labels: { mode: 'above-null' }, embeddings: { 'mean-of-patents': embeddingOfWindow(patentVectors(7), 'subclass') }, baselines: [] });
+    expect(Math.abs(direct.methods[0].auc - cpu.report.methods[0].auc)).toBeLessThanOrEqual(AUC_TOLERANCE);
+
+    const drill = await engine.patentsOfCodes(datasetId, 'subclass', gpu.report.methods[0].top[0].codes);
+    for (const code of gpu.report.methods[0].top[0].codes) {
+      expect(drill[code].length).toBeGreaterThan(0);
+      expect(drill[code].map((p) => p.year)).toEqual([...drill[code].map((p) => p.year)].sort((a, b) => a - b));
+    }
+  }));
+
+  it('says why when a window is empty or TechToken vectors are missing', async () => {
+    const datasetId = await storeDemo();
+    const engine = new ForecastEngine(undefined, async () => ({ ok: false, reason: 'no adapter here' }));
+    const empty = { ...job, windows: { learn: { from: Number.NEGATIVE_INFINITY, to: 1900 }, embed: { from: 1901, to: 1910 }, score: { from: 2011, to: 2020 } } };
+    await expect(engine.run(datasetId, empty)).rejects.toThrow(ForecastInputError);
+    await expect(engine.run(datasetId, empty)).rejects.toThrow(/embedding window 1901-1910 has no patents/);
+    const noTokens = await engine.run(datasetId, { ...job, windows: { ...windows, learn: { from: Number.NEGATIVE_INFINITY, to: 2009 }, embed: { from: 2010, to: 2015 } } });
+    expect(noTokens.backend).toEqual({ kind: 'cpu', fallbackReason: 'no adapter here' });
+    expect(noTokens.skipped).toEqual([{ method: 'techtoken', reason: 'model-x has no code tokens for this dataset at subclass level' }]);
+    expect(noTokens.report.methods.map((m) => m.method)).toEqual(['mean-of-patents', 'jaccard', 'random']);
+  });
+});
