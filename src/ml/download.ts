@@ -39,6 +39,8 @@ export async function downloadFile(url: string, options: DownloadOptions): Promi
       const response = await fetchFile(url, { headers, signal: options.signal });
       if (response.status === 404 || response.status === 401 || response.status === 403) throw new ModelFileMissingError(url, response.status);
       if (!response.ok || !response.body) throw new Error(`${url} answered ${response.status}`);
+      // Static hosts with a single-page-app fallback answer a missing file with index.html and 200.
+      if (isHtmlFallback(url, response.headers.get('content-type'))) throw new ModelFileMissingError(url, 404);
       if (received > 0 && response.status !== 206) {
         // The server ignored the range: start this file over.
         parts.length = 0;
@@ -76,4 +78,9 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
       reject(abortError());
     }, { once: true });
   });
+}
+
+/** An HTML page where a model file (JSON, ONNX, text) was asked for: the host's fallback page. */
+function isHtmlFallback(url: string, contentType: string | null): boolean {
+  return (contentType ?? '').toLowerCase().startsWith('text/html') && !/\.html?(\?|$)/i.test(url);
 }

@@ -28,11 +28,10 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('embedding throughput in Chromium (W
       await session.page.goto(`${base}demo/techniques.json`);
       const results: Record<string, unknown>[] = [];
       for (const model of MODELS) {
-        // Runs in the page: the probe module is served, compiled, by Vite's dev server.
-        const measured = await session.page.evaluate(async ({ probePath, texts, model, batch }) => {
-          const probe = await import(probePath) as typeof import('./browser/embed-probe');
-          return probe.runEmbedBench(texts, model, batch);
-        }, { probePath: '/test/bench/browser/embed-probe.ts', texts, model, batch: BATCH }) as BrowserEmbedBench;
+        // Runs in the page: the probe module is served, compiled, by Vite's dev server. A string
+        // expression, because vitest rewrites import() inside functions it compiles.
+        const call = `import('/test/bench/browser/embed-probe.ts').then((probe) => probe.runEmbedBench(${JSON.stringify(texts)}, ${JSON.stringify(model)}, ${BATCH}))`;
+        const measured = await session.page.evaluate(call) as BrowserEmbedBench;
         expect(measured.worstCosine).toBeGreaterThan(0.9999);
         results.push({
           model, backend: `ONNX Runtime WASM in headless Chromium (${measured.device}), fp32`, patents: measured.patents,

@@ -11,6 +11,8 @@ export interface HubMimic {
   dropNext(file: string, afterBytes: number): void;
   /** Serve different bytes for this file from now on. */
   corrupt(file: string): void;
+  /** Answer missing files with an HTML page and 200, as static hosts with an SPA fallback do. */
+  htmlFallback(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export async function startHubMimic(repos: Record<string, string>): Promise<HubM
   const requests: HubMimic['requests'] = [];
   const drops = new Map<string, number>();
   const corrupted = new Set<string>();
+  let fallbackPage = false;
   const server: Server = createServer((request, response) => {
     // The app fetches from another origin (another port), as it would from the real hub.
     response.setHeader('access-control-allow-origin', '*');
@@ -40,7 +43,8 @@ export async function startHubMimic(repos: Record<string, string>): Promise<HubM
     const folder = match ? repos[match[1]] : undefined;
     const path = folder && match ? resolve(join(folder, match[2])) : '';
     if (!folder || !match || !path.startsWith(resolve(folder)) || !existsSync(path) || statSync(path).isDirectory()) {
-      response.writeHead(404).end('Entry not found');
+      if (fallbackPage) response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>app</title>');
+      else response.writeHead(404).end('Entry not found');
       return;
     }
     let body = readFileSync(path);
@@ -67,6 +71,7 @@ export async function startHubMimic(repos: Record<string, string>): Promise<HubM
     requests,
     dropNext: (file, afterBytes) => drops.set(file, afterBytes),
     corrupt: (file) => corrupted.add(file),
+    htmlFallback: (on) => { fallbackPage = on; },
     close: () => new Promise((done) => server.close(() => done())),
   };
 }

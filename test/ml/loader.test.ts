@@ -51,6 +51,13 @@ describe('ModelLoader against a local server with the hub layout', () => {
     expect(hub.requests.length).toBe(before);
   });
 
+  it('takes an HTML page served for a missing file (a host\'s SPA fallback) as missing, not as the file', async () => {
+    hub.htmlFallback(true);
+    const prepared = await loader.prepare(ref, 'fp32');
+    expect(prepared.files).not.toContain('generation_config.json');
+    expect(prepared.manifest?.kind).toBe('encoder');
+  });
+
   it('resumes a download cut part-way with a Range request and gets identical bytes', async () => {
     hub.dropNext('onnx/model.onnx', 100_000);
     const prepared = await loader.prepare(ref, 'fp32');

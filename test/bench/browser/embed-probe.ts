@@ -18,7 +18,7 @@ export interface BrowserEmbedBench {
 }
 
 export async function runEmbedBench(texts: string[], modelRef: string, batchSize: number): Promise<BrowserEmbedBench> {
-  const appBase = appBaseOf(location.href);
+  const appBase = appBaseOf(new URL('/', location.href).href);
   const source = { kind: 'ref' as const, ref: modelRef, appBase };
   const engine = await EncoderEngine.create({ source, runtime: browserRuntime(appBase), devices: ['wasm'], dtype: 'fp32' });
   const info = engine.info();
