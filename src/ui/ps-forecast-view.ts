@@ -436,8 +436,8 @@ export class PsForecastView extends LitElement {
         <select id="fc-method" aria-label="Method of the table" @change=${(e: Event) => { this.selectedMethod = (e.target as HTMLSelectElement).value; this.drill = null; }}>
           ${this.stateMethods().map((m) => html`<option value=${m} ?selected=${m === method.method}>${m}</option>`)}
         </select></h3>
-      <p class="muted">${formatAuc(method)} · ${method.precisionAtK.map((p) => `P@${p.k} ${p.precision.toFixed(3)}`).join(' · ')}
-        ${method.missingPairs ? ` · ${method.missingPairs} candidates without a vector (scored 0)` : ''}. Click a pair, or press Enter on it, for its patents.</p>
+      <p class="muted">${formatAuc(method)} · ${method.precisionAtK.map((p) => `P@${p.k} ${p.precision.toFixed(3)}`).join(' · ')}${method.missingPairs ? ` · ${method.missingPairs} candidates without a vector (scored 0)` : ''}.
+        Click a pair, or press Enter on it, for its patents.</p>
       <table id="fc-pairs" aria-label="Top predicted new pairs by ${method.method}">
         <thead><tr><th>Rank</th><th>Code</th><th>Code</th><th>Score</th><th>Came true?</th></tr></thead>
         <tbody>${method.top.map((p) => html`

@@ -43,6 +43,7 @@ async function runInBrowser(session: BrowserSession, options: { embedOnWasm: boo
   const status = view.locator('#forecast-status[data-state="done"]');
   await status.waitFor({ timeout: 420_000 });
   const seconds = (Date.now() - started) / 1000;
+  console.log(`status: ${(await status.textContent())?.replace(/\s+/g, ' ').trim()}`);
 
   const legendAucs: Record<string, number> = {};
   for (const button of await view.locator('ps-roc-plot li button').all()) {
@@ -125,6 +126,12 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('technology forecasting in headless 
     await page.keyboard.press('Enter');
     await view.locator(`#fc-pair-patents[data-state="done"] div[data-code="${report.methods[0].top[1].codes[0]}"]`).waitFor({ timeout: 30_000 });
 
+    // A code-title TSV names the codes in the table; bad rows are reported by line.
+    await view.locator('#fc-titles').setInputFiles({ name: 'titles.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(`code\ttitle\n${codeA}\tFirst code's title\nnot a code row\n`) });
+    await expect(view.locator('#fc-titles-status').getAttribute('data-count')).resolves.toBe('1');
+    await expect(view.locator('#fc-titles-errors').textContent()).resolves.toMatch(/line 3: no tab/);
+    await expect(view.locator('#fc-pairs tr.pair').first().textContent()).resolves.toContain("First code's title");
+
     // The legend selects the table's method; the CSV holds every method's top pairs.
     await view.locator('ps-roc-plot li button[data-method="jaccard"]').click();
     await expect(view.locator('#fc-method').inputValue()).resolves.toBe('jaccard');
@@ -132,7 +139,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('technology forecasting in headless 
     const csv = readFileSync(await csvDownload.path(), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('method,auc,ci_low,ci_high,rank,code_1,title_1,code_2,title_2,score,came_true,observed');
     expect(csv.length - 1).toBe(report.methods.reduce((sum, m) => sum + m.top.length, 0));
-    expect(csv[1].split(',').slice(0, 6)).toEqual(['mean-of-patents', report.methods[0].auc.toFixed(6), report.methods[0].ci.low.toFixed(6), report.methods[0].ci.high.toFixed(6), '1', codeA]);
+    expect(csv[1].split(',').slice(0, 7)).toEqual(['mean-of-patents', report.methods[0].auc.toFixed(6), report.methods[0].ci.low.toFixed(6), report.methods[0].ci.high.toFixed(6), '1', codeA, "First code's title"]);
 
     // Windows that hold no patents give an empty state, not an error.
     await view.locator('#fc-embed-from').fill('1970');
