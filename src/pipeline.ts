@@ -195,3 +195,34 @@ export async function prepareForecast(
     embedMs: performance.now() - started,
   };
 }
+
+export interface EmbeddingsReady {
+  /** The key the vectors are stored under (the model reference). */
+  modelId: string;
+  count: number;
+  reused: boolean;
+  encoder: EncoderInfo;
+}
+
+/**
+ * Makes sure the dataset's patent vectors of `modelRef` are stored (the embed step of
+ * analyseDataset alone): loads the encoder and embeds, or reuses stored vectors. For views such as
+ * the patent map that need the vectors but not the code similarity table.
+ */
+export async function ensureEmbeddings(
+  dataset: DatasetRecord,
+  settings: { modelRef: string; hubHost?: string; preferGpu: boolean },
+  signal: AbortSignal,
+  onProgress: ProgressCallback,
+): Promise<EmbeddingsReady> {
+  const progress = Comlink.proxy(onProgress);
+  const encoder = encoderWorker.get();
+  const appBase = appBaseOf(location.href);
+  const info = await runCancellable(encoder, signal, (taskId) => encoder.load({
+    source: { kind: 'ref', ref: settings.modelRef, appBase, hubHost: settings.hubHost },
+    runtime: browserRuntime(appBase),
+    devices: settings.preferGpu ? ['webgpu', 'wasm'] : ['wasm'],
+  }, { taskId }, progress));
+  const embedded = await runCancellable(encoder, signal, (taskId) => encoder.embedDataset(dataset.id, { taskId }, progress));
+  return { modelId: embedded.modelId, count: embedded.count, reused: embedded.reused, encoder: info };
+}

@@ -1,0 +1,34 @@
+import * as Comlink from 'comlink';
+import type { ProgressCallback } from '../core/progress';
+import type { MapLayout, MapLayoutEngine, MapLayoutSettings } from '../gpu/map-layout-engine';
+import { LazyWorker, runCancellable } from './worker-client';
+
+/** The patent map's worker: PCA, UMAP (k-NN on WebGPU when it can), topics; started on first use. */
+export const layoutWorker = new LazyWorker<MapLayoutEngine>(
+  () => new Worker(new URL('../../workers/layout.worker.ts', import.meta.url), { type: 'module', name: 'layout' }),
+);
+
+/** Patents of the dataset with stored vectors of `modelId` (0: not embedded yet). */
+export function embeddingCount(datasetId: string, modelId: string): Promise<number> {
+  return layoutWorker.get().embeddingCount(datasetId, modelId);
+}
+
+/**
+ * A map layout of the dataset. For UMAP, `onPreview` gets the PCA layout first (at once), then the
+ * UMAP layout resolves; cancelling through `signal` stops the worker's task.
+ */
+export function computeMapLayout(
+  datasetId: string,
+  modelId: string,
+  settings: MapLayoutSettings,
+  options: { preferGpu: boolean; fresh?: boolean },
+  signal: AbortSignal,
+  onProgress: ProgressCallback,
+  onPreview?: (layout: MapLayout) => void,
+): Promise<MapLayout> {
+  const engine = layoutWorker.get();
+  return runCancellable(engine, signal, (taskId) => engine.layout(
+    datasetId, modelId, settings, { taskId, preferGpu: options.preferGpu, fresh: options.fresh },
+    Comlink.proxy(onProgress), onPreview ? Comlink.proxy(onPreview) : undefined,
+  ));
+}

@@ -1,0 +1,367 @@
+/**
+ * The 2D patent map's computations, in the layout worker (workers/layout.worker.ts): stored patent
+ * vectors → PCA (the instant first view) → UMAP, with its k-NN graph from the WebGPU top-k kernel
+ * when a device is available (the CPU graph of src/core/layout otherwise) → k-means topics on the
+ * layout with c-TF-IDF labels. Each layout is cached in IndexedDB per (dataset, model, settings):
+ * coordinates as an embedding set under `layout:…#<model>` (deleted with the dataset's other
+ * vectors), the rest (topics, which k-NN ran, timings) as a setting.
+ */
+import { AbortRegistry, type TaskOptions } from '../core/abort';
+import { chooseClusterCount, kMeans } from '../core/layout/clusters';
+import type { NeighbourGraph } from '../core/layout/knn';
+import { pca } from '../core/layout/pca';
+import { topicLabels } from '../core/layout/topic-labels';
+import { umap, type UmapProgress } from '../core/layout/umap';
+import { patentText } from '../core/patent-text';
+import { ProgressTracker, type ProgressCallback } from '../core/progress';
+import type { TopK } from '../core/similarity';
+import type { EmbeddingSet, Patent } from '../core/types';
+import { DatasetStore } from '../store/dataset-store';
+import { acquireGpu, type GpuAcquisition } from './device';
+import { gpuSimilarityTopK } from './similarity-gpu';
+
+export interface MapLayoutSettings {
+  method: 'pca' | 'umap';
+  seed: number;
+  /** UMAP's n_neighbors (the point itself included); the GPU graph allows up to 33. */
+  neighbours: number;
+  minDist: number;
+}
+
+export const DEFAULT_MAP_SETTINGS: MapLayoutSettings = { method: 'umap', seed: 1, neighbours: 15, minDist: 0.1 };
+/** The top-k kernel keeps at most 32 neighbours per row (TOPK_MAX_K), plus the point itself. */
+export const GPU_MAX_NEIGHBOURS = 33;
+
+export type KnnSource = 'webgpu' | 'cpu-exact' | 'cpu-approximate';
+
+export interface KnnReport {
+  source: KnnSource;
+  adapterName?: string;
+  /** Why the CPU built the graph when the GPU was asked for. */
+  fallbackReason?: string;
+}
+
+export interface MapTopic {
+  cluster: number;
+  size: number;
+  label: string;
+  terms: string[];
+  /** Cluster centre (centroid) in layout coordinates. */
+  x: number;
+  y: number;
+}
+
+export interface MapLayout {
+  datasetId: string;
+  modelId: string;
+  method: 'pca' | 'umap';
+  settings: MapLayoutSettings;
+  /** Patent ids in row order of `coordinates` and `clusters`. */
+  ids: string[];
+  /** n×2, row-major. */
+  coordinates: Float32Array;
+  clusters: Int32Array;
+  topics: MapTopic[];
+  /** Null for PCA. */
+  knn: KnnReport | null;
+  epochs: number;
+  /** FNV-1a of the coordinates' bytes: equal hashes, identical layouts. */
+  hash: string;
+  /** True when read from the IndexedDB cache; timings are those of the run that computed it. */
+  cached: boolean;
+  timingsMs: { knn: number; layout: number; clusters: number; total: number };
+}
+
+export interface MapLayoutTask extends TaskOptions {
+  /** Try the WebGPU top-k kernel for the k-NN graph (default true). */
+  preferGpu?: boolean;
+  /** Recompute even when a cached layout exists (the new one replaces it). */
+  fresh?: boolean;
+}
+
+interface CachedMeta {
+  version: 1;
+  hash: string;
+  source: string;
+  clusters: Int32Array;
+  topics: MapTopic[];
+  knn: KnnReport | null;
+  epochs: number;
+  timingsMs: MapLayout['timingsMs'];
+}
+
+const CACHE_VERSION = 1;
+
+export interface MapLayoutEngineOptions {
+  dbName?: string;
+  /** How a GPU device is found; the default asks navigator.gpu. Tests pass Dawn's. */
+  acquire?: () => Promise<GpuAcquisition>;
+}
+
+export class MapLayoutEngine {
+  private readonly aborts = new AbortRegistry();
+  private storePromise: Promise<DatasetStore> | null = null;
+  private gpu: Promise<GpuAcquisition> | null = null;
+  private loaded: { key: string; embeddings: EmbeddingSet; texts: string[] } | null = null;
+
+  constructor(private readonly options: MapLayoutEngineOptions = {}) {}
+
+  /** Patents with stored vectors of this model (0 when the dataset has not been embedded). */
+  async embeddingCount(datasetId: string, modelId: string): Promise<number> {
+    const embeddings = await (await this.store()).getEmbeddings(datasetId, modelId);
+    return embeddings?.ids.length ?? 0;
+  }
+
+  /**
+   * The layout of a dataset's patents. For UMAP, `onPreview` receives the PCA layout first (from
+   * the cache or computed at once), then the UMAP layout is computed, reported through
+   * `onProgress` ('layout' stage: patents while the k-NN graph is built, then epochs) and returned.
+   */
+  async layout(
+    datasetId: string,
+    modelId: string,
+    settings: MapLayoutSettings,
+    task: MapLayoutTask = {},
+    onProgress?: ProgressCallback,
+    onPreview?: (layout: MapLayout) => void,
+  ): Promise<MapLayout> {
+    const signal = this.aborts.begin(task.taskId, task.signal);
+    try {
+      const data = await this.vectors(datasetId, modelId);
+      if (settings.method === 'umap' && onPreview) {
+        onPreview(await this.cachedOrComputed(datasetId, modelId, { ...settings, method: 'pca' }, data, { ...task, signal }));
+      }
+      return await this.cachedOrComputed(datasetId, modelId, settings, data, { ...task, signal }, onProgress);
+    } finally {
+      this.aborts.end(task.taskId);
+    }
+  }
+
+  abort(taskId: string): void {
+    this.aborts.abort(taskId);
+  }
+
+  async destroy(): Promise<void> {
+    const gpu = await this.gpu;
+    if (gpu?.ok && !this.options.acquire) gpu.device.destroy();
+    this.gpu = null;
+    this.loaded = null;
+  }
+
+  private async cachedOrComputed(
+    datasetId: string, modelId: string, settings: MapLayoutSettings, data: { embeddings: EmbeddingSet; texts: string[] },
+    task: MapLayoutTask & { signal: AbortSignal }, onProgress?: ProgressCallback,
+  ): Promise<MapLayout> {
+    const store = await this.store();
+    const key = layoutCacheKey(modelId, settings);
+    const source = vectorFingerprint(data.embeddings);
+    if (!task.fresh) {
+      const [stored, meta] = await Promise.all([store.getEmbeddings(datasetId, key), store.getSetting<CachedMeta>(metaKey(datasetId, key))]);
+      if (stored && meta && meta.version === CACHE_VERSION && meta.source === source && sameIds(stored.ids, data.embeddings.ids)
+        && layoutHash(stored.vectors) === meta.hash) {
+        return {
+          datasetId, modelId, method: settings.method, settings: normalisedSettings(settings), ids: stored.ids,
+          coordinates: stored.vectors, clusters: meta.clusters, topics: meta.topics, knn: meta.knn, epochs: meta.epochs,
+          hash: meta.hash, cached: true, timingsMs: meta.timingsMs,
+        };
+      }
+    }
+    const computed = await this.compute(datasetId, modelId, settings, data, task, onProgress);
+    await store.putEmbeddings(datasetId, key, computed.ids, computed.coordinates, 2);
+    const meta: CachedMeta = {
+      version: CACHE_VERSION, hash: computed.hash, source, clusters: computed.clusters, topics: computed.topics,
+      knn: computed.knn, epochs: computed.epochs, timingsMs: computed.timingsMs,
+    };
+    await store.setSetting(metaKey(datasetId, key), meta);
+    return computed;
+  }
+
+  private async compute(
+    datasetId: string, modelId: string, settings: MapLayoutSettings, data: { embeddings: EmbeddingSet; texts: string[] },
+    task: MapLayoutTask & { signal: AbortSignal }, onProgress?: ProgressCallback,
+  ): Promise<MapLayout> {
+    const started = performance.now();
+    const { ids, vectors, dim } = data.embeddings;
+    const n = ids.length;
+    const s = normalisedSettings(settings);
+    let coordinates: Float32Array;
+    let knn: KnnReport | null = null;
+    let epochs = 0;
+    let knnMs = 0;
+    if (s.method === 'pca' || n < 4) {
+      coordinates = n < 2 ? new Float32Array(n * 2) : padTo2(pca(vectors, n, dim, { components: 2, seed: s.seed }).coordinates, n, Math.min(2, dim));
+    } else {
+      const k = Math.min(s.neighbours - 1, n - 1);
+      let graph: NeighbourGraph | undefined;
+      if (task.preferGpu !== false) {
+        const gpu = await this.device();
+        if (gpu.ok && s.neighbours <= GPU_MAX_NEIGHBOURS) {
+          const tracker = new ProgressTracker('layout', 'patents', n, onProgress);
+          const knnStarted = performance.now();
+          try {
+            graph = await gpuKnnGraph(gpu.device, vectors, n, dim, k, task.signal, (done) => tracker.report(done));
+            knn = { source: 'webgpu', adapterName: gpu.adapter.description || `${gpu.adapter.vendor} ${gpu.adapter.architecture}`.trim() };
+          } catch (error) {
+            if (error instanceof Error && error.name === 'AbortError') throw error;
+            knn = { source: 'cpu-exact', fallbackReason: `GPU kernel failed: ${error instanceof Error ? error.message : String(error)}` };
+          }
+          knnMs = performance.now() - knnStarted;
+        } else {
+          knn = { source: 'cpu-exact', fallbackReason: gpu.ok ? `${s.neighbours} neighbours: the GPU kernel keeps at most ${GPU_MAX_NEIGHBOURS}` : gpu.reason };
+        }
+      } else {
+        knn = { source: 'cpu-exact', fallbackReason: 'WebGPU switched off in settings' };
+      }
+      const trackers = new Map<string, ProgressTracker>();
+      const knnStarted = performance.now();
+      let epochsStarted = 0;
+      const report = (p: UmapProgress) => {
+        if (p.phase === 'epochs' && epochsStarted === 0) {
+          epochsStarted = performance.now();
+          if (!graph) knnMs = epochsStarted - knnStarted;
+        }
+        let tracker = trackers.get(p.phase);
+        if (!tracker) {
+          tracker = p.phase === 'epochs' ? new ProgressTracker('layout', 'epochs', p.total, onProgress) : new ProgressTracker('layout', 'patents', n, onProgress);
+          trackers.set(p.phase, tracker);
+        }
+        tracker.report(p.phase === 'refine' ? Math.round((p.done / Math.max(1, p.total)) * n) : p.done);
+      };
+      const result = await umap(vectors, n, dim, { components: 2, seed: s.seed, neighbours: s.neighbours, minDist: s.minDist, graph }, report, { signal: task.signal });
+      coordinates = result.coordinates;
+      epochs = result.epochs;
+      if (!graph) knn = { ...knn, source: result.knn === 'approximate' ? 'cpu-approximate' : 'cpu-exact' };
+    }
+    const layoutMs = performance.now() - started;
+    const clustersStarted = performance.now();
+    const { clusters, topics } = layoutTopics(coordinates, n, data.texts, s.seed);
+    const clustersMs = performance.now() - clustersStarted;
+    return {
+      datasetId, modelId, method: s.method, settings: s, ids, coordinates, clusters, topics, knn, epochs,
+      hash: layoutHash(coordinates), cached: false,
+      timingsMs: { knn: knnMs, layout: layoutMs, clusters: clustersMs, total: performance.now() - started },
+    };
+  }
+
+  private async vectors(datasetId: string, modelId: string): Promise<{ embeddings: EmbeddingSet; texts: string[] }> {
+    const key = `${datasetId}\u0000${modelId}`;
+    const store = await this.store();
+    const embeddings = await store.getEmbeddings(datasetId, modelId);
+    if (!embeddings || embeddings.ids.length === 0) throw noEmbeddings(modelId);
+    if (this.loaded?.key === key && sameIds(this.loaded.embeddings.ids, embeddings.ids)) {
+      this.loaded = { key, embeddings, texts: this.loaded.texts };
+      return this.loaded;
+    }
+    const patents = new Map((await store.getPatents(datasetId)).map((p: Patent) => [p.id, p]));
+    const texts = embeddings.ids.map((id) => { const p = patents.get(id); return p ? patentText(p) : ''; });
+    this.loaded = { key, embeddings, texts };
+    return this.loaded;
+  }
+
+  private device(): Promise<GpuAcquisition> {
+    this.gpu ??= (this.options.acquire ?? (() => acquireGpu(typeof navigator !== 'undefined' ? navigator.gpu : undefined, { label: 'layout' })))()
+      .then((acquired) => {
+        if (acquired.ok) {
+          void acquired.device.lost.then(() => { this.gpu = null; });
+        }
+        return acquired;
+      });
+    return this.gpu;
+  }
+
+  private store(): Promise<DatasetStore> {
+    this.storePromise ??= DatasetStore.open(this.options.dbName ? { name: this.options.dbName } : undefined);
+    return this.storePromise;
+  }
+}
+
+/** A dataset without stored vectors of the model; the view offers to embed it. */
+export function noEmbeddings(modelId: string): Error {
+  const error = new Error(`No vectors of this dataset with ${modelId}: embed it first (the Explore run does).`);
+  error.name = 'NoEmbeddingsError';
+  return error;
+}
+
+/** Settings as the layout uses them (PCA ignores the UMAP ones, so they do not split its cache). */
+export function normalisedSettings(settings: MapLayoutSettings): MapLayoutSettings {
+  const seed = Math.trunc(settings.seed) >>> 0;
+  if (settings.method === 'pca') return { method: 'pca', seed, neighbours: DEFAULT_MAP_SETTINGS.neighbours, minDist: DEFAULT_MAP_SETTINGS.minDist };
+  return { method: 'umap', seed, neighbours: Math.max(2, Math.round(settings.neighbours)), minDist: Math.max(0, settings.minDist) };
+}
+
+/** The key the layout's coordinates are stored under in the embeddings store. */
+export function layoutCacheKey(modelId: string, settings: MapLayoutSettings): string {
+  const s = normalisedSettings(settings);
+  return s.method === 'pca' ? `layout:pca:s${s.seed}#${modelId}` : `layout:umap:s${s.seed}:n${s.neighbours}:d${s.minDist}#${modelId}`;
+}
+
+function metaKey(datasetId: string, cacheKey: string): string {
+  return `${cacheKey}@${datasetId}`;
+}
+
+/**
+ * Cosine k-NN graph (self excluded, nearest first) from the WebGPU top-k kernel, in the form
+ * umap() takes as `graph`: distance = 1 − cosine, as the CPU exactKnn computes it.
+ */
+export async function gpuKnnGraph(
+  device: GPUDevice, vectors: Float32Array, n: number, dim: number, k: number,
+  signal?: AbortSignal, onProgress?: (done: number, total: number) => void,
+): Promise<NeighbourGraph> {
+  const topK = await gpuSimilarityTopK(device, vectors, n, dim, Math.max(0, Math.min(k, n - 1)), { excludeSelf: true, signal, onProgress });
+  return topKToGraph(topK);
+}
+
+export function topKToGraph(topK: TopK): NeighbourGraph {
+  const distances = new Float32Array(topK.scores.length);
+  for (let i = 0; i < distances.length; i++) {
+    distances[i] = topK.indices[i] < 0 ? Infinity : Math.max(0, 1 - topK.scores[i]);
+  }
+  return { rows: topK.rows, k: topK.k, indices: Int32Array.from(topK.indices), distances };
+}
+
+/** k-means topics on the layout (k by chooseClusterCount) with c-TF-IDF labels at their centroids. */
+export function layoutTopics(coordinates: Float32Array, n: number, texts: readonly string[], seed: number): { clusters: Int32Array; topics: MapTopic[] } {
+  if (n === 0) return { clusters: new Int32Array(0), topics: [] };
+  const result = kMeans(coordinates, n, 2, { k: chooseClusterCount(n), seed, restarts: 3 });
+  const labels = topicLabels(texts, result.labels);
+  const topics = labels.filter((l) => l.size > 0).map((l) => ({
+    cluster: l.cluster, size: l.size, label: l.label || `topic ${l.cluster + 1}`, terms: l.terms.map((t) => t.term),
+    x: result.centroids[l.cluster * 2], y: result.centroids[l.cluster * 2 + 1],
+  }));
+  return { clusters: result.labels, topics };
+}
+
+/** FNV-1a (32-bit, twice with different offsets → 16 hex digits) over the bytes of `values`. */
+export function layoutHash(values: Float32Array): string {
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < bytes.length; i++) {
+    a = Math.imul(a ^ bytes[i], 16777619) >>> 0;
+    b = Math.imul(b ^ bytes[i], 16777619) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+}
+
+/** Cheap fingerprint of stored vectors (shape + 64 sampled rows), so re-embedding invalidates a cached layout. */
+function vectorFingerprint(embeddings: EmbeddingSet): string {
+  const { ids, vectors, dim } = embeddings;
+  const n = ids.length;
+  const step = Math.max(1, Math.floor(n / 64));
+  const sample: number[] = [];
+  for (let r = 0; r < n; r += step) for (let d = 0; d < dim; d += Math.max(1, Math.floor(dim / 8))) sample.push(vectors[r * dim + d]);
+  return `${n}x${dim}:${layoutHash(Float32Array.from(sample))}`;
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function padTo2(coordinates: Float32Array, n: number, components: number): Float32Array {
+  if (components === 2) return coordinates;
+  const out = new Float32Array(n * 2);
+  for (let r = 0; r < n; r++) out[r * 2] = coordinates[r * components];
+  return out;
+}

@@ -1,0 +1,247 @@
+/**
+ * The patent map's engine (src/gpu/map-layout-engine.ts) and its pure UI helpers:
+ * - the WebGPU k-NN graph is the CPU exact cosine graph (up to ties and f32 noise);
+ * - on the demo corpus (TF-IDF vectors stored in a fake IndexedDB, as the app stores patent
+ *   vectors), the engine's UMAP keeps neighbourhoods and planted themes far better than its PCA,
+ *   is identical for a seed, differs for another seed, is cached and invalidated by re-embedding;
+ * - picking, box and lasso selection, view transforms and point styling.
+ */
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { adjustedRandIndex, kMeans } from '../../src/core/layout/clusters';
+import { exactKnn } from '../../src/core/layout/knn';
+import { neighbourhoodPreservation } from '../../src/core/layout/quality';
+import { mulberry32, randomNormalMatrix } from '../../src/core/random';
+import type { TopK } from '../../src/core/similarity';
+import {
+  gpuKnnGraph, layoutCacheKey, layoutHash, MapLayoutEngine, topKToGraph, type MapLayout,
+} from '../../src/gpu/map-layout-engine';
+import { DatasetStore } from '../../src/store/dataset-store';
+import { fitView, PointGrid, pointsInBox, pointsInPolygon, toLayout, toScreen, zoomAt } from '../../src/ui/map-geometry';
+import { hasCode, pointStates, POINT_STATE, searchMatches, type MapPoint } from '../../src/ui/map-style';
+import { loadDemoVectors } from '../core/layout/demo-vectors';
+import { makeReport } from '../store/helpers';
+import { acquireTestDevice, withDevice } from './gpu-harness';
+
+/** Every neighbour equal unless its distance ties (within `tie`) with the next or previous one. */
+function expectSameGraph(actual: { indices: Int32Array; distances: Float32Array; k: number; rows: number }, expected: typeof actual, tie = 1e-5): void {
+  expect(actual.rows).toBe(expected.rows);
+  expect(actual.k).toBe(expected.k);
+  const { k } = expected;
+  const problems: string[] = [];
+  for (let row = 0; row < expected.rows; row++) {
+    for (let j = 0; j < k; j++) {
+      const at = row * k + j;
+      const d = expected.distances[at];
+      if (!(Math.abs(actual.distances[at] - d) <= 1e-4) && !(d === Infinity && actual.distances[at] === Infinity)) problems.push(`row ${row}/${j}: distance ${actual.distances[at]} vs ${d}`);
+      const near = (j > 0 && d - expected.distances[at - 1] <= tie) || (j + 1 < k && expected.distances[at + 1] - d <= tie);
+      if (!near && actual.indices[at] !== expected.indices[at]) problems.push(`row ${row}/${j}: index ${actual.indices[at]} vs ${expected.indices[at]}`);
+    }
+  }
+  expect(problems.slice(0, 10), `${problems.length} graph mismatches`).toEqual([]);
+}
+
+describe('k-NN graph for UMAP', () => {
+  it('topKToGraph turns cosine scores into cosine distances and keeps padding', () => {
+    const topK: TopK = { k: 2, rows: 2, indices: Int32Array.from([1, -1, 0, -1]), scores: Float32Array.from([0.75, -Infinity, 1.5, -Infinity]) };
+    const graph = topKToGraph(topK);
+    expect(Array.from(graph.indices)).toEqual([1, -1, 0, -1]);
+    expect(Array.from(graph.distances)).toEqual([0.25, Infinity, 0, Infinity]);
+  });
+
+  it.for([[50, 16, 5], [300, 64, 14], [257, 37, 32]])('the WebGPU graph equals the CPU exact cosine graph (n=%i, dim=%i, k=%i)', ([n, dim, k], ctx) =>
+    withDevice(async ({ device }) => {
+      const vectors = randomNormalMatrix(mulberry32(n + dim), n, dim);
+      const gpu = await gpuKnnGraph(device, vectors, n, dim, k);
+      const cpu = exactKnn(vectors, n, dim, k, { metric: 'cosine' });
+      expectSameGraph(gpu, cpu);
+    })(ctx));
+});
+
+describe('MapLayoutEngine on the demo corpus', () => {
+  const demo = loadDemoVectors();
+  const { n, dim, vectors } = demo;
+  const modelId = 'tfidf-test';
+  let datasetId = '';
+  let dbName = '';
+  let store: DatasetStore;
+
+  beforeAll(async () => {
+    vi.stubGlobal('indexedDB', new IDBFactory());
+    dbName = `map-layout-${Date.now()}`;
+    store = await DatasetStore.open({ name: dbName });
+    const dataset = await store.createDataset({ name: 'demo', level: 'subclass', sourceFiles: [] });
+    datasetId = dataset.id;
+    await store.putPatents(datasetId, demo.patents);
+    await store.finishImport(datasetId, makeReport(n), new Map());
+    await store.putEmbeddings(datasetId, modelId, demo.patents.map((p) => p.id), vectors, dim);
+  });
+
+  const settings = { method: 'umap' as const, seed: 1, neighbours: 15, minDist: 0.1 };
+
+  it('says when a dataset has no vectors', async () => {
+    const engine = new MapLayoutEngine({ dbName });
+    await expect(engine.embeddingCount(datasetId, 'no-such-model')).resolves.toBe(0);
+    await expect(engine.embeddingCount(datasetId, modelId)).resolves.toBe(n);
+    await expect(engine.layout(datasetId, 'no-such-model', settings)).rejects.toMatchObject({ name: 'NoEmbeddingsError' });
+  });
+
+  it('shows PCA first, then a UMAP that keeps neighbourhoods and planted themes far better; same seed, same layout', async () => {
+    const engine = new MapLayoutEngine({ dbName });
+    const previews: MapLayout[] = [];
+    const units = new Set<string>();
+    const first = await engine.layout(datasetId, modelId, settings, { preferGpu: false }, (p) => units.add(`${p.stage}:${p.unit}`), (l) => previews.push(l));
+    expect(previews.map((p) => p.method)).toEqual(['pca']);
+    const flat = previews[0];
+    expect(first.method).toBe('umap');
+    expect(first.knn?.source).toBe('cpu-exact');
+    expect(first.cached).toBe(false);
+    expect(units).toEqual(new Set(['layout:patents', 'layout:epochs']));
+    expect(first.ids).toEqual(demo.patents.map((p) => p.id));
+
+    const measure = (l: MapLayout) => {
+      const kept = neighbourhoodPreservation(vectors, dim, l.coordinates, 2, n).value;
+      const ari10 = adjustedRandIndex(kMeans(l.coordinates, n, 2, { k: demo.themes.length, seed: 1, restarts: 5 }).labels, demo.themeOf);
+      const ariTopics = adjustedRandIndex(l.clusters, demo.themeOf);
+      return { kept, ari10, ariTopics, topics: l.topics.length };
+    };
+    const p = measure(flat);
+    const u = measure(first);
+    console.log(`map engine on the demo corpus (n=${n}): PCA preservation ${p.kept.toFixed(3)}, ARI(k=10) ${p.ari10.toFixed(3)}, ARI(topics k=${p.topics}) ${p.ariTopics.toFixed(3)};`
+      + ` UMAP preservation ${u.kept.toFixed(3)}, ARI(k=10) ${u.ari10.toFixed(3)}, ARI(topics k=${u.topics}) ${u.ariTopics.toFixed(3)};`
+      + ` UMAP ${first.timingsMs.total.toFixed(0)} ms (k-NN ${first.timingsMs.knn.toFixed(0)} ms, topics ${first.timingsMs.clusters.toFixed(0)} ms)`);
+    console.log('topics:', first.topics.map((t) => `${t.size}: ${t.label}`).join(' | '));
+    expect(u.kept).toBeGreaterThanOrEqual(Math.max(0.4, 2.5 * p.kept));
+    expect(u.ari10).toBeGreaterThan(0.6);
+    expect(u.ari10).toBeGreaterThan(p.ari10 + 0.3);
+    // √(n/2) topics: finer than the ten themes, but each mostly inside one theme.
+    expect(first.topics.length).toBe(22);
+    expect(u.ariTopics).toBeGreaterThan(0.4);
+    expect(first.topics.every((t) => t.label.length > 0 && Number.isFinite(t.x) && Number.isFinite(t.y))).toBe(true);
+    expect(first.topics.reduce((s, t) => s + t.size, 0)).toBe(n);
+
+    // Cached: the same layout comes back without computing.
+    const again = await engine.layout(datasetId, modelId, settings, { preferGpu: false });
+    expect(again.cached).toBe(true);
+    expect(again.hash).toBe(first.hash);
+    expect(Array.from(again.clusters)).toEqual(Array.from(first.clusters));
+
+    // Recomputed by a fresh engine: bit for bit the same.
+    const fresh = await new MapLayoutEngine({ dbName }).layout(datasetId, modelId, settings, { preferGpu: false, fresh: true });
+    expect(fresh.cached).toBe(false);
+    expect(fresh.hash).toBe(first.hash);
+    expect(layoutHash(fresh.coordinates)).toBe(layoutHash(first.coordinates));
+
+    // Another seed: another layout, stored under another key.
+    const other = await engine.layout(datasetId, modelId, { ...settings, seed: 2, }, { preferGpu: false });
+    expect(other.hash).not.toBe(first.hash);
+    expect(layoutCacheKey(modelId, { ...settings, seed: 2 })).not.toBe(layoutCacheKey(modelId, settings));
+  });
+
+  it('recomputes when the vectors change (re-embedding)', async () => {
+    const engine = new MapLayoutEngine({ dbName });
+    const pcaSettings = { ...settings, method: 'pca' as const };
+    const before = await engine.layout(datasetId, modelId, pcaSettings, { preferGpu: false });
+    expect((await engine.layout(datasetId, modelId, pcaSettings, { preferGpu: false })).cached).toBe(true);
+    const changed = vectors.slice();
+    for (let i = 0; i < changed.length; i += 7) changed[i] *= -1;
+    await store.putEmbeddings(datasetId, modelId, demo.patents.map((p) => p.id), changed, dim);
+    try {
+      const after = await engine.layout(datasetId, modelId, pcaSettings, { preferGpu: false });
+      expect(after.cached).toBe(false);
+      expect(after.hash).not.toBe(before.hash);
+    } finally {
+      await store.putEmbeddings(datasetId, modelId, demo.patents.map((p) => p.id), vectors, dim);
+    }
+  });
+
+  it('cancels a running UMAP', async () => {
+    const engine = new MapLayoutEngine({ dbName });
+    const controller = new AbortController();
+    const running = engine.layout(datasetId, modelId, { ...settings, seed: 9 }, { preferGpu: false, fresh: true, signal: controller.signal },
+      (p) => { if (p.unit === 'epochs' && p.done > 10) controller.abort(); });
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('builds the UMAP graph on WebGPU when a device is there, with the same quality', async (ctx) => {
+    const acquired = await acquireTestDevice();
+    if (!acquired.ok) return ctx.skip(`no WebGPU device: ${acquired.reason}`);
+    const engine = new MapLayoutEngine({ dbName, acquire: () => Promise.resolve(acquired) });
+    const gpu = await engine.layout(datasetId, modelId, { ...settings, seed: 3 }, { preferGpu: true, fresh: true });
+    expect(gpu.knn?.source).toBe('webgpu');
+    const kept = neighbourhoodPreservation(vectors, dim, gpu.coordinates, 2, n).value;
+    const ari = adjustedRandIndex(kMeans(gpu.coordinates, n, 2, { k: demo.themes.length, seed: 1, restarts: 5 }).labels, demo.themeOf);
+    console.log(`UMAP with the WebGPU k-NN graph (${gpu.knn?.adapterName}): preservation ${kept.toFixed(3)}, ARI(k=10) ${ari.toFixed(3)}, k-NN ${gpu.timingsMs.knn.toFixed(0)} ms, total ${gpu.timingsMs.total.toFixed(0)} ms`);
+    expect(kept).toBeGreaterThan(0.4);
+    expect(ari).toBeGreaterThan(0.6);
+    const again = await engine.layout(datasetId, modelId, { ...settings, seed: 3 }, { preferGpu: true, fresh: true });
+    expect(again.hash).toBe(gpu.hash);
+  });
+});
+
+describe('map geometry and styling', () => {
+  const rng = mulberry32(4);
+  const n = 5000;
+  const coordinates = Float32Array.from({ length: n * 2 }, () => rng() * 100 - 30);
+
+  it('the grid finds the same nearest point as a full scan', () => {
+    const grid = new PointGrid(coordinates, n);
+    for (let q = 0; q < 200; q++) {
+      const x = rng() * 120 - 40, y = rng() * 120 - 40, radius = rng() * 5;
+      let best = -1, bestD = radius * radius;
+      for (let i = 0; i < n; i++) {
+        const d = (coordinates[i * 2] - x) ** 2 + (coordinates[i * 2 + 1] - y) ** 2;
+        if (d < bestD || (d === bestD && best >= 0 && i < best) || (d === bestD && best < 0)) { best = i; bestD = d; }
+      }
+      expect(grid.nearest(x, y, radius)).toBe(best);
+    }
+    expect(grid.nearest(0, 0, 50, () => false)).toBe(-1);
+  });
+
+  it('box and lasso select what lies inside; a square lasso equals the box', () => {
+    const box = pointsInBox(coordinates, n, 10, 20, 40, -5);
+    expect(box.length).toBeGreaterThan(0);
+    expect(box.every((i) => coordinates[i * 2] >= 10 && coordinates[i * 2] <= 40 && coordinates[i * 2 + 1] >= -5 && coordinates[i * 2 + 1] <= 20)).toBe(true);
+    const lasso = pointsInPolygon(coordinates, n, [[10, -5], [40, -5], [40, 20], [10, 20]]);
+    expect(lasso).toEqual(box.filter((i) => coordinates[i * 2] > 10 && coordinates[i * 2] < 40 && coordinates[i * 2 + 1] > -5 && coordinates[i * 2 + 1] < 20));
+    const triangle = pointsInPolygon(coordinates, n, [[0, 0], [50, 0], [0, 50]]);
+    expect(triangle.every((i) => coordinates[i * 2] + coordinates[i * 2 + 1] <= 50 && coordinates[i * 2] >= 0 && coordinates[i * 2 + 1] >= 0)).toBe(true);
+  });
+
+  it('fits every point on screen; zoom keeps the point under the cursor; screen and layout round-trip', () => {
+    const view = fitView(coordinates, n, 800, 600);
+    for (let i = 0; i < n; i++) {
+      const [sx, sy] = toScreen(view, coordinates[i * 2], coordinates[i * 2 + 1]);
+      expect(sx >= 0 && sx <= 800 && sy >= 0 && sy <= 600).toBe(true);
+    }
+    const before = toLayout(view, 123, 456);
+    const zoomed = zoomAt(view, 3.5, 123, 456);
+    const after = toLayout(zoomed, 123, 456);
+    expect(after[0]).toBeCloseTo(before[0], 9);
+    expect(after[1]).toBeCloseTo(before[1], 9);
+    const [x, y] = toLayout(view, ...toScreen(view, 12.5, -3));
+    expect(x).toBeCloseTo(12.5, 9);
+    expect(y).toBeCloseTo(-3, 9);
+  });
+
+  it('search highlights matches, a selection dims or hides the rest, codes match by level', () => {
+    const points: MapPoint[] = [
+      { id: 'a', title: 'Lithium anode', year: 2001, codes: ['H01M 4/13', 'H01M'], haystack: 'a lithium anode h01m 4/13' },
+      { id: 'b', title: 'Wind blade', year: 2010, codes: ['F03D 1/06'], haystack: 'b wind blade f03d 1/06' },
+      { id: 'c', title: 'Lithium cathode', year: 2012, codes: ['H01M 4/131'], haystack: 'c lithium cathode h01m 4/131' },
+    ];
+    expect(Array.from(searchMatches(points, ' LITHIUM  anode') ?? [])).toEqual([1, 0, 0]);
+    expect(searchMatches(points, '   ')).toBeNull();
+    const none = new Uint8Array(3);
+    expect(Array.from(pointStates(3, { selected: none, selectionSize: 0, matches: searchMatches(points, 'lithium'), onlySelection: false })))
+      .toEqual([POINT_STATE.highlighted, POINT_STATE.dimmed, POINT_STATE.highlighted]);
+    const selected = Uint8Array.from([0, 1, 0]);
+    expect(Array.from(pointStates(3, { selected, selectionSize: 1, matches: null, onlySelection: false }))).toEqual([POINT_STATE.dimmed, POINT_STATE.selected, POINT_STATE.dimmed]);
+    expect(Array.from(pointStates(3, { selected, selectionSize: 1, matches: null, onlySelection: true }))).toEqual([POINT_STATE.hidden, POINT_STATE.selected, POINT_STATE.hidden]);
+    expect(points.map((p) => hasCode(p, 'h01m'))).toEqual([true, false, true]);
+    expect(points.map((p) => hasCode(p, 'H01M 4/00'))).toEqual([true, false, true]);
+    expect(points.map((p) => hasCode(p, 'H01M 4/13'))).toEqual([true, false, false]);
+    expect(points.map((p) => hasCode(p, 'F03'))).toEqual([false, true, false]);
+  });
+});
