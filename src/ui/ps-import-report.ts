@@ -1,7 +1,7 @@
 import { LitElement, css, html, svg } from 'lit';
 import type { ImportReport } from '../core/ingest/report';
 import type { DatasetRecord } from '../store/records';
-import { downloadText } from './download';
+import { downloadCsv } from './download';
 
 const SHOWN_ERRORS = 50;
 
@@ -69,9 +69,7 @@ export class PsImportReport extends LitElement {
   }
 
   private exportErrors(report: ImportReport): void {
-    const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
-    const rows = ['file,line,reason', ...report.rowErrors.map((e) => `${quote(e.file ?? '')},${e.line},${quote(e.reason)}`)];
-    downloadText('rejected-rows.csv', rows.join('\n') + '\n', 'text/csv');
+    downloadCsv('rejected-rows.csv', ['file', 'line', 'reason'], report.rowErrors.map((e) => [e.file, e.line, e.reason]));
   }
 }
 

@@ -7,7 +7,7 @@ import type { Patent } from '../core/types';
 import type { MatcherInfo, Technique, TechniqueScores } from '../ml/match-engine';
 import type { ModelDtype } from '../ml/model-ref';
 import type { DatasetRecord } from '../store/records';
-import { downloadText } from './download';
+import { downloadCsv, downloadText } from './download';
 import './ps-progress';
 
 const THRESHOLD_SETTING_KEY = 'yesNoThreshold';
@@ -192,9 +192,8 @@ export class PsMatchView extends LitElement {
       downloadText(`${name}.json`, JSON.stringify({ technique: state.scores.techniqueId, model: state.matcher.modelId, dtype: state.matcher.dtype, threshold: this.threshold, rows }, null, 1), 'application/json');
       return;
     }
-    const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-    const lines = ['rank,patent,title,year,p_yes,answer', ...rows.map((r) => [r.rank, r.id, quote(r.title), r.year ?? '', r.probability.toFixed(6), r.answer].join(','))];
-    downloadText(`${name}.csv`, `${lines.join('\n')}\n`, 'text/csv');
+    downloadCsv(`${name}.csv`, ['rank', 'patent', 'title', 'year', 'p_yes', 'answer'],
+      rows.map((r) => [r.rank, r.id, r.title, r.year, r.probability.toFixed(6), r.answer]));
   }
 }
 

@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import type { Neighbour } from '../core/types';
-import { downloadText } from './download';
+import { downloadCsv, downloadText } from './download';
 
 /** Pick a technology code and read its nearest codes by cosine similarity; export them as CSV/JSON. */
 export class PsNeighboursView extends LitElement {
@@ -59,8 +59,7 @@ export class PsNeighboursView extends LitElement {
   }
 
   private exportCsv(code: string, list: Neighbour[]): void {
-    const rows = ['code,rank,neighbour,similarity', ...list.map((n, i) => `${code},${i + 1},${n.code},${n.similarity}`)];
-    downloadText(`neighbours-${code}.csv`, rows.join('\n') + '\n', 'text/csv');
+    downloadCsv(`neighbours-${code}.csv`, ['code', 'rank', 'neighbour', 'similarity'], list.map((n, i) => [code, i + 1, n.code, n.similarity]));
   }
 
   private exportJson(): void {
