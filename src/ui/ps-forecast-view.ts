@@ -12,7 +12,7 @@ import type { CodeLevel } from '../core/types';
 import type { CodePatent, ForecastMethod, ForecastOutcome } from '../gpu/forecast-engine';
 import { prepareForecast, type ForecastPreparation } from '../pipeline';
 import type { DatasetRecord } from '../store/records';
-import { downloadText } from './download';
+import { downloadCsv, downloadText } from './download';
 import { formatAuc } from './ps-roc-plot';
 import './ps-progress';
 import './ps-roc-plot';
@@ -492,15 +492,11 @@ export class PsForecastView extends LitElement {
       downloadText(`${name}.json`, json, 'application/json');
       return;
     }
-    const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-    const lines = ['method,auc,ci_low,ci_high,rank,code_1,title_1,code_2,title_2,score,came_true,observed'];
-    for (const m of report.methods) {
-      for (const p of m.top) {
-        lines.push([m.method, m.auc.toFixed(6), m.ci.low.toFixed(6), m.ci.high.toFixed(6), p.rank, p.codes[0], quote(this.codeTitle(p.codes[0])),
-          p.codes[1], quote(this.codeTitle(p.codes[1])), p.score.toFixed(6), p.cameTrue ? 'yes' : 'no', p.observed].join(','));
-      }
-    }
-    downloadText(`${name}.csv`, `${lines.join('\n')}\n`, 'text/csv');
+    const header = ['method', 'auc', 'ci_low', 'ci_high', 'rank', 'code_1', 'title_1', 'code_2', 'title_2', 'score', 'came_true', 'observed'];
+    downloadCsv(`${name}.csv`, header, report.methods.flatMap((m) => m.top.map((p) => [
+      m.method, m.auc.toFixed(6), m.ci.low.toFixed(6), m.ci.high.toFixed(6), p.rank, p.codes[0], this.codeTitle(p.codes[0]),
+      p.codes[1], this.codeTitle(p.codes[1]), p.score.toFixed(6), p.cameTrue ? 'yes' : 'no', p.observed,
+    ])));
   }
 }
 
