@@ -95,6 +95,8 @@ export class PsMapView extends LitElement {
   private gesture: Gesture | null = null;
   private resizeObserver: ResizeObserver | null = null;
   private lastDrawMs = 0;
+  /** Layout requests so far (data-run), so a test can wait for the next one. */
+  private runs = 0;
 
   private readonly onSelection = (event: Event) => {
     const selection = (event as CustomEvent<Selection>).detail;
@@ -219,6 +221,7 @@ export class PsMapView extends LitElement {
     const controller = new AbortController();
     this.controller = controller;
     const current = () => this.controller === controller;
+    this.runs++;
     this.phase = { kind: 'checking' };
     try {
       const count = await embeddingCount(dataset.id, this.modelRef);
@@ -720,7 +723,7 @@ export class PsMapView extends LitElement {
     };
     const status = (state: string, text: unknown) => html`<p id="map-status" data-state=${state} data-layout=${layout?.method ?? ''}
       data-points=${layout?.ids.length ?? 0} data-hash=${layout?.hash ?? ''} data-knn=${layout?.knn?.source ?? ''} data-cached=${String(layout?.cached ?? false)}
-      data-topics=${layout?.topics.length ?? 0} data-selected=${this.selectionSize} data-highlighted=${this.matchCount ?? ''} data-draw-ms=${this.lastDrawMs.toFixed(2)}>${text}</p>`;
+      data-topics=${layout?.topics.length ?? 0} data-selected=${this.selectionSize} data-highlighted=${this.matchCount ?? ''} data-draw-ms=${this.lastDrawMs.toFixed(2)} data-run=${this.runs}>${text}</p>`;
     switch (phase.kind) {
       case 'no-dataset':
         return status('no-dataset', 'No dataset.');
