@@ -408,18 +408,30 @@ export class PsMapView extends LitElement {
     this.placeLabels();
   }
 
+  /** Positions the topic labels; the larger topic wins where two labels would overlap. */
   private placeLabels(): void {
     const layout = this.layout;
     if (!layout) return;
     const zoom = Math.min(2.2, Math.max(0.8, Math.sqrt(this.viewport.scale / this.fitScale)));
     const byCluster = new Map(layout.topics.map((t) => [t.cluster, t]));
-    for (const element of this.renderRoot.querySelectorAll<HTMLElement>('.topic')) {
-      const topic = byCluster.get(Number(element.dataset.cluster));
+    const elements = [...this.renderRoot.querySelectorAll<HTMLElement>('.topic')]
+      .map((element) => ({ element, topic: byCluster.get(Number(element.dataset.cluster)) }))
+      .sort((a, b) => (b.topic?.size ?? 0) - (a.topic?.size ?? 0));
+    const placed: Array<[number, number, number, number]> = [];
+    for (const { element, topic } of elements) {
       if (!topic) continue;
       const [sx, sy] = toScreen(this.viewport, topic.x, topic.y);
-      const visible = sx > -200 && sy > -50 && sx < this.viewport.width + 200 && sy < this.viewport.height + 50;
-      element.style.display = visible ? '' : 'none';
-      element.style.fontSize = `${(11 + Math.min(4, Math.log2(1 + topic.size / 50))) * zoom}px`;
+      const fontSize = (11 + Math.min(4, Math.log2(1 + topic.size / 50))) * zoom;
+      // Text width estimated from its length: measuring would force a layout per label per frame.
+      const halfWidth = topic.label.length * fontSize * 0.28;
+      const halfHeight = fontSize * 0.65;
+      const box: [number, number, number, number] = [sx - halfWidth, sy - halfHeight, sx + halfWidth, sy + halfHeight];
+      const onScreen = box[2] > 0 && box[3] > 0 && box[0] < this.viewport.width && box[1] < this.viewport.height;
+      const free = placed.every(([x0, y0, x1, y1]) => box[2] < x0 || box[0] > x1 || box[3] < y0 || box[1] > y1);
+      element.style.display = onScreen && free ? '' : 'none';
+      if (!onScreen || !free) continue;
+      placed.push(box);
+      element.style.fontSize = `${fontSize.toFixed(1)}px`;
       element.style.transform = `translate(${sx.toFixed(1)}px, ${sy.toFixed(1)}px) translate(-50%, -50%)`;
     }
   }
