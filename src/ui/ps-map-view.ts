@@ -97,6 +97,8 @@ export class PsMapView extends LitElement {
   private lastDrawMs = 0;
   /** Layout requests so far (data-run), so a test can wait for the next one. */
   private runs = 0;
+  /** The canvas whose listeners are attached (once, even across reconnects). */
+  private wired: HTMLCanvasElement | null = null;
 
   private readonly onSelection = (event: Event) => {
     const selection = (event as CustomEvent<Selection>).detail;
@@ -152,42 +154,56 @@ export class PsMapView extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     selectionEvents.addEventListener(SELECTION_EVENT, this.onSelection);
+    // Moved in the page (disconnected, then connected again): set the canvas up and load again.
+    if (this.hasUpdated) this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     selectionEvents.removeEventListener(SELECTION_EVENT, this.onSelection);
     this.controller?.abort();
     this.resizeObserver?.disconnect();
+    this.resizeObserver = null;
     cancelAnimationFrame(this.frame);
+    this.frame = 0;
     this.renderer?.destroy();
     this.renderer = null;
     this.loadedFor = '';
     super.disconnectedCallback();
   }
 
-  override firstUpdated(): void {
-    const canvas = this.canvas;
-    const stage = this.renderRoot.querySelector<HTMLElement>('.stage');
-    if (!canvas || !stage) return;
-    try {
-      this.renderer = new MapRenderer(canvas);
-    } catch (error) {
-      this.webglError = error instanceof Error ? error.message : String(error);
-    }
-    canvas.addEventListener('webglcontextlost', (event) => event.preventDefault());
-    canvas.addEventListener('webglcontextrestored', () => { this.renderer?.init(); this.scheduleDraw(); });
-    canvas.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
-    this.resizeObserver = new ResizeObserver(() => this.onResize());
-    this.resizeObserver.observe(stage);
-  }
-
   override updated(): void {
+    this.attachCanvas();
     const key = this.activeDataset ? `${this.activeDataset.id}\u0000${this.modelRef}` : '';
     if (key !== this.loadedFor) {
       this.loadedFor = key;
       void this.start();
     }
     this.scheduleDraw();
+  }
+
+  /** The canvas exists once there is a dataset (not on a first render without one): set it up once. */
+  private attachCanvas(): void {
+    const canvas = this.canvas;
+    const stage = this.renderRoot.querySelector<HTMLElement>('.stage');
+    if (!canvas || !stage || this.resizeObserver) return;
+    try {
+      this.renderer = new MapRenderer(canvas);
+      if (this.layout) {
+        this.renderer.setPositions(this.layout.coordinates);
+        this.restyle();
+      }
+    } catch (error) {
+      this.webglError = error instanceof Error ? error.message : String(error);
+    }
+    if (this.wired !== canvas) {
+      this.wired = canvas;
+      canvas.addEventListener('webglcontextlost', (event) => event.preventDefault());
+      canvas.addEventListener('webglcontextrestored', () => { this.renderer?.init(); this.scheduleDraw(); });
+      // Not through the template: a wheel listener must be non-passive to stop the page scrolling.
+      canvas.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
+    }
+    this.resizeObserver = new ResizeObserver(() => this.onResize());
+    this.resizeObserver.observe(stage);
   }
 
   private get canvas(): HTMLCanvasElement | null {

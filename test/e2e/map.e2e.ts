@@ -146,7 +146,36 @@ async function exerciseMap(session: BrowserSession, expectedKnn: string): Promis
   await view(page).locator('#map-seed').dispatchEvent('change');
   const other = await waitForLayout(page, 'umap', `:not([data-hash="${first.hash}"])`);
   expect(other.hash).not.toBe(first.hash);
+
+  // A selection saved by the technology space: its patents, or the patents of its codes.
+  const ids = DEMO_PATENTS.slice(0, 5).map((p) => p.id);
+  await saveSpaceSelection(page, { patentIds: ids, codes: [] });
+  await page.reload();
+  await waitForLayout(page, 'umap');
+  await expect.poll(() => view(page).locator('#map-status').getAttribute('data-selected')).toBe('5');
+  await expect(view(page).locator('#map-selection').getAttribute('data-source')).resolves.toBe('space');
+  const code = DEMO_PATENTS[0].codes[0].slice(0, 4);
+  const withCode = DEMO_PATENTS.filter((p) => p.codes.some((c) => c.startsWith(code))).length;
+  await saveSpaceSelection(page, { patentIds: [], codes: [code] });
+  await page.reload();
+  await waitForLayout(page, 'umap');
+  await expect.poll(() => view(page).locator('#map-status').getAttribute('data-selected')).toBe(String(withCode));
   expect(session.requests.filter((u) => !isLocal(u))).toEqual([]);
+}
+
+/** Writes a selection as the technology space saves it (selection-client.ts), straight into IndexedDB. */
+async function saveSpaceSelection(page: Page, selection: { patentIds: string[]; codes: string[] }): Promise<void> {
+  await page.evaluate(async ({ patentIds, codes }) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('patent-space');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const settings = () => db.transaction('settings', 'readwrite').objectStore('settings');
+    const datasetId = await new Promise<string>((resolve) => { const r = settings().get('activeDatasetId'); r.onsuccess = () => resolve(r.result as string); });
+    await new Promise((resolve) => { settings().put({ datasetId, patentIds, codes, source: 'space' }, `selection:${datasetId}`).onsuccess = resolve; });
+    db.close();
+  }, selection);
 }
 
 describe.skipIf(!existsSync(CHROMIUM_PATH))('patent map in headless Chromium', () => {
@@ -166,19 +195,20 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('patent map in headless Chromium', (
     expect(session.errors).toEqual([]);
   });
 
-  it('with WebGPU (SwiftShader): says there are no vectors yet, then lays out with the k-NN graph from the GPU', { timeout: 600_000 }, async () => {
+  it('with WebGPU (SwiftShader): says there are no vectors yet, embeds them, then lays out with the k-NN graph from the GPU', { timeout: 600_000 }, async () => {
     session = await openBrowser({ webgpu: true });
     const { page } = session;
-    // Opening the map before the start-up run has embedded anything: a clear empty state. The
-    // start-up run embeds on WASM (SwiftShader embeds slowly); then WebGPU is switched on, the
-    // stored vectors are reused and the map's k-NN graph comes from the GPU kernel.
+    // Opening the map before the start-up run has embedded anything: a clear empty state, and a
+    // button that embeds (on WASM: SwiftShader embeds slowly). Then WebGPU is switched on, the
+    // stored vectors are reused and the recomputed map's k-NN graph comes from the GPU kernel.
     await page.goto(`${inject('baseUrl')}?gpu=off&model=bundled:ps-encoder-tiny#/map`);
     await view(page).locator('#map-status[data-state="empty"]').waitFor({ timeout: 120_000 });
-    await expect(view(page).locator('#map-embed').isVisible()).resolves.toBe(true);
-    await page.locator('ps-app nav a', { hasText: 'Explore' }).click();
-    await page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 300_000 });
+    await view(page).locator('#map-embed').click();
+    await view(page).locator('#map-status[data-state="embedding"]').waitFor();
+    await waitForLayout(page, 'umap');
     await page.locator('ps-app header input[type="checkbox"]').check();
-    await page.locator('ps-app nav a', { hasText: 'Patent map' }).click();
+    await view(page).locator('#map-recompute').click();
+    await view(page).locator('#map-status[data-state="done"][data-knn="webgpu"]').waitFor({ timeout: 240_000 });
     await exerciseMap(session, 'webgpu');
     expect(session.errors).toEqual([]);
   });
