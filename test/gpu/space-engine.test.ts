@@ -106,7 +106,7 @@ describe('technology space: windows → aligned trajectories (demo corpus, TF-ID
     const aligned = alignWindowsToReference(reference, rotated);
     const before = meanConsecutiveRms(rotated);
     const after = meanConsecutiveRms(aligned.windows);
-    console.log(`demo, ${dims}-d frame, 14 windows of 5 years: mean RMS between consecutive windows ${before.toFixed(4)} rotated, ${after.toFixed(4)} aligned, ${meanConsecutiveRms(windows).toFixed(4)} unrotated`);
+    console.log(`demo, ${dims}-d frame, ${windows.length} windows of 5 years: mean RMS between consecutive windows ${before.toFixed(4)} rotated, ${after.toFixed(4)} aligned, ${meanConsecutiveRms(windows).toFixed(4)} unrotated`);
     expect(after).toBeLessThan(0.5 * before);
     // Orthogonal Procrustes is rotation-equivariant: the aligned windows do not depend on the rotations.
     const alignedPlain = alignWindowsToReference(reference, windows);
