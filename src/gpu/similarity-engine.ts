@@ -55,7 +55,8 @@ export class SimilarityEngine {
     options: TopKOptions,
     onProgress?: ProgressCallback,
   ): Promise<{ topK: TopK; backend: SimilarityBackend }> {
-    const backend = await this.init();
+    // The backend chosen by init() stands (WebGPU switched off stays off); GPU by default otherwise.
+    const backend = this.backend ?? await this.init();
     const signal = this.aborts.begin(options.taskId, options.signal);
     const reportRows = (done: number, total: number) => onProgress?.({ stage: 'similarity', done, total, unit: 'rows-of-matrix' });
     try {

@@ -10,11 +10,14 @@ import {
 import { BUNDLED_MODEL_REF } from '../ml/bundled';
 import type { DatasetRecord } from '../store/records';
 import './ps-dataset-bar';
+import './ps-forecast-view';
 import './ps-import-view';
+import './ps-map-view';
 import './ps-match-view';
 import './ps-models-view';
 import './ps-neighbours-view';
 import './ps-progress';
+import './ps-space-view';
 
 type RunState =
   | { kind: 'idle'; message: string }
@@ -22,12 +25,15 @@ type RunState =
   | { kind: 'done'; result: AnalysisResult }
   | { kind: 'error'; message: string };
 
-type Route = 'explore' | 'import' | 'match' | 'models';
+type Route = 'explore' | 'import' | 'match' | 'models' | 'forecast' | 'space' | 'map';
 
 /** Routed views besides Explore, in navigation order: `#/<route>`. */
 const VIEW_LABELS: Partial<Record<Route, string>> = {
-  import: 'Import patents',
+  map: 'Patent map',
+  space: 'Technology space',
+  forecast: 'Forecast',
   match: 'Match techniques',
+  import: 'Import patents',
   models: 'Models',
 };
 const MODEL_SETTING_KEY = 'modelRef';
@@ -248,6 +254,12 @@ export class PsApp extends LitElement {
         return html`<ps-import-view @dataset-imported=${(e: CustomEvent<DatasetRecord>) => void this.onImported(e.detail)}></ps-import-view>`;
       case 'match':
         return html`<ps-match-view .activeDataset=${this.active} .preferGpu=${this.preferGpu} .hubHost=${this.hubHost}></ps-match-view>`;
+      case 'forecast':
+        return html`<ps-forecast-view .activeDataset=${this.active} .preferGpu=${this.preferGpu} .modelRef=${this.modelRef} .hubHost=${this.hubHost}></ps-forecast-view>`;
+      case 'map':
+        return html`<ps-map-view .activeDataset=${this.active} .preferGpu=${this.preferGpu} .modelRef=${this.modelRef} .hubHost=${this.hubHost}></ps-map-view>`;
+      case 'space':
+        return html`<ps-space-view .activeDataset=${this.active} .preferGpu=${this.preferGpu} .modelRef=${this.modelRef} .hubHost=${this.hubHost}></ps-space-view>`;
       case 'models':
         return html`<ps-models-view .current=${this.modelRef} @model-change=${(e: CustomEvent<string>) => void this.changeModel(e.detail)}></ps-models-view>`;
     }
