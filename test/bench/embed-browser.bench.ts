@@ -5,11 +5,11 @@
  * Writes bench-results/embed-browser.json.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'vite';
 import { describe, expect, it } from 'vitest';
 import { patentText } from '../../src/core/patent-text';
 import type { Patent } from '../../src/core/types';
-import { CHROMIUM_PATH, isLocal, openBrowser } from '../e2e/browser';
+import { CHROMIUM_PATH } from '../e2e/browser';
+import { callProbe, withDevPage } from './browser/dev-page';
 import type { BrowserEmbedBench } from './browser/embed-probe';
 
 const BATCH = 32;
@@ -19,21 +19,12 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('embedding throughput in Chromium (W
   it('app engine vs naive feature-extraction loop on the demo corpus', async () => {
     if (!existsSync('public/models/ps-techtoken-tiny')) throw new Error('public/models is missing: run `npm run build` first');
     const texts = readFileSync('public/demo/patents.jsonl', 'utf8').trim().split('\n').map((l) => patentText(JSON.parse(l) as Patent));
-    const server = await createServer({ server: { host: '127.0.0.1', port: 0 }, logLevel: 'warn', optimizeDeps: { noDiscovery: false } });
-    await server.listen();
-    const base = server.resolvedUrls?.local[0];
-    if (!base) throw new Error('vite did not report a local URL');
-    const session = await openBrowser({ webgpu: false });
-    try {
-      await session.page.goto(`${base}demo/techniques.json`);
-      const results: Record<string, unknown>[] = [];
+    const results = await withDevPage(async (page) => {
+      const measuredResults: Record<string, unknown>[] = [];
       for (const model of MODELS) {
-        // Runs in the page: the probe module is served, compiled, by Vite's dev server. A string
-        // expression, because vitest rewrites import() inside functions it compiles.
-        const call = `import('/test/bench/browser/embed-probe.ts').then((probe) => probe.runEmbedBench(${JSON.stringify(texts)}, ${JSON.stringify(model)}, ${BATCH}))`;
-        const measured = await session.page.evaluate(call) as BrowserEmbedBench;
+        const measured = await callProbe<BrowserEmbedBench>(page, '/test/bench/browser/embed-probe.ts', 'runEmbedBench', [texts, model, BATCH]);
         expect(measured.worstCosine).toBeGreaterThan(0.9999);
-        results.push({
+        measuredResults.push({
           model, backend: `ONNX Runtime WASM in headless Chromium (${measured.device}), fp32`, patents: measured.patents,
           app: { patentsPerSecond: +(measured.patents / measured.appSeconds).toFixed(1), seconds: +measured.appSeconds.toFixed(2), batch: BATCH, paddingFraction: +measured.paddingFraction.toFixed(3) },
           naiveBatch1: { patentsPerSecond: +(measured.patents / measured.naiveSeconds).toFixed(1), seconds: +measured.naiveSeconds.toFixed(2) },
@@ -41,14 +32,11 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('embedding throughput in Chromium (W
           worstCosineAppVsNaive: +measured.worstCosine.toFixed(6),
         });
       }
-      expect(session.requests.filter((u) => !isLocal(u))).toEqual([]);
-      const output = { results, generatedAt: new Date().toISOString() };
-      mkdirSync('bench-results', { recursive: true });
-      writeFileSync('bench-results/embed-browser.json', JSON.stringify(output, null, 2) + '\n');
-      console.log(JSON.stringify(output, null, 2));
-    } finally {
-      await session.close();
-      await server.close();
-    }
+      return measuredResults;
+    });
+    const output = { results, generatedAt: new Date().toISOString() };
+    mkdirSync('bench-results', { recursive: true });
+    writeFileSync('bench-results/embed-browser.json', JSON.stringify(output, null, 2) + '\n');
+    console.log(JSON.stringify(output, null, 2));
   }, 900_000);
 });

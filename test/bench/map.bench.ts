@@ -8,9 +8,9 @@
  * Times are printed, never asserted.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'vite';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, openBrowser } from '../e2e/browser';
+import { CHROMIUM_PATH } from '../e2e/browser';
+import { withDevPage } from './browser/dev-page';
 
 const POINTS = [1_000, 50_000];
 const FRAMES = 30;
@@ -77,26 +77,18 @@ function probe(n: number): string {
 
 describe.skipIf(!existsSync(CHROMIUM_PATH))('patent map interaction costs in Chromium', () => {
   it('draw, restyle, pick and select at 1k and 50k points', async () => {
-    const server = await createServer({ server: { host: '127.0.0.1', port: 0 }, logLevel: 'warn', optimizeDeps: { noDiscovery: false } });
-    await server.listen();
-    const base = server.resolvedUrls?.local[0];
-    if (!base) throw new Error('vite did not report a local URL');
-    const session = await openBrowser({ webgpu: false });
-    try {
-      await session.page.goto(`${base}demo/techniques.json`);
-      const results: Measured[] = [];
+    const results = await withDevPage(async (page) => {
+      const measuredResults: Measured[] = [];
       for (const n of POINTS) {
-        const measured = await session.page.evaluate(probe(n)) as Measured;
+        const measured = await page.evaluate(probe(n)) as Measured;
         expect(measured.points).toBe(n);
-        results.push(measured);
+        measuredResults.push(measured);
         console.log(`map bench n=${n}: draw median ${measured.drawMs.median.toFixed(1)} ms (p90 ${measured.drawMs.p90.toFixed(1)}), restyle ${measured.restyleMs.toFixed(1)} ms,`
           + ` grid ${measured.gridMs.toFixed(1)} ms, 1000 hover picks ${measured.hover1000Ms.toFixed(1)} ms, box ${measured.boxMs.toFixed(2)} ms, lasso ${measured.lassoMs.toFixed(2)} ms on ${measured.renderer}`);
       }
-      mkdirSync('bench-results', { recursive: true });
-      writeFileSync('bench-results/map.json', `${JSON.stringify({ date: new Date().toISOString(), frames: FRAMES, results }, null, 1)}\n`);
-    } finally {
-      await session.close();
-      await server.close();
-    }
+      return measuredResults;
+    });
+    mkdirSync('bench-results', { recursive: true });
+    writeFileSync('bench-results/map.json', `${JSON.stringify({ date: new Date().toISOString(), frames: FRAMES, results }, null, 1)}\n`);
   });
 });

@@ -6,9 +6,9 @@
  * Writes bench-results/space.json. Times are reported, not asserted.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'vite';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, isLocal, openBrowser } from '../e2e/browser';
+import { CHROMIUM_PATH } from '../e2e/browser';
+import { callProbe, withDevPage } from './browser/dev-page';
 import type { SpaceFrameBench } from './browser/space-probe';
 
 const SIZES = [1_000, 10_000, 100_000];
@@ -16,35 +16,23 @@ const FRAMES = 20;
 
 describe.skipIf(!existsSync(CHROMIUM_PATH))('3D space frame time in Chromium (SwiftShader WebGL)', () => {
   it('renders 1k, 10k and 100k instanced points', async () => {
-    const server = await createServer({ server: { host: '127.0.0.1', port: 0 }, logLevel: 'warn', optimizeDeps: { noDiscovery: false } });
-    await server.listen();
-    const base = server.resolvedUrls?.local[0];
-    if (!base) throw new Error('vite did not report a local URL');
-    const session = await openBrowser({ webgpu: false });
-    try {
-      await session.page.setViewportSize({ width: 1280, height: 900 });
-      await session.page.goto(`${base}demo/techniques.json`);
-      const results: SpaceFrameBench[] = [];
+    const results = await withDevPage(async (page) => {
+      const measuredResults: SpaceFrameBench[] = [];
       for (const points of SIZES) {
-        // A string expression, because vitest rewrites import() inside functions it compiles.
-        const call = `import('/test/bench/browser/space-probe.ts').then((probe) => probe.runSpaceBench(${points}, ${FRAMES}))`;
-        const measured = await session.page.evaluate(call) as SpaceFrameBench;
+        const measured = await callProbe<SpaceFrameBench>(page, '/test/bench/browser/space-probe.ts', 'runSpaceBench', [points, FRAMES]);
         expect(measured.points).toBe(points);
         console.log(`${points} points: ${measured.msPerFrameMedian.toFixed(1)} ms/frame (median), moving ${measured.msPerMovingFrameMedian.toFixed(1)} ms, setup ${measured.setupMs.toFixed(0)} ms on ${measured.renderer}`);
-        results.push(measured);
+        measuredResults.push(measured);
       }
-      expect(session.requests.filter((u) => !isLocal(u))).toEqual([]);
-      const output = {
-        note: 'headless Chromium, WebGL on SwiftShader (software, no GPU), 1024×768 canvas at device pixel ratio 1, antialias on; one InstancedMesh draw call; icosahedron detail 2 up to 5k points, detail 0 above',
-        results: results.map((r) => ({ ...r, setupMs: +r.setupMs.toFixed(1), msPerFrameMedian: +r.msPerFrameMedian.toFixed(2), msPerFrameMean: +r.msPerFrameMean.toFixed(2), msPerMovingFrameMedian: +r.msPerMovingFrameMedian.toFixed(2), fps: +(1000 / r.msPerFrameMedian).toFixed(1) })),
-        generatedAt: new Date().toISOString(),
-      };
-      mkdirSync('bench-results', { recursive: true });
-      writeFileSync('bench-results/space.json', JSON.stringify(output, null, 2) + '\n');
-      console.log(JSON.stringify(output, null, 2));
-    } finally {
-      await session.close();
-      await server.close();
-    }
+      return measuredResults;
+    }, { width: 1280, height: 900 });
+    const output = {
+      note: 'headless Chromium, WebGL on SwiftShader (software, no GPU), 1024×768 canvas at device pixel ratio 1, antialias on; one InstancedMesh draw call; icosahedron detail 2 up to 5k points, detail 0 above',
+      results: results.map((r) => ({ ...r, setupMs: +r.setupMs.toFixed(1), msPerFrameMedian: +r.msPerFrameMedian.toFixed(2), msPerFrameMean: +r.msPerFrameMean.toFixed(2), msPerMovingFrameMedian: +r.msPerMovingFrameMedian.toFixed(2), fps: +(1000 / r.msPerFrameMedian).toFixed(1) })),
+      generatedAt: new Date().toISOString(),
+    };
+    mkdirSync('bench-results', { recursive: true });
+    writeFileSync('bench-results/space.json', JSON.stringify(output, null, 2) + '\n');
+    console.log(JSON.stringify(output, null, 2));
   }, 900_000);
 });
