@@ -1,6 +1,6 @@
 import type { Patent } from '../types';
 import { gaussian, mulberry32, pick } from '../random';
-import { ABSTRACT_TEMPLATES, DEMO_THEMES, GENERIC_WORDS } from './themes';
+import { ABSTRACT_TEMPLATES, DEMO_THEMES, GENERIC_WORDS, SHARED_WORDS } from './themes';
 
 /**
  * Seeded generator of the bundled demo corpus, with planted truth for evaluating forecasts.
@@ -10,7 +10,8 @@ import { ABSTRACT_TEMPLATES, DEMO_THEMES, GENERIC_WORDS } from './themes';
  * around it. A patent's extra codes are drawn with weight exp(-d² / 2σ(year)²) between main-group
  * positions, where σ grows with the year: close codes are combined first and distant ones later,
  * which is the signal forecasting should recover. Every code owns a slice of its theme's words, so
- * a patent's text carries which codes it has. Patents carry subgroup codes (`H04L 27/26`) or
+ * a patent's text carries which codes it has, and the shared words nearest to it in the latent
+ * space, so codes close in that space (in any theme) share words. Patents carry subgroup codes (`H04L 27/26`) or
  * main-group codes, so every analysis level has data.
  */
 export interface DemoOptions {
@@ -36,6 +37,10 @@ export interface DemoGroundTruth {
   mainGroups: string[];
   /** Hidden latent position of each main group, aligned with `mainGroups`. */
   mainGroupPositions: number[][];
+  /** The words each main group owns (theme words, then its nearest shared words), aligned with `mainGroups`. */
+  mainGroupVocabulary: string[][];
+  /** Latent position of each shared word (SHARED_WORDS order). */
+  sharedWordPositions: number[][];
   /** Subclass codes and their hidden positions (the mean of their main groups). */
   subclasses: string[];
   subclassPositions: number[][];
@@ -51,6 +56,7 @@ export interface DemoCorpus {
 
 const WORDS_PER_SUBCLASS = 9;
 const WORDS_PER_MAIN_GROUP = 6;
+const SHARED_WORDS_PER_MAIN_GROUP = 5;
 const MAIN_GROUP_NUMBERS = [1, 3, 5, 7, 9, 10, 12, 15, 17, 19, 21, 23, 25, 27, 29, 31, 33, 35, 37];
 const SUBGROUP_NUMBERS = ['02', '04', '06', '10', '12', '16', '20', '26', '34', '44'];
 
@@ -95,6 +101,14 @@ export function generateDemoCorpus(options: Partial<DemoOptions> = {}): DemoCorp
       themeOfSubclass[subclass] = theme.name;
     });
   }
+  // Own random stream: the corpus's codes, years and co-occurrences stay those of the main stream.
+  const wordRng = mulberry32((opts.seed ^ 0x5a3ed) >>> 0);
+  const sharedWordPositions = SHARED_WORDS.map(() => Array.from({ length: opts.latentDim }, () => gaussian(wordRng) * 2));
+  for (const group of groups) {
+    const nearest = SHARED_WORDS.map((word, w) => ({ word, d: squaredDistance(group.position, sharedWordPositions[w]) }))
+      .sort((a, b) => a.d - b.d).slice(0, SHARED_WORDS_PER_MAIN_GROUP).map((x) => x.word);
+    group.vocabulary.push(...nearest);
+  }
   const popularity = groups.map(() => 0.3 + rng());
 
   // 2. Patents, more of them in later years as in real filings.
@@ -104,7 +118,7 @@ export function generateDemoCorpus(options: Partial<DemoOptions> = {}): DemoCorp
   for (let n = 0; n < opts.patents; n++) {
     const year = opts.firstYear + Math.floor(Math.sqrt(rng()) * years);
     const progress = (year - opts.firstYear) / Math.max(1, years - 1);
-    const sigma = 0.8 + 3.2 * progress;
+    const sigma = 0.8 + 1.6 * progress;
     const primary = weightedIndex(rng, popularity);
     const chosen = [primary];
     const extraCount = rng() < 0.65 ? (rng() < 0.3 ? 2 : 1) : 0;
@@ -130,6 +144,7 @@ export function generateDemoCorpus(options: Partial<DemoOptions> = {}): DemoCorp
     truth: {
       seed: opts.seed, latentDim: opts.latentDim,
       mainGroups: groups.map((g) => g.code), mainGroupPositions: groups.map((g) => g.position),
+      mainGroupVocabulary: groups.map((g) => g.vocabulary), sharedWordPositions,
       subclasses, subclassPositions, themeOfSubclass, firstCooccurrence,
     },
   };

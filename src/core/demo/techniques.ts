@@ -1,7 +1,6 @@
 import { codeAt } from '../codes';
 import { mulberry32 } from '../random';
 import type { DemoCorpus } from './generate';
-import { DEMO_THEMES } from './themes';
 
 /**
  * The demo catalogue of pollution-abatement techniques (BREF-like sections), written by the
@@ -300,20 +299,10 @@ export function generateTechniques(corpus: DemoCorpus): DemoTechniqueSet {
   return { seed: truth.seed, relevantShare: RELEVANT_SHARE, radius, techniques, relevance };
 }
 
-/**
- * The words the demo generator gives a main group (generate.ts: a subclass owns 9 words of its
- * theme starting at 6 × its index in the theme; its g-th main group owns 6 of them from 2g).
- */
+/** The words the demo generator gave a main group (its theme words, then its nearest shared words). */
 export function groupVocabulary(corpus: DemoCorpus, mainGroup: string): string[] {
-  const subclass = mainGroup.split(' ')[0];
-  const theme = DEMO_THEMES.find((t) => t.codes.includes(subclass));
-  if (theme === undefined) return [];
-  const index = theme.codes.indexOf(subclass);
-  const start = (index * 6) % theme.words.length;
-  const words = Array.from({ length: 9 }, (_, k) => theme.words[(start + k) % theme.words.length]);
-  const g = corpus.truth.mainGroups.filter((code) => code.startsWith(`${subclass} `)).indexOf(mainGroup);
-  if (g < 0) return [];
-  return Array.from({ length: 6 }, (_, k) => words[(g * 2 + k) % words.length]);
+  const index = corpus.truth.mainGroups.indexOf(mainGroup);
+  return index < 0 ? [] : corpus.truth.mainGroupVocabulary[index];
 }
 
 function nearestGroup(candidates: string[], from: readonly number[], positionOf: Map<string, number[]>): string | null {

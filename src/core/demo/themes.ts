@@ -72,6 +72,18 @@ export const DEMO_THEMES: readonly DemoTheme[] = [
   },
 ];
 
+/**
+ * Words of no single theme, each placed at its own point of the latent space: a main group also
+ * owns the few of them nearest to it, so codes close in that space share words across themes and
+ * text similarity follows latent distance, which is what makes future combinations predictable
+ * from text (as neighbouring technologies share vocabulary in real patents).
+ */
+export const SHARED_WORDS: readonly string[] = ('actuator bearing coating composite controller coupling '
+  + 'detector diagnostic dispenser enclosure fastener fibre film gasket housing hydraulic insulation '
+  + 'laser magnet mesh micro modular monitoring motor nozzle optimisation polymer porous pressure pump '
+  + 'recycling regulator robot seal shaft spectrum spring switch telemetry textile thermostat tube '
+  + 'ultrasonic vacuum vibration cartridge zinc alloy ceramic').split(' ');
+
 /** Patent boilerplate shared by every theme: it carries no code signal, like real claims language. */
 export const GENERIC_WORDS: readonly string[] = ('method system apparatus device assembly arrangement unit '
   + 'improved process means use').split(' ');
