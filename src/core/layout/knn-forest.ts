@@ -76,6 +76,12 @@ function scoreLeaf(unit: Float32Array, dim: number, leaf: Int32Array, indices: I
 function insertUnique(indices: Int32Array, scores: Float64Array, offset: number, k: number, j: number, score: number): void {
   if (score <= scores[offset + k - 1]) return;
   for (let a = 0; a < k; a++) if (indices[offset + a] === j) return;
+  insertDescending(indices, scores, offset, k, j, score);
+}
+
+/** Insertion into a descending top-k row; ties keep the entry that was there first. */
+export function insertDescending(indices: Int32Array, scores: Float64Array, offset: number, k: number, j: number, score: number): void {
+  if (score <= scores[offset + k - 1]) return;
   let slot = k - 1;
   while (slot > 0 && scores[offset + slot - 1] < score) {
     scores[offset + slot] = scores[offset + slot - 1];

@@ -9,7 +9,7 @@
 import { throwIfAborted } from '../abort';
 import { normalizeRows } from '../similarity';
 import { nextTurn, type NeighbourGraph } from './knn';
-import { forestKnn } from './knn-forest';
+import { forestKnn, insertDescending } from './knn-forest';
 
 export interface RefineOptions {
   rounds: number;
@@ -62,7 +62,7 @@ export async function refineKnn(
       const consider = (j: number) => {
         if (j < 0 || stamp[j] === stampValue) return;
         stamp[j] = stampValue;
-        insert(indices, scores, i * k, k, j, dot(unit, i, j, dim));
+        insertDescending(indices, scores, i * k, k, j, dot(unit, i, j, dim));
       };
       for (let a = 0; a < k; a++) {
         const j = graph.indices[i * k + a];
@@ -105,17 +105,4 @@ function dot(unit: Float32Array, i: number, j: number, dim: number): number {
   const jo = j * dim;
   for (let d = 0; d < dim; d++) sum += unit[io + d] * unit[jo + d];
   return sum;
-}
-
-/** Insertion into a descending top-k row; ties keep the earlier (smaller-index-first visited) entry. */
-function insert(indices: Int32Array, scores: Float64Array, offset: number, k: number, j: number, score: number): void {
-  if (score <= scores[offset + k - 1]) return;
-  let slot = k - 1;
-  while (slot > 0 && scores[offset + slot - 1] < score) {
-    scores[offset + slot] = scores[offset + slot - 1];
-    indices[offset + slot] = indices[offset + slot - 1];
-    slot--;
-  }
-  scores[offset + slot] = score;
-  indices[offset + slot] = j;
 }
