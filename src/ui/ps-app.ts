@@ -45,8 +45,10 @@ export class PsApp extends LitElement {
   static override properties = {
     state: { state: true }, preferGpu: { state: true }, route: { state: true },
     datasets: { state: true }, active: { state: true }, undo: { state: true }, storageNote: { state: true },
-    modelRef: { state: true }, method: { state: true },
+    modelRef: { state: true }, method: { state: true }, vectorsRevision: { state: true },
   };
+  /** Counts finished analyses (each leaves patent vectors stored): views waiting for vectors look again. */
+  declare vectorsRevision: number;
   /** How code vectors are built: 'auto' uses TechToken tokens when the model has them. */
   declare method: AnalysisSettings['method'];
   /** Model used for embeddings: the user's choice (stored), `bundled:…` by default; `?model=` overrides it. */
@@ -78,6 +80,7 @@ export class PsApp extends LitElement {
     this.active = null;
     this.undo = null;
     this.storageNote = '';
+    this.vectorsRevision = 0;
   }
 
   static override styles = css`
@@ -159,6 +162,7 @@ export class PsApp extends LitElement {
       );
       // A newer run replaced this one: drop the stale result.
       if (this.controller === controller) this.state = { kind: 'done', result };
+      this.vectorsRevision++;
     } catch (error) {
       this.fail(controller, error);
     }
@@ -257,9 +261,9 @@ export class PsApp extends LitElement {
       case 'forecast':
         return html`<ps-forecast-view .activeDataset=${this.active} .preferGpu=${this.preferGpu} .modelRef=${this.modelRef} .hubHost=${this.hubHost}></ps-forecast-view>`;
       case 'map':
-        return html`<ps-map-view .activeDataset=${this.active} .preferGpu=${this.preferGpu} .modelRef=${this.modelRef} .hubHost=${this.hubHost}></ps-map-view>`;
+        return html`<ps-map-view .activeDataset=${this.active} .vectorsRevision=${this.vectorsRevision} .preferGpu=${this.preferGpu} .modelRef=${this.modelRef} .hubHost=${this.hubHost}></ps-map-view>`;
       case 'space':
-        return html`<ps-space-view .activeDataset=${this.active} .preferGpu=${this.preferGpu} .modelRef=${this.modelRef} .hubHost=${this.hubHost}></ps-space-view>`;
+        return html`<ps-space-view .activeDataset=${this.active} .vectorsRevision=${this.vectorsRevision} .preferGpu=${this.preferGpu} .modelRef=${this.modelRef} .hubHost=${this.hubHost}></ps-space-view>`;
       case 'models':
         return html`<ps-models-view .current=${this.modelRef} @model-change=${(e: CustomEvent<string>) => void this.changeModel(e.detail)}></ps-models-view>`;
     }

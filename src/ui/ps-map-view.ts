@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, type PropertyValues, nothing } from 'lit';
 import { computeMapLayout, embeddingCount } from '../clients/map-client';
 import { SELECTION_EVENT, loadSelection, saveSelection, selectionEvents, type Selection } from '../clients/selection-client';
 import { datasetStore } from '../clients/store-client';
@@ -53,11 +53,14 @@ interface StoredMapSettings {
 export class PsMapView extends LitElement {
   static override properties = {
     activeDataset: { attribute: false }, preferGpu: { attribute: false }, modelRef: { attribute: false }, hubHost: { attribute: false },
+    vectorsRevision: { attribute: false },
     phase: { state: true }, layout: { state: true }, settings: { state: true }, colourMode: { state: true }, code: { state: true },
     query: { state: true }, dragMode: { state: true }, onlySelection: { state: true }, hover: { state: true },
     selectionInfo: { state: true }, legend: { state: true }, matchCount: { state: true }, webglError: { state: true },
   };
   declare activeDataset: DatasetRecord | null;
+  /** Rises whenever the app has stored new patent vectors (e.g. the start-up run finished). */
+  declare vectorsRevision: number;
   declare preferGpu: boolean;
   declare modelRef: string;
   declare hubHost: string | undefined;
@@ -110,6 +113,7 @@ export class PsMapView extends LitElement {
   constructor() {
     super();
     this.activeDataset = null;
+    this.vectorsRevision = 0;
     this.preferGpu = true;
     this.modelRef = '';
     this.hubHost = undefined;
@@ -169,6 +173,11 @@ export class PsMapView extends LitElement {
     this.renderer = null;
     this.loadedFor = '';
     super.disconnectedCallback();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // Opened while the start-up run was still embedding: look again once the vectors are stored.
+    if (changed.has('vectorsRevision') && this.phase.kind === 'empty') void this.start();
   }
 
   override updated(): void {

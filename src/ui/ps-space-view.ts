@@ -59,11 +59,14 @@ function trajectoriesOf(layout: SpaceLayout): Trajectory[] {
 export class PsSpaceView extends LitElement {
   static override properties = {
     activeDataset: { attribute: false }, preferGpu: { attribute: false }, modelRef: { attribute: false }, hubHost: { attribute: false },
+    vectorsRevision: { attribute: false },
     state: { state: true }, settings: { state: true }, time: { state: true }, playing: { state: true }, trails: { state: true },
     selected: { state: true }, focusCode: { state: true }, mapCodes: { state: true }, hovered: { state: true }, sceneError: { state: true },
     positionsKey: { state: true },
   };
   declare activeDataset: DatasetRecord | null;
+  /** Rises whenever the app has stored new patent vectors (e.g. the start-up run finished). */
+  declare vectorsRevision: number;
   declare preferGpu: boolean;
   declare modelRef: string;
   declare hubHost: string | undefined;
@@ -94,6 +97,7 @@ export class PsSpaceView extends LitElement {
   constructor() {
     super();
     this.activeDataset = null;
+    this.vectorsRevision = 0;
     this.preferGpu = true;
     this.modelRef = '';
     this.hubHost = undefined;
@@ -154,6 +158,9 @@ export class PsSpaceView extends LitElement {
       const previous = changed.get('activeDataset') as DatasetRecord | null | undefined;
       const same = previous && previous.id === this.activeDataset.id && previous.level === this.activeDataset.level && !changed.has('modelRef');
       if (!same) void this.start();
+    } else if (changed.has('vectorsRevision') && this.state.kind === 'no-embeddings') {
+      // Opened while the start-up run was still embedding: look again once the vectors are stored.
+      void this.start();
     }
   }
 
