@@ -301,7 +301,7 @@ export class PsApp extends LitElement {
         similarity: ${similarity} · ${embedTiming}${Math.round(result.timingsMs.embed)} ms · similarity ${Math.round(result.timingsMs.similarity)} ms
       </p>
       ${notices.length > 0 ? html`<div class="notice" id="fallback-notice" role="status">
-        ${notices.map((n) => html`<div>${n} Results are the same, only slower.</div>`)}</div>` : ''}
+        ${notices.map((n) => html`<div>${n.replace(/\.?$/, '.')} Results are the same, only slower.</div>`)}</div>` : ''}
       ${result.methodNotice ? html`<div class="notice" id="method-notice" role="status">${result.methodNotice}</div>` : ''}
       <section>
         <h2>Nearest technology codes</h2>
