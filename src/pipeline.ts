@@ -6,7 +6,7 @@ import type { ProgressCallback } from './core/progress';
 import type { CodeLevel, Neighbour } from './core/types';
 import type { CodeVectorMethod } from './gpu/code-neighbours';
 import type { SimilarityBackend } from './gpu/similarity-engine';
-import type { EncoderDevice, EncoderInfo } from './ml/encoder';
+import type { EncoderInfo } from './ml/encoder';
 import { appBaseOf, browserRuntime } from './ml/locations';
 import type { DatasetRecord } from './store/records';
 
@@ -103,18 +103,11 @@ export async function analyseDataset(
   };
 
   const encoder = encoderWorker.get();
-  const devices: EncoderDevice[] = settings.preferGpu ? ['webgpu', 'wasm'] : ['wasm'];
   const { info, embedding, techToken } = await timed('embed', async () => {
-    const appBase = appBaseOf(location.href);
-    const loaded = await runCancellable(encoder, signal, (taskId) => encoder.load({
-      source: { kind: 'ref', ref: settings.modelRef, appBase, hubHost: settings.hubHost },
-      runtime: browserRuntime(appBase),
-      devices,
-    }, { taskId }, progress));
-    const embedded = await runCancellable(encoder, signal, (taskId) => encoder.embedDataset(dataset.id, { taskId }, progress));
+    const ready = await ensureEmbeddings(dataset, settings, signal, onProgress);
     const techToken = settings.method === 'mean-of-patents' ? null
       : await runCancellable(encoder, signal, (taskId) => encoder.embedDatasetCodes(dataset.id, settings.level, { taskId }, progress));
-    return { info: loaded, embedding: embedded, techToken };
+    return { info: ready.encoder, embedding: ready, techToken };
   });
   const method: CodeVectorMethod = techToken ? 'techtoken' : 'mean-of-patents';
   const methodNotice = settings.method === 'techtoken' && !techToken
@@ -178,18 +171,12 @@ export async function prepareForecast(
   const progress = Comlink.proxy(onProgress);
   const started = performance.now();
   const encoder = encoderWorker.get();
-  const appBase = appBaseOf(location.href);
-  const info = await runCancellable(encoder, signal, (taskId) => encoder.load({
-    source: { kind: 'ref', ref: settings.modelRef, appBase, hubHost: settings.hubHost },
-    runtime: browserRuntime(appBase),
-    devices: settings.encoderOnGpu ? ['webgpu', 'wasm'] : ['wasm'],
-  }, { taskId }, progress));
-  const embedded = await runCancellable(encoder, signal, (taskId) => encoder.embedDataset(dataset.id, { taskId }, progress));
+  const embedded = await ensureEmbeddings(dataset, { modelRef: settings.modelRef, hubHost: settings.hubHost, preferGpu: settings.encoderOnGpu }, signal, onProgress);
   const techToken = settings.techToken
     ? await runCancellable(encoder, signal, (taskId) => encoder.embedWindowCodes(dataset.id, settings.level, settings.embedWindow, { taskId }, progress))
     : null;
   return {
-    encoder: info,
+    encoder: embedded.encoder,
     embeddingsReused: embedded.reused,
     techToken: techToken && { codes: techToken.codes, patents: techToken.patents, reused: techToken.reused },
     embedMs: performance.now() - started,

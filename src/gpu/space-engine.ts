@@ -29,7 +29,7 @@ import { yearRange, yearWindows, type YearWindow } from '../core/layout/sliding-
 import { buildTrajectories, type LayoutFrame } from '../core/layout/trajectories';
 import { umap } from '../core/layout/umap';
 import type { ProgressCallback } from '../core/progress';
-import { similarityTopK, type TopK } from '../core/similarity';
+import type { TopK } from '../core/similarity';
 import type { CodeLevel, Patent } from '../core/types';
 import { codeAt } from '../core/codes';
 import { DatasetStore } from '../store/dataset-store';
@@ -324,12 +324,10 @@ interface CachedSpace {
 export class SpaceEngine {
   private storePromise: Promise<DatasetStore> | null = null;
   private readonly aborts = new AbortRegistry();
-  private preferGpu = true;
 
   constructor(private readonly dbName?: string, private readonly similarity: SimilarityEngine = new SimilarityEngine()) {}
 
   init(options: { preferGpu: boolean }): Promise<SimilarityBackend> {
-    this.preferGpu = options.preferGpu;
     return this.similarity.init(options);
   }
 
@@ -361,10 +359,8 @@ export class SpaceEngine {
       });
       const readMs = performance.now() - started;
       throwIfAborted(signal);
-      // SimilarityEngine.topK() re-initialises with the GPU preferred, so "off" is honoured here.
-      const search: NeighbourSearch = async (v, n, dim, k, s) => this.preferGpu
-        ? this.similarity.topK(v, n, dim, { k, signal: s }, onProgress)
-        : { topK: similarityTopK(v, n, dim, k, true), backend: { kind: 'cpu', fallbackReason: 'WebGPU switched off in settings' } };
+      // init() chose the backend (WebGPU switched off stays off); the engine falls back to the CPU twin.
+      const search: NeighbourSearch = (v, n, dim, k, s) => this.similarity.topK(v, n, dim, { k, signal: s }, onProgress);
       const layout = await computeSpace({ patents: embedded, vectors, dim: embeddings.dim, level: options.level }, settings, search, { signal, onProgress });
       await store.setSetting<CachedSpace>(cacheKey(datasetId), { key, layout, patents: embedded.length });
       return { kind: 'layout', layout, modelId, patents: embedded.length, fromCache: false, readMs };

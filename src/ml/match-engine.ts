@@ -19,13 +19,15 @@ export interface MatcherLoadOptions {
   source: ModelSource;
   runtime?: RuntimeOptions;
   /** Tried in order; the first that loads wins and earlier failures become the fallback notice. */
-  devices: ('webgpu' | 'wasm' | 'cpu')[];
+  devices: MatcherDevice[];
   dtype: ModelDtype;
 }
 
+type MatcherDevice = 'webgpu' | 'wasm' | 'cpu';
+
 export interface MatcherInfo {
   modelId: string;
-  device: string;
+  device: MatcherDevice;
   dtype: ModelDtype;
   fallbackReasons: string[];
 }
@@ -51,7 +53,7 @@ export class MatchEngine {
   async load(options: MatcherLoadOptions, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<MatcherInfo> {
     const modelId = options.source.kind === 'path' ? options.source.id : options.source.ref;
     const current = this.info;
-    if (current && current.modelId === modelId && current.dtype === options.dtype && options.devices.indexOf(current.device as 'webgpu') === 0) return current;
+    if (current && current.modelId === modelId && current.dtype === options.dtype && options.devices[0] === current.device) return current;
     const fallbackReasons: string[] = [];
     for (const device of options.devices) {
       const unavailable = device === 'webgpu' ? await webgpuUnavailableReason() : null;
