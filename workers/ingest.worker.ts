@@ -1,4 +1,4 @@
 import * as Comlink from 'comlink';
-import { ImportEngine } from '../src/store/import-engine';
+import { ImportEngine } from '../src/engines/import-engine';
 
 Comlink.expose(new ImportEngine());

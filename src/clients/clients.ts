@@ -1,23 +1,27 @@
-import type { CodeNeighbourEngine } from '../gpu/code-neighbours';
-import type { ForecastEngine } from '../gpu/forecast-engine';
-import type { DatasetEmbedder } from '../ml/dataset-embedder';
-import type { MatchEngine } from '../ml/match-engine';
-import type { ImportEngine } from '../store/import-engine';
+import type { ComputeWorkerApi } from '../../workers/compute.worker';
+import type { MlWorkerApi } from '../../workers/ml.worker';
+import type { ImportEngine } from '../engines/import-engine';
 import { LazyWorker } from './worker-client';
 
-/** One lazily started worker per engine; views reach engines only through these. */
+/**
+ * The app's three workers, split by capability: parsing files, running ONNX models, and the
+ * GPU/CPU maths over stored vectors. Each starts on first use; views reach engines only through
+ * the clients in this folder.
+ */
 export const ingestWorker = new LazyWorker<ImportEngine>(
   () => new Worker(new URL('../../workers/ingest.worker.ts', import.meta.url), { type: 'module', name: 'ingest' }),
 );
-export const encoderWorker = new LazyWorker<DatasetEmbedder>(
-  () => new Worker(new URL('../../workers/encoder.worker.ts', import.meta.url), { type: 'module', name: 'encoder' }),
+export const mlWorker = new LazyWorker<MlWorkerApi>(
+  () => new Worker(new URL('../../workers/ml.worker.ts', import.meta.url), { type: 'module', name: 'ml' }),
 );
-export const similarityWorker = new LazyWorker<CodeNeighbourEngine>(
-  () => new Worker(new URL('../../workers/similarity.worker.ts', import.meta.url), { type: 'module', name: 'similarity' }),
+export const computeWorker = new LazyWorker<ComputeWorkerApi>(
+  () => new Worker(new URL('../../workers/compute.worker.ts', import.meta.url), { type: 'module', name: 'compute' }),
 );
-export const matchWorker = new LazyWorker<MatchEngine>(
-  () => new Worker(new URL('../../workers/match.worker.ts', import.meta.url), { type: 'module', name: 'match' }),
-);
-export const forecastWorker = new LazyWorker<ForecastEngine>(
-  () => new Worker(new URL('../../workers/forecast.worker.ts', import.meta.url), { type: 'module', name: 'forecast' }),
-);
+
+/** One engine inside a worker, reached as `<worker>.<engine>` over Comlink. */
+export const encoderWorker = { get: () => mlWorker.get().embedder };
+export const matchWorker = { get: () => mlWorker.get().matcher };
+export const similarityWorker = { get: () => computeWorker.get().neighbours };
+export const forecastWorker = { get: () => computeWorker.get().forecast };
+export const spaceWorker = { get: () => computeWorker.get().space };
+export const layoutWorker = { get: () => computeWorker.get().layout };

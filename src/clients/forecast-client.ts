@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import type { ProgressCallback } from '../core/progress';
 import type { CodeLevel } from '../core/types';
 import type { YearRange } from '../core/forecast/windows';
-import type { CodePatent, DatasetYears, ForecastJob, ForecastOutcome } from '../gpu/forecast-engine';
+import type { CodePatent, DatasetYears, ForecastJob, ForecastOutcome } from '../engines/forecast-engine';
 import { forecastWorker } from './clients';
 import { runCancellable } from './worker-client';
 
@@ -13,7 +13,7 @@ export function datasetYears(datasetId: string): Promise<DatasetYears> {
 
 /**
  * Runs a forecast in the forecast worker over the vectors the encoder worker stored
- * (src/pipeline.ts prepareForecast first); cancelled through `signal`.
+ * (src/clients/pipeline.ts prepareForecast first); cancelled through `signal`.
  */
 export function runForecastJob(datasetId: string, job: ForecastJob, signal: AbortSignal, onProgress: ProgressCallback): Promise<ForecastOutcome> {
   const engine = forecastWorker.get();

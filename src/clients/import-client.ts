@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import type { ProgressCallback } from '../core/progress';
-import type { DatasetSettings, FileChoice, FileDetection } from '../store/import-engine';
+import type { DatasetSettings, FileChoice, FileDetection } from '../engines/import-engine';
 import type { DatasetRecord } from '../store/records';
 import { ingestWorker } from './clients';
 import { runCancellable } from './worker-client';

@@ -1,12 +1,8 @@
 import * as Comlink from 'comlink';
 import type { ProgressCallback } from '../core/progress';
-import type { MapLayout, MapLayoutEngine, MapLayoutSettings } from '../gpu/map-layout-engine';
-import { LazyWorker, runCancellable } from './worker-client';
-
-/** The patent map's worker: PCA, UMAP (k-NN on WebGPU when it can), topics; started on first use. */
-export const layoutWorker = new LazyWorker<MapLayoutEngine>(
-  () => new Worker(new URL('../../workers/layout.worker.ts', import.meta.url), { type: 'module', name: 'layout' }),
-);
+import type { MapLayout, MapLayoutSettings } from '../engines/map-layout-engine';
+import { layoutWorker } from './clients';
+import { runCancellable } from './worker-client';
 
 /** Patents of the dataset with stored vectors of `modelId` (0: not embedded yet). */
 export function embeddingCount(datasetId: string, modelId: string): Promise<number> {

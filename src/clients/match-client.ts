@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import type { ProgressCallback } from '../core/progress';
-import type { MatcherInfo, Technique, TechniqueScores } from '../ml/match-engine';
+import type { MatcherInfo, Technique, TechniqueScores } from '../engines/match-engine';
 import type { ModelDtype } from '../ml/model-ref';
 import type { ModelCheckReport } from '../ml/reference-check';
 import { appBaseOf, browserRuntime } from '../ml/locations';

@@ -1,13 +1,9 @@
 import * as Comlink from 'comlink';
 import type { ProgressCallback } from '../core/progress';
 import type { CodeLevel } from '../core/types';
-import type { SpaceEngine, SpaceOutcome, SpaceSettings } from '../gpu/space-engine';
-import { LazyWorker, runCancellable } from './worker-client';
-
-/** The technology space's own worker (layout, alignment, neighbours), started on first use. */
-export const spaceWorker = new LazyWorker<SpaceEngine>(
-  () => new Worker(new URL('../../workers/space.worker.ts', import.meta.url), { type: 'module', name: 'space' }),
-);
+import type { SpaceOutcome, SpaceSettings } from '../core/layout/space';
+import { spaceWorker } from './clients';
+import { runCancellable } from './worker-client';
 
 export async function computeSpaceLayout(
   datasetId: string, modelId: string, level: CodeLevel, settings: SpaceSettings,

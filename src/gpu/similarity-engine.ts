@@ -1,17 +1,9 @@
 import { AbortRegistry, type TaskOptions } from '../core/abort';
+import type { SimilarityBackend } from '../core/backend';
 import type { ProgressCallback } from '../core/progress';
 import { similarityTopK, type TopK } from '../core/similarity';
 import { acquireGpu } from './device';
 import { gpuSimilarityTopK } from './similarity-gpu';
-
-export interface SimilarityBackend {
-  kind: 'webgpu' | 'cpu';
-  /** Adapter description when WebGPU runs, e.g. "SwiftShader Device (Subzero)". */
-  adapterName?: string;
-  isFallbackAdapter?: boolean;
-  /** Why the CPU twin runs instead of WebGPU; shown to the user. */
-  fallbackReason?: string;
-}
 
 export interface TopKOptions extends TaskOptions {
   k: number;

@@ -5,7 +5,7 @@ import { ProgressTracker, type ProgressCallback } from '../core/progress';
 import { normalizeRows } from '../core/similarity';
 import { codeAt } from '../core/codes';
 import type { CodeLevel, Patent } from '../core/types';
-import { ModelLoadError } from '../errors';
+import { ModelLoadError } from '../core/errors';
 import { detectCodeTokens, type CodeTokenVocabulary } from './techtoken';
 import type { ModelManifest } from './loader';
 import type { ModelDtype } from './model-ref';

@@ -1,7 +1,7 @@
 import { AutoModelForCausalLM, AutoTokenizer, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { AbortRegistry, throwIfAborted, type TaskOptions } from '../core/abort';
 import { ProgressTracker, type ProgressCallback } from '../core/progress';
-import { ModelLoadError } from '../errors';
+import { ModelLoadError } from '../core/errors';
 import type { ModelDtype } from './model-ref';
 import { checkYesNo, isYesNoReference, report, type ModelCheckReport } from './reference-check';
 import { openModel, type ModelSource, type RuntimeOptions } from './runtime';

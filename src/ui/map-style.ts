@@ -4,6 +4,7 @@
  * the typed arrays the WebGL renderer uploads. Pure: no DOM.
  */
 import { parseCode } from '../core/codes';
+import { sectionOf as sectionOfCode } from '../core/sections';
 
 export type ColourMode = 'year' | 'section' | 'topic' | 'code';
 
@@ -60,7 +61,7 @@ export function cssColour([r, g, b]: Rgb): string {
 /** Section letter of a patent's first code, or '' when it has none. */
 export function sectionOf(point: Pick<MapPoint, 'codes'>): string {
   const first = point.codes[0];
-  return first ? (parseCode(first)?.section ?? first.charAt(0).toUpperCase()) : '';
+  return first ? sectionOfCode(first) : '';
 }
 
 /** True when one of the patent's codes is `code` or lies under it (`H04L`, `H04`, `H04L 27/00`…). */

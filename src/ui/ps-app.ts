@@ -6,7 +6,7 @@ import type { CodeLevel } from '../core/types';
 import {
   analyseDataset, cleanUpAbandonedImports, restoreActiveDataset, setActiveDataset,
   type AnalysisResult, type AnalysisSettings, type AnalysisStep,
-} from '../pipeline';
+} from '../clients/pipeline';
 import { BUNDLED_MODEL_REF } from '../ml/bundled';
 import type { DatasetRecord } from '../store/records';
 import './ps-dataset-bar';

@@ -4,7 +4,7 @@ import { isAbortError } from '../core/abort';
 import { CONFIDENT_DETECTION, type ColumnMapping } from '../core/ingest/types';
 import type { Progress } from '../core/progress';
 import type { CodeLevel } from '../core/types';
-import type { FileDetection } from '../store/import-engine';
+import type { FileDetection } from '../engines/import-engine';
 import type { DatasetRecord } from '../store/records';
 import './ps-import-report';
 import './ps-mapping-editor';

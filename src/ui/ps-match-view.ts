@@ -4,7 +4,7 @@ import { BUNDLED_YES_NO_REF, loadMatcher, loadTechniqueCatalogue, scoreTechnique
 import { isAbortError } from '../core/abort';
 import type { Progress } from '../core/progress';
 import type { Patent } from '../core/types';
-import type { MatcherInfo, Technique, TechniqueScores } from '../ml/match-engine';
+import type { MatcherInfo, Technique, TechniqueScores } from '../engines/match-engine';
 import type { ModelDtype } from '../ml/model-ref';
 import type { DatasetRecord } from '../store/records';
 import { downloadCsv, downloadText } from './download';

@@ -1,5 +1,5 @@
 /**
- * The patent map's engine (src/gpu/map-layout-engine.ts) and its pure UI helpers:
+ * The patent map's engine (src/engines/map-layout-engine.ts) and its pure UI helpers:
  * - the WebGPU k-NN graph is the CPU exact cosine graph (up to ties and f32 noise);
  * - on the demo corpus (TF-IDF vectors stored in a fake IndexedDB, as the app stores patent
  *   vectors), the engine's UMAP keeps neighbourhoods and planted themes far better than its PCA,
@@ -16,13 +16,13 @@ import { mulberry32, randomNormalMatrix } from '../../src/core/random';
 import type { TopK } from '../../src/core/similarity';
 import {
   gpuKnnGraph, layoutCacheKey, layoutHash, MapLayoutEngine, topKToGraph, type MapLayout,
-} from '../../src/gpu/map-layout-engine';
+} from '../../src/engines/map-layout-engine';
 import { DatasetStore } from '../../src/store/dataset-store';
 import { fitView, PointGrid, pointsInBox, pointsInPolygon, toLayout, toScreen, zoomAt } from '../../src/ui/map-geometry';
 import { hasCode, pointStates, POINT_STATE, searchMatches, type MapPoint } from '../../src/ui/map-style';
 import { loadDemoVectors } from '../core/layout/demo-vectors';
 import { makeReport } from '../store/helpers';
-import { acquireTestDevice, withDevice } from './gpu-harness';
+import { acquireTestDevice, withDevice } from '../gpu/gpu-harness';
 
 /** Every neighbour equal unless its distance ties (within `tie`) with the next or previous one. */
 function expectSameGraph(actual: { indices: Int32Array; distances: Float32Array; k: number; rows: number }, expected: typeof actual, tie = 1e-5): void {

@@ -9,10 +9,10 @@ import { inRange, scaledDefaultWindows } from '../../src/core/forecast/windows';
 import { mulberry32, randomNormalMatrix } from '../../src/core/random';
 import type { Patent } from '../../src/core/types';
 import { gpuCosineBlock } from '../../src/gpu/forecast-cosine';
-import { ForecastEngine, ForecastInputError, type ForecastJob } from '../../src/gpu/forecast-engine';
+import { ForecastEngine, ForecastInputError, type ForecastJob } from '../../src/engines/forecast-engine';
 import { DatasetStore } from '../../src/store/dataset-store';
 import { techTokenWindowKey } from '../../src/ml/vector-keys';
-import { acquireTestDevice, maxAbsDiff, withDevice } from './gpu-harness';
+import { acquireTestDevice, maxAbsDiff, withDevice } from '../gpu/gpu-harness';
 import { countCodes, makeReport, useFreshIndexedDb } from '../store/helpers';
 
 /** f32 dot products on the GPU against the CPU twin's f64 accumulation, of unit rows. */

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DatasetStore } from '../../src/store/dataset-store';
 import { StorageQuotaError } from '../../src/store/errors';
-import { ImportEngine } from '../../src/store/import-engine';
-import { useFreshIndexedDb } from './helpers';
+import { ImportEngine } from '../../src/engines/import-engine';
+import { useFreshIndexedDb } from '../store/helpers';
 
 const GOOD = new Uint8Array(readFileSync('test/fixtures/ingest/generic.csv'));
 const BROKEN = new Uint8Array(readFileSync('test/fixtures/ingest/broken.csv'));

@@ -1,14 +1,14 @@
 import * as Comlink from 'comlink';
-import { encoderWorker, ingestWorker, similarityWorker } from './clients/clients';
-import { datasetStore } from './clients/store-client';
-import { runCancellable } from './clients/worker-client';
-import type { ProgressCallback } from './core/progress';
-import type { CodeLevel, Neighbour } from './core/types';
-import type { CodeVectorMethod } from './gpu/code-neighbours';
-import type { SimilarityBackend } from './gpu/similarity-engine';
-import type { EncoderInfo } from './ml/encoder';
-import { appBaseOf, browserRuntime } from './ml/locations';
-import type { DatasetRecord } from './store/records';
+import { encoderWorker, ingestWorker, similarityWorker } from './clients';
+import { datasetStore } from './store-client';
+import { runCancellable } from './worker-client';
+import type { ProgressCallback } from '../core/progress';
+import type { CodeLevel, Neighbour } from '../core/types';
+import type { CodeVectorMethod } from '../engines/code-neighbours';
+import type { SimilarityBackend } from '../core/backend';
+import type { EncoderInfo } from '../ml/encoder';
+import { appBaseOf, browserRuntime } from '../ml/locations';
+import type { DatasetRecord } from '../store/records';
 
 export const DEMO_DATA_URL = 'demo/patents.jsonl';
 export const DEMO_DATASET_NAME = 'Demo corpus (synthetic, seeded)';

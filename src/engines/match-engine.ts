@@ -1,11 +1,11 @@
 import type { TaskOptions } from '../core/abort';
 import type { ProgressCallback } from '../core/progress';
 import { DatasetStore } from '../store/dataset-store';
-import { EncoderEngine } from './encoder';
-import type { ModelDtype } from './model-ref';
-import type { ModelCheckReport } from './reference-check';
-import { webgpuUnavailableReason, type ModelSource, type RuntimeOptions } from './runtime';
-import { YesNoEngine } from './yesno';
+import { EncoderEngine } from '../ml/encoder';
+import type { ModelDtype } from '../ml/model-ref';
+import type { ModelCheckReport } from '../ml/reference-check';
+import { webgpuUnavailableReason, type ModelSource, type RuntimeOptions } from '../ml/runtime';
+import { YesNoEngine } from '../ml/yesno';
 
 /** A pollution-abatement technique as the catalogue describes it (public/demo/techniques.json). */
 export interface Technique {

@@ -10,9 +10,9 @@ import type { ProgressCallback } from '../core/progress';
 import type { CodeLevel, Patent } from '../core/types';
 import { techTokenWindowKey } from '../ml/vector-keys';
 import { DatasetStore } from '../store/dataset-store';
-import { acquireGpu, type GpuAcquisition } from './device';
-import { gpuCosineBlock } from './forecast-cosine';
-import type { SimilarityBackend } from './similarity-engine';
+import { acquireGpu, type GpuAcquisition } from '../gpu/device';
+import { gpuCosineBlock } from '../gpu/forecast-cosine';
+import type { SimilarityBackend } from '../core/backend';
 
 /** How code vectors are built for a forecast (both from the embedding window's patents only). */
 export type ForecastMethod = 'mean-of-patents' | 'techtoken';

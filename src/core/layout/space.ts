@@ -1,7 +1,7 @@
 /**
- * The 3D technology space: one point per code at the dataset's level, and each code's path over
- * sliding year windows. Runs in the space worker (workers/space.worker.ts); the pure parts
- * (`computeSpace` and its helpers) run in Node tests too.
+ * The 3D technology space, pure maths: one point per code at the dataset's level, and each
+ * code's path over sliding year windows. The engine (src/engines/space-engine.ts) reads the
+ * store and runs this in the compute worker; Node tests run it directly.
  *
  * 1. Code vectors of all years: the mean of their patents' stored vectors (meanOfPatentVectors).
  * 2. A seeded PCA of those vectors to ALIGN_DIMS (32) axes is the common frame. The 3D layout is
@@ -21,19 +21,19 @@
  * 6. Each code's k nearest codes by cosine of the all-years vectors on the WebGPU kernels
  *    (SimilarityEngine; CPU twin without an adapter).
  */
-import { AbortRegistry, throwIfAborted, type TaskOptions } from '../core/abort';
-import { meanOfPatentVectors } from '../core/code-vectors';
-import { alignChain, type EmbeddingWindow } from '../core/layout/procrustes';
-import { pca, projectOnto } from '../core/layout/pca';
-import { yearRange, yearWindows, type YearWindow } from '../core/layout/sliding-windows';
-import { buildTrajectories, type LayoutFrame } from '../core/layout/trajectories';
-import { umap } from '../core/layout/umap';
-import type { ProgressCallback } from '../core/progress';
-import type { TopK } from '../core/similarity';
-import type { CodeLevel, Patent } from '../core/types';
-import { codeAt } from '../core/codes';
-import { DatasetStore } from '../store/dataset-store';
-import { SimilarityEngine, type SimilarityBackend } from './similarity-engine';
+import { throwIfAborted } from '../abort';
+import type { SimilarityBackend } from '../backend';
+import { meanOfPatentVectors } from '../code-vectors';
+import { codeAt } from '../codes';
+import type { ProgressCallback } from '../progress';
+import { sectionOf } from '../sections';
+import type { TopK } from '../similarity';
+import type { CodeLevel, Patent } from '../types';
+import { alignChain, type EmbeddingWindow } from './procrustes';
+import { pca, projectOnto } from './pca';
+import { yearRange, yearWindows, type YearWindow } from './sliding-windows';
+import { buildTrajectories, type LayoutFrame } from './trajectories';
+import { umap } from './umap';
 
 export type SpaceProjection = 'pca' | 'umap';
 
@@ -116,10 +116,6 @@ export interface SpaceInput {
   vectors: Float32Array;
   dim: number;
   level: CodeLevel;
-}
-
-export function sectionOf(code: string): string {
-  return code.charAt(0).toUpperCase();
 }
 
 /** Code vectors (mean of patents) of the patents in each window, with patent counts per window. */
@@ -296,7 +292,7 @@ export async function computeSpace(
   };
 }
 
-function validSettings(settings: SpaceSettings): SpaceSettings {
+export function validSpaceSettings(settings: SpaceSettings): SpaceSettings {
   const int = (value: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(Number.isFinite(value) ? value : min)));
   return {
     projection: settings.projection === 'pca' ? 'pca' : 'umap',
@@ -309,86 +305,3 @@ function validSettings(settings: SpaceSettings): SpaceSettings {
   };
 }
 
-const cacheKey = (datasetId: string) => `spaceCache:${datasetId}`;
-
-interface CachedSpace {
-  key: string;
-  layout: SpaceLayout;
-  patents: number;
-}
-
-/**
- * Reads a dataset's patents and stored vectors and computes its technology space, cached in the
- * store per dataset (one entry: the last dataset × model × level × settings computed).
- */
-export class SpaceEngine {
-  private storePromise: Promise<DatasetStore> | null = null;
-  private readonly aborts = new AbortRegistry();
-
-  constructor(private readonly dbName?: string, private readonly similarity: SimilarityEngine = new SimilarityEngine()) {}
-
-  init(options: { preferGpu: boolean }): Promise<SimilarityBackend> {
-    return this.similarity.init(options);
-  }
-
-  async layout(
-    datasetId: string,
-    modelId: string,
-    options: TaskOptions & { level: CodeLevel; settings: SpaceSettings; useCache?: boolean },
-    onProgress?: ProgressCallback,
-  ): Promise<SpaceOutcome> {
-    const signal = this.aborts.begin(options.taskId, options.signal);
-    try {
-      const settings = validSettings(options.settings);
-      const store = await this.store();
-      const started = performance.now();
-      const patentCount = await store.countPatents(datasetId);
-      const key = JSON.stringify([datasetId, modelId, options.level, patentCount, settings]);
-      if (options.useCache !== false) {
-        const cached = await store.getSetting<CachedSpace>(cacheKey(datasetId));
-        if (cached && cached.key === key) return { kind: 'layout', layout: cached.layout, modelId, patents: cached.patents, fromCache: true, readMs: performance.now() - started };
-      }
-      const [patents, embeddings] = await Promise.all([store.getPatents(datasetId), store.getEmbeddings(datasetId, modelId)]);
-      if (!embeddings) return { kind: 'no-embeddings', modelId, patents: patents.length };
-      const rowOf = new Map(embeddings.ids.map((id, row) => [id, row]));
-      const embedded = patents.filter((p) => rowOf.has(p.id));
-      const vectors = new Float32Array(embedded.length * embeddings.dim);
-      embedded.forEach((p, i) => {
-        const row = rowOf.get(p.id) as number;
-        vectors.set(embeddings.vectors.subarray(row * embeddings.dim, (row + 1) * embeddings.dim), i * embeddings.dim);
-      });
-      const readMs = performance.now() - started;
-      throwIfAborted(signal);
-      // init() chose the backend (WebGPU switched off stays off); the engine falls back to the CPU twin.
-      const search: NeighbourSearch = (v, n, dim, k, s) => this.similarity.topK(v, n, dim, { k, signal: s }, onProgress);
-      const layout = await computeSpace({ patents: embedded, vectors, dim: embeddings.dim, level: options.level }, settings, search, { signal, onProgress });
-      await store.setSetting<CachedSpace>(cacheKey(datasetId), { key, layout, patents: embedded.length });
-      return { kind: 'layout', layout, modelId, patents: embedded.length, fromCache: false, readMs };
-    } finally {
-      this.aborts.end(options.taskId);
-    }
-  }
-
-  /** Ids of the patents that carry any of `codes` at `level` (for the shared selection). */
-  async patentIdsOfCodes(datasetId: string, level: CodeLevel, codes: string[]): Promise<string[]> {
-    const wanted = new Set(codes);
-    const patents = await (await this.store()).getPatents(datasetId);
-    return patents.filter((p) => p.codes.some((c) => { const at = codeAt(level, c); return at !== null && wanted.has(at); })).map((p) => p.id);
-  }
-
-  abort(taskId: string): void {
-    this.aborts.abort(taskId);
-    this.similarity.abort(taskId);
-  }
-
-  async destroy(): Promise<void> {
-    this.similarity.destroy();
-    (await this.storePromise)?.close();
-    this.storePromise = null;
-  }
-
-  private store(): Promise<DatasetStore> {
-    this.storePromise ??= DatasetStore.open(this.dbName ? { name: this.dbName } : undefined);
-    return this.storePromise;
-  }
-}

@@ -3,9 +3,9 @@ import { patentText } from '../core/patent-text';
 import type { ProgressCallback } from '../core/progress';
 import { DatasetStore } from '../store/dataset-store';
 import type { CodeLevel } from '../core/types';
-import { EncoderEngine, type EncoderInfo, type EncoderLoadOptions } from './encoder';
-import { sharedLoader } from './runtime';
-import { techTokenKey, techTokenWindowKey } from './vector-keys';
+import { EncoderEngine, type EncoderInfo, type EncoderLoadOptions } from '../ml/encoder';
+import { sharedLoader } from '../ml/runtime';
+import { techTokenKey, techTokenWindowKey } from '../ml/vector-keys';
 
 export interface DatasetEmbedding {
   modelId: string;

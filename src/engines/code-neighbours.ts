@@ -6,7 +6,8 @@ import type { CodeLevel, Neighbour } from '../core/types';
 import { codeAt } from '../core/codes';
 import { techTokenKey } from '../ml/vector-keys';
 import { DatasetStore } from '../store/dataset-store';
-import { SimilarityEngine, type SimilarityBackend } from './similarity-engine';
+import type { SimilarityBackend } from '../core/backend';
+import { SimilarityEngine } from '../gpu/similarity-engine';
 
 export type CodeVectorMethod = 'mean-of-patents' | 'techtoken';
 

@@ -3,8 +3,8 @@ import { detectSources, importSources, type ImportSource, type PatentSink } from
 import type { ColumnMapping, DetectedFormat } from '../core/ingest/types';
 import type { ProgressCallback } from '../core/progress';
 import type { CodeLevel, Patent } from '../core/types';
-import { DatasetStore } from './dataset-store';
-import type { DatasetRecord } from './records';
+import { DatasetStore } from '../store/dataset-store';
+import type { DatasetRecord } from '../store/records';
 
 export interface FileDetection {
   name: string;

@@ -9,13 +9,14 @@ import { similarityTopK } from '../../src/core/similarity';
 import { meanOfPatentVectors } from '../../src/core/code-vectors';
 import { gpuSimilarityTopK } from '../../src/gpu/similarity-gpu';
 import {
-  alignWindowsToReference, computeSpace, DEFAULT_SPACE_SETTINGS, placeByNearest, SpaceEngine, windowCodeVectors,
+  alignWindowsToReference, computeSpace, DEFAULT_SPACE_SETTINGS, placeByNearest, windowCodeVectors,
   type NeighbourSearch, type SpaceInput, type SpaceLayout, type SpaceSettings,
-} from '../../src/gpu/space-engine';
+} from '../../src/core/layout/space';
+import { SpaceEngine } from '../../src/engines/space-engine';
 import { DatasetStore } from '../../src/store/dataset-store';
 import { loadDemoVectors, type DemoVectors } from '../core/layout/demo-vectors';
 import { countCodes, makeReport, useFreshIndexedDb } from '../store/helpers';
-import { expectTopKEquivalent, nextScoresOf, withDevice } from './gpu-harness';
+import { expectTopKEquivalent, nextScoresOf, withDevice } from '../gpu/gpu-harness';
 
 const cpuSearch: NeighbourSearch = async (v, n, dim, k) => ({ topK: similarityTopK(v, n, dim, k, true), backend: { kind: 'cpu' } });
 

@@ -1,4 +1,0 @@
-import * as Comlink from 'comlink';
-import { DatasetEmbedder } from '../src/ml/dataset-embedder';
-
-Comlink.expose(new DatasetEmbedder());

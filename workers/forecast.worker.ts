@@ -1,4 +1,0 @@
-import * as Comlink from 'comlink';
-import { ForecastEngine } from '../src/gpu/forecast-engine';
-
-Comlink.expose(new ForecastEngine());

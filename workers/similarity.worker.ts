@@ -1,4 +1,0 @@
-import * as Comlink from 'comlink';
-import { CodeNeighbourEngine } from '../src/gpu/code-neighbours';
-
-Comlink.expose(new CodeNeighbourEngine());

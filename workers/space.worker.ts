@@ -1,4 +1,0 @@
-import * as Comlink from 'comlink';
-import { SpaceEngine } from '../src/gpu/space-engine';
-
-Comlink.expose(new SpaceEngine());
