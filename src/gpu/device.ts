@@ -108,7 +108,7 @@ export async function acquireGpu(
   };
 }
 
-function summarizeAdapter(adapter: GPUAdapter): GpuAdapterSummary {
+export function summarizeAdapter(adapter: GPUAdapter): GpuAdapterSummary {
   // adapter.info is missing in browsers that predate it (they had requestAdapterInfo()).
   const info = adapter.info as GPUAdapterInfo | undefined;
   const architecture = info?.architecture ?? '';

@@ -1,6 +1,7 @@
 import { env } from '@huggingface/transformers';
 import type { TaskOptions } from '../core/abort';
 import type { ProgressCallback } from '../core/progress';
+import { detectWebGpu } from '../gpu/support';
 import { LOADER_ROOT, ModelLoader, type ModelManifest } from './loader';
 import { DEFAULT_HUB_HOST, parseModelRef, type ModelDtype } from './model-ref';
 import { defaultModelStore } from './model-store';
@@ -76,11 +77,6 @@ export async function openModel(
 
 /** Null when a WebGPU adapter can be had here, else why not (checked before ONNX Runtime tries). */
 export async function webgpuUnavailableReason(): Promise<string | null> {
-  const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
-  if (!gpu) return 'this browser has no navigator.gpu';
-  try {
-    return (await gpu.requestAdapter()) ? null : 'no WebGPU adapter (GPU blocklisted or WebGPU disabled)';
-  } catch (error) {
-    return `requestAdapter failed: ${error instanceof Error ? error.message : String(error)}`;
-  }
+  const support = await detectWebGpu();
+  return support.supported ? null : support.reason;
 }
