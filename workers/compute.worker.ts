@@ -3,6 +3,7 @@ import { CodeNeighbourEngine } from '../src/engines/code-neighbours';
 import { ForecastEngine } from '../src/engines/forecast-engine';
 import { MapLayoutEngine } from '../src/engines/map-layout-engine';
 import { SpaceEngine } from '../src/engines/space-engine';
+import { installBoundary } from './boundary';
 
 // Similarity, forecast, technology space and patent-map layout share one worker (and one GPU
 // device). UMAP yields between epoch chunks, so a nearest-codes query is answered between them.
@@ -13,4 +14,5 @@ const api = {
   layout: Comlink.proxy(new MapLayoutEngine()),
 };
 export type ComputeWorkerApi = typeof api;
+installBoundary();
 Comlink.expose(api);

@@ -23,3 +23,11 @@ export class DatasetLoadError extends Error {
     super(`Could not load patents from ${source}: ${detail}.`);
   }
 }
+
+/**
+ * Every named error class of the app, so the worker boundary (workers/boundary.ts) can rebuild a
+ * thrown error as an instance of its class. Each class's `name` field equals its class name.
+ */
+export const NAMED_ERRORS: ReadonlyArray<{ name: string; prototype: Error }> = [
+  WebGpuUnavailableError, ModelLoadError, DatasetLoadError,
+];
