@@ -9,13 +9,13 @@ import { DatasetNotFoundError, StorageQuotaError } from '../../src/store/errors'
 import { deserializeError, installBoundary, serializeError } from '../../workers/boundary';
 
 class Thrower {
-  quota(): never {
+  quota(): void {
     throw new StorageQuotaError(900, 1000, [{ id: 'a', name: 'Small', patentCount: 10 }, { id: 'b', name: 'Big', patentCount: 500 }]);
   }
-  custom(): never {
+  custom(): void {
     throw Object.assign(new Error('row 7 is bad'), { name: 'ParseError', line: 7, detail: { column: 'year' } });
   }
-  notAnError(): never {
+  notAnError(): void {
     throw 'a string';
   }
 }
