@@ -1,5 +1,5 @@
 /**
- * The 2D patent map's computations, in the compute worker (workers/compute.worker.ts): stored patent
+ * The 2D patent map's computations, in the layout worker (workers/layout.worker.ts): stored patent
  * vectors → PCA (the instant first view) → UMAP, with its k-NN graph from the WebGPU top-k kernel
  * when a device is available (the CPU graph of src/core/layout otherwise) → k-means topics on the
  * layout with c-TF-IDF labels. Each layout is cached in IndexedDB per (dataset, model, settings):
