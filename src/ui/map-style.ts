@@ -66,8 +66,13 @@ export function sectionOf(point: Pick<MapPoint, 'codes'>): string {
 
 /** True when one of the patent's codes is `code` or lies under it (`H04L`, `H04`, `H04L 27/00`…). */
 export function hasCode(point: Pick<MapPoint, 'codes'>, code: string): boolean {
+  return codeMatcher(code)(point);
+}
+
+/** hasCode with `code` parsed once, for a pass over every point. */
+export function codeMatcher(code: string): (point: Pick<MapPoint, 'codes'>) => boolean {
   const wanted = code.trim().toUpperCase();
-  if (!wanted) return false;
+  if (!wanted) return () => false;
   const parsed = parseCode(wanted);
   // A main group (`H04L 27/00`) covers its subgroups (`H04L 27/26`).
   const groupPrefix = parsed?.mainGroup && parsed.subgroup === parsed.mainGroup ? `${parsed.mainGroup.slice(0, -2)}` : null;
@@ -75,10 +80,15 @@ export function hasCode(point: Pick<MapPoint, 'codes'>, code: string): boolean {
   // A subgroup is matched exactly (`H04L 27/26` does not cover `H04L 27/261`); a subclass or a
   // partial code such as `H04` covers every code that starts with it.
   const exact = parsed?.subgroup !== null && parsed?.subgroup !== undefined && groupPrefix === null;
-  return point.codes.some((c) => c === canonical || (!exact && c.startsWith(groupPrefix ?? canonical)));
+  const prefix = groupPrefix ?? canonical;
+  return (point) => point.codes.some((c) => c === canonical || (!exact && c.startsWith(prefix)));
 }
 
-/** RGBA8 per point and a legend for the colour mode. */
+/**
+ * RGBA8 per point and a legend for the colour mode. One pass over the points with colours looked
+ * up per year, section or topic (not computed per point), and no spread of n values into
+ * Math.min, which overflows the call stack above ~120,000 points.
+ */
 export function pointColours(
   mode: ColourMode, points: readonly MapPoint[], clusters: ArrayLike<number>, options: { code?: string; topicLabels?: ReadonlyMap<number, string> } = {},
 ): { colours: Uint8Array; legend: LegendEntry[] } {
@@ -88,41 +98,59 @@ export function pointColours(
   const legend: LegendEntry[] = [];
   switch (mode) {
     case 'year': {
-      const years = points.map((p) => p.year).filter((y) => Number.isFinite(y));
-      const min = years.length ? Math.min(...years) : 0;
-      const max = years.length ? Math.max(...years) : 1;
-      points.forEach((p, i) => put(i, Number.isFinite(p.year) ? sequentialColour((p.year - min) / Math.max(1, max - min)) : OTHER));
+      let min = Infinity, max = -Infinity;
+      for (const p of points) if (Number.isFinite(p.year)) { if (p.year < min) min = p.year; if (p.year > max) max = p.year; }
+      if (min > max) { min = 0; max = 1; }
+      const span = Math.max(1, max - min);
+      const byYear = new Map<number, Rgb>();
+      for (let i = 0; i < n; i++) {
+        const year = points[i].year;
+        if (!Number.isFinite(year)) { put(i, OTHER); continue; }
+        let colour = byYear.get(year);
+        if (!colour) { colour = sequentialColour((year - min) / span); byYear.set(year, colour); }
+        put(i, colour);
+      }
       const steps = Math.min(5, max - min + 1);
       for (let s = 0; s < steps; s++) {
         const year = Math.round(min + ((max - min) * s) / Math.max(1, steps - 1));
-        legend.push({ label: String(year), colour: cssColour(sequentialColour((year - min) / Math.max(1, max - min))) });
+        legend.push({ label: String(year), colour: cssColour(sequentialColour((year - min) / span)) });
       }
       break;
     }
     case 'section': {
       const seen = new Set<string>();
-      points.forEach((p, i) => {
-        const section = sectionOf(p);
+      const byFirstCode = new Map<string, string>();
+      for (let i = 0; i < n; i++) {
+        const first = points[i].codes[0];
+        let section = first === undefined ? '' : byFirstCode.get(first);
+        if (section === undefined) { section = sectionOf(points[i]); byFirstCode.set(first, section); }
         const index = SECTIONS.indexOf(section);
         seen.add(section);
         put(i, index >= 0 ? categoricalColour(index) : OTHER);
-      });
+      }
       for (const section of SECTIONS) if (seen.has(section)) legend.push({ label: SECTION_NAMES[section], colour: cssColour(categoricalColour(SECTIONS.indexOf(section))) });
       break;
     }
     case 'topic': {
-      points.forEach((_, i) => put(i, clusters[i] >= 0 ? categoricalColour(clusters[i]) : OTHER));
+      const byCluster = new Map<number, Rgb>();
+      for (let i = 0; i < n; i++) {
+        const cluster = clusters[i];
+        let colour = byCluster.get(cluster);
+        if (!colour) { colour = cluster >= 0 ? categoricalColour(cluster) : OTHER; byCluster.set(cluster, colour); }
+        put(i, colour);
+      }
       for (const [cluster, label] of options.topicLabels ?? []) legend.push({ label, colour: cssColour(categoricalColour(cluster)) });
       break;
     }
     case 'code': {
       const code = options.code ?? '';
+      const matches = codeMatcher(code);
       let count = 0;
-      points.forEach((p, i) => {
-        const match = hasCode(p, code);
+      for (let i = 0; i < n; i++) {
+        const match = matches(points[i]);
         if (match) count++;
         put(i, match ? CODE_MATCH : OTHER);
-      });
+      }
       legend.push({ label: code ? `${code.trim().toUpperCase()} (${count})` : 'type a code', colour: cssColour(CODE_MATCH) }, { label: 'other', colour: cssColour(OTHER) });
       break;
     }
@@ -135,7 +163,12 @@ export function searchMatches(points: readonly MapPoint[], query: string): Uint8
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return null;
   const out = new Uint8Array(points.length);
-  points.forEach((p, i) => { out[i] = words.every((w) => p.haystack.includes(w)) ? 1 : 0; });
+  for (let i = 0; i < points.length; i++) {
+    const haystack = points[i].haystack;
+    let all = 1;
+    for (const word of words) if (!haystack.includes(word)) { all = 0; break; }
+    out[i] = all;
+  }
   return out;
 }
 
