@@ -3,6 +3,7 @@ import { rocAuc } from '../../../src/core/auc';
 import { orderedKey, rankScores, rankScoresChunked } from '../../../src/core/forecast/ranking';
 import { mulberry32 } from '../../../src/core/random';
 import type { Progress } from '../../../src/core/progress';
+import { rankScoresBaseline } from '../../bench/ranking-baseline';
 
 const f32 = (values: number[]): Float32Array => Float32Array.from(values);
 const u8 = (values: number[]): Uint8Array => Uint8Array.from(values);
@@ -42,6 +43,26 @@ describe('exact ranking metrics', () => {
       const reference = rocAuc(scores, labels);
       expect(rankScores(scores, labels, { chunkSize: 777 }).auc).toBe(reference);
       expect(rankScores(scores, labels).auc).toBe(reference);
+    }
+  });
+
+  it('gives the same AUC, ROC and precision@k as the sort-per-bucket version on every bucket path', () => {
+    // 80 % in [0.5, 0.6): ~26 buckets of ~12 K scores, counted in the packed table; 2 % spread
+    // over ±5·10⁵: small buckets, sorted; 1 % ±0 (one bucket, -0 tying +0); 17 % tied at 0.75:
+    // one bucket of ~68 K > 2¹⁶, the wide tables. Labels are any non-zero byte.
+    const rng = mulberry32(17);
+    const n = 400_000;
+    const scores = new Float32Array(n);
+    const labels = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const u = rng();
+      scores[i] = u < 0.8 ? 0.5 + rng() * 0.1 : u < 0.82 ? (rng() - 0.5) * 1e6 : u < 0.83 ? (i % 2 ? -0 : 0) : 0.75;
+      labels[i] = rng() < 0.2 + 0.5 * Math.min(1, Math.abs(scores[i])) ? (i % 3) * 100 + 1 : 0;
+    }
+    for (const options of [{ ks: [1, 10, 5000, 10 ** 6], rocPoints: 777 }, { ks: [], rocPoints: 3, chunkSize: 4099 }]) {
+      const summary = rankScores(scores, labels, options);
+      expect(summary).toEqual(rankScoresBaseline(scores, labels, options));
+      expect(summary.auc).toBe(rocAuc(scores, labels));
     }
   });
 
