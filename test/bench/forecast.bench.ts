@@ -156,7 +156,7 @@ describe(`forecast scoring benchmark, ${N} codes × ${DIM}`, () => {
     results.cpuTwin = { ...pathFigures(twinCosine, twinAuc), how: 'cosineBlock (f64 accumulation) + pre-counting radix AUC' };
     results.fastCpu = {
       ...pathFigures(fastCosine, fastAuc),
-      how: 'wasmCosineBlock (WebAssembly SIMD, f32x4, 4×8 tiles, upper triangle) + counting radix AUC',
+      how: 'wasmCosineBlock (WebAssembly SIMD, f32x4, 4×8 tiles, upper triangle) + rankScores (counting radix AUC, WebAssembly passes)',
       maxAbsDiffVsTwin: fastVsTwin,
       tolerance: FAST_TOLERANCE,
       aucBitIdenticalToBaseline: true,

@@ -23,15 +23,22 @@ export const op = {
   br: 0x0c,
   brIf: 0x0d,
   return: 0x0f,
+  select: 0x1b,
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
   i32Load: 0x28,
+  i32Load8U: 0x2d,
+  i32Load16U: 0x2f,
   i32Store: 0x36,
+  i32Store16: 0x3b,
   i32Const: 0x41,
   i32Eqz: 0x45,
+  i32Eq: 0x46,
   i32Ne: 0x47,
   i32LtU: 0x49,
+  i32GtS: 0x4a,
+  i32GeS: 0x4e,
   i32GeU: 0x4f,
   i32Add: 0x6a,
   i32Sub: 0x6b,
@@ -40,6 +47,7 @@ export const op = {
   i32Or: 0x72,
   i32Xor: 0x73,
   i32Shl: 0x74,
+  i32ShrS: 0x75,
   i32ShrU: 0x76,
   /** The empty block type. */
   void: 0x40,
@@ -51,6 +59,14 @@ export const simd = {
   v128Load32Splat: 0x09,
   v128Store: 0x0b,
   v128Const: 0x0c,
+  i8x16Shuffle: 0x0d,
+  i32x4Splat: 0x11,
+  i32x4ExtractLane: 0x1b,
+  v128And: 0x4e,
+  i32x4Shl: 0xab,
+  i32x4ShrU: 0xad,
+  i32x4Add: 0xae,
+  i32x4Mul: 0xb5,
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
 } as const;
@@ -119,13 +135,19 @@ export class BodyWriter {
     return this.simd(opcode).emit(...uleb(alignLog2), ...uleb(offset));
   }
 
-  /** i32 memory access (load/store opcode), 4-byte aligned, constant byte offset. */
-  i32Mem(opcode: number, offset: number): this {
-    return this.emit(opcode, 2, ...uleb(offset));
-  }
-
   v128Zero(): this {
     return this.simd(simd.v128Const).emit(...new Array<number>(16).fill(0));
+  }
+
+  /** i8x16.shuffle of the two vectors on the stack: byte i of the result is input byte lanes[i]. */
+  shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16) throw new RangeError('a shuffle names 16 byte lanes');
+    return this.simd(simd.i8x16Shuffle).emit(...lanes);
+  }
+
+  /** Plain memory access (load/store opcode) with an alignment hint (log2 bytes) and offset. */
+  mem(opcode: number, alignLog2: number, offset: number): this {
+    return this.emit(opcode, alignLog2, ...uleb(offset));
   }
 }
 
