@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initWasmCosine, wasmCosineBlock, wasmCosineKernel, wasmCosineSupported } from '../../src/core/fast-cosine/wasm-cosine';
+import { fastCpuCosineBlock, initWasmCosine, wasmCosineBlock, wasmCosineKernel, wasmCosineSupported } from '../../src/core/fast-cosine/wasm-cosine';
 import { cosineKernelBytes } from '../../src/core/fast-cosine/cosine-kernel';
 import { sleb, uleb } from '../../src/core/fast-cosine/wasm-binary';
 import { candidateCosines, cpuCosineBlock } from '../../src/core/forecast/candidate-cosine';
@@ -64,6 +64,7 @@ describe('WebAssembly SIMD cosine block', () => {
     expect(sleb(-123_456)).toEqual([0xc0, 0xbb, 0x78]);
     expect(WebAssembly.validate(cosineKernelBytes())).toBe(true);
     expect(wasmCosineSupported()).toBe(true);
+    expect(fastCpuCosineBlock()).toBe(wasmCosineBlock);
   });
 
   it('matches the CPU twin on unit rows within (dim + 1)·2⁻²⁴, every block shape', () => {

@@ -1,4 +1,4 @@
-import type { CosineBlockFn } from '../forecast/candidate-cosine';
+import { cpuCosineBlock, type CosineBlockFn } from '../forecast/candidate-cosine';
 import { assertMatrix } from '../similarity';
 import { cosineKernelBytes, DEFAULT_SHAPE, type KernelShape } from './cosine-kernel';
 
@@ -204,3 +204,11 @@ export async function initWasmCosine(): Promise<WasmCosineKernel> {
 /** Drop-in CosineBlockFn for candidateCosines: `{ cosineBlock: wasmCosineBlock }`. */
 export const wasmCosineBlock: CosineBlockFn = (normalized, rows, dim, blockStart, blockRows, out) =>
   wasmCosineKernel().block(normalized, rows, dim, blockStart, blockRows, out);
+
+/**
+ * The CPU scorer an engine should pass as `cosineBlock` when it has no GPU: wasmCosineBlock where
+ * WebAssembly SIMD validates, else the JS twin cpuCosineBlock.
+ */
+export function fastCpuCosineBlock(): CosineBlockFn {
+  return wasmCosineSupported() ? wasmCosineBlock : cpuCosineBlock;
+}
