@@ -77,7 +77,13 @@ const WASM_MIN_SCORES = 1 << 16;
 function createPasses(bits: Uint32Array, labels: Uint8Array, engine: RankingOptions['engine']): RankingPasses {
   const js = engine === 'js' || (engine === undefined && (bits.length < WASM_MIN_SCORES || !wasmRankingSupported()));
   if (js) return new JsRankingPasses(bits, labels);
-  return new WasmRankingPasses(bits, labels, engine === 'wasm-scalar' ? false : undefined);
+  try {
+    return new WasmRankingPasses(bits, labels, engine === 'wasm-scalar' ? false : undefined);
+  } catch (error) {
+    // A tab short of address space can refuse a large wasm memory: the JS loops need no more.
+    if (engine === undefined && error instanceof RangeError) return new JsRankingPasses(bits, labels);
+    throw error;
+  }
 }
 
 function isNaNPattern(bits: number): boolean {
