@@ -85,14 +85,17 @@ export async function candidateCosines(
   let missingPairs = 0;
   const scoreBlock = options.cosineBlock ?? cpuCosineBlock;
   const rowsPerBlock = Math.max(1, Math.floor((options.maxBlockBytes ?? DEFAULT_CPU_BLOCK_BYTES) / (Math.max(rows, 1) * 4)));
-  // One block buffer for the whole run, offered to the scorer as `out`.
-  const buffer = new Float32Array(Math.min(rowsPerBlock, rows) * rows);
+  // One block buffer for the whole run, offered to the scorer as `out` for as long as it uses it
+  // (the twin and the GPU scorer return their own arrays; the buffer is then dropped).
+  let buffer: Float32Array | undefined = new Float32Array(Math.min(rowsPerBlock, rows) * rows);
   let c = 0;
   for (let blockStart = 0; blockStart < rows; blockStart += rowsPerBlock) {
     throwIfAborted(options.signal);
     const blockRows = Math.min(rowsPerBlock, rows - blockStart);
     const width = rows - blockStart;
-    const block = await scoreBlock(normalized, rows, dim, blockStart, blockRows, buffer.subarray(0, blockRows * width));
+    const out = buffer?.subarray(0, blockRows * width);
+    const block = await scoreBlock(normalized, rows, dim, blockStart, blockRows, out);
+    if (block !== out) buffer = undefined;
     const gathered = gatherBlock(candidates, rowOfCode, block, blockStart, blockStart + blockRows, width, c, scores);
     c = gathered.next;
     missingPairs += gathered.missing;
