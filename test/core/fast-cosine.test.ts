@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fastCpuCosineBlock, initWasmCosine, wasmCosineBlock, wasmCosineKernel, wasmCosineSupported } from '../../src/core/fast-cosine/wasm-cosine';
+import {
+  fastCpuCosineBlock,
+  initWasmCosine,
+  WasmCosineKernel,
+  wasmCosineBlock,
+  wasmCosineKernel,
+  WasmMemoryError,
+  wasmCosineSupported,
+} from '../../src/core/fast-cosine/wasm-cosine';
 import { cosineKernelBytes } from '../../src/core/fast-cosine/cosine-kernel';
 import { sleb, uleb } from '../../src/core/fast-cosine/wasm-binary';
 import { candidateCosines, cpuCosineBlock } from '../../src/core/forecast/candidate-cosine';
@@ -121,6 +129,15 @@ describe('WebAssembly SIMD cosine block', () => {
     expect(() => wasmCosineBlock(normalized, rows, dim, 30, 11)).toThrow(RangeError);
     expect(wasmCosineBlock(normalized, rows, dim, 3, 0)).toEqual(new Float32Array(0));
     expect(wasmCosineBlock(new Float32Array(0), rows, 0, 3, 2)).toEqual(new Float32Array(2 * (rows - 3)));
+  });
+
+  it('reports a memory that cannot grow as WasmMemoryError (wasmCosineBlock then uses the twin)', () => {
+    const rows = 37;
+    const dim = 384;
+    const normalized = normalizeRows(testMatrix(4, rows, dim), rows, dim);
+    const small = new WasmCosineKernel(new WebAssembly.Module(cosineKernelBytes()), undefined, 1);
+    expect(() => small.block(normalized, rows, dim, 0, rows)).toThrow(WasmMemoryError);
+    expect(() => small.block(normalized, rows, dim, 0, 99)).toThrow(RangeError);
   });
 
   it('repacks for another matrix, and for the same array rewritten before a new sweep', async () => {

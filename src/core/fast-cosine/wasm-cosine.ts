@@ -27,6 +27,14 @@ const PAGE = 64 * 1024;
 
 type TilesFn = (pa: number, pb: number, panels: number, out: number, stride: number, dimP: number) => void;
 
+/** The kernel's memory could not grow to what a block needs (address space, or the 4 GiB of wasm32). */
+export class WasmMemoryError extends Error {
+  constructor(readonly bytes: number, cause: unknown) {
+    super(`WebAssembly memory cannot grow to ${bytes} bytes`, { cause });
+    this.name = 'WasmMemoryError';
+  }
+}
+
 /** Which matrix the packed B panels in memory hold. */
 interface PackedMatrix {
   matrix: Float32Array;
@@ -37,12 +45,15 @@ interface PackedMatrix {
 
 /** One instantiated kernel with its own memory. Not reentrant; one per thread. */
 export class WasmCosineKernel {
-  private readonly memory = new WebAssembly.Memory({ initial: 1 });
+  private readonly memory: WebAssembly.Memory;
   private readonly tiles: TilesFn;
-  private heap = new Float32Array(this.memory.buffer);
+  private heap: Float32Array;
   private packed: PackedMatrix | undefined;
 
-  constructor(module: WebAssembly.Module, readonly shape: KernelShape = DEFAULT_SHAPE) {
+  /** `maximumPages` caps the memory (64 KiB pages), as a tab short of address space would. */
+  constructor(module: WebAssembly.Module, readonly shape: KernelShape = DEFAULT_SHAPE, maximumPages?: number) {
+    this.memory = new WebAssembly.Memory(maximumPages === undefined ? { initial: 1 } : { initial: 1, maximum: maximumPages });
+    this.heap = new Float32Array(this.memory.buffer);
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     const tiles = instance.exports.tiles;
     if (typeof tiles !== 'function') throw new Error('cosine kernel: missing export "tiles"');
@@ -152,7 +163,13 @@ export class WasmCosineKernel {
   /** Grows memory to `bytes`; growing moves nothing, but the heap view must be renewed. */
   private reserve(bytes: number): void {
     const have = this.memory.buffer.byteLength;
-    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    if (bytes > have) {
+      try {
+        this.memory.grow(Math.ceil((bytes - have) / PAGE));
+      } catch (error) {
+        throw new WasmMemoryError(bytes, error);
+      }
+    }
     if (this.heap.buffer !== this.memory.buffer) this.heap = new Float32Array(this.memory.buffer);
   }
 }
@@ -201,9 +218,18 @@ export async function initWasmCosine(): Promise<WasmCosineKernel> {
   return wasmCosineKernel();
 }
 
-/** Drop-in CosineBlockFn for candidateCosines: `{ cosineBlock: wasmCosineBlock }`. */
-export const wasmCosineBlock: CosineBlockFn = (normalized, rows, dim, blockStart, blockRows, out) =>
-  wasmCosineKernel().block(normalized, rows, dim, blockStart, blockRows, out);
+/**
+ * Drop-in CosineBlockFn for candidateCosines: `{ cosineBlock: wasmCosineBlock }`. Should the
+ * kernel's memory be refused (a tab short of address space), that block is scored by the twin.
+ */
+export const wasmCosineBlock: CosineBlockFn = (normalized, rows, dim, blockStart, blockRows, out) => {
+  try {
+    return wasmCosineKernel().block(normalized, rows, dim, blockStart, blockRows, out);
+  } catch (error) {
+    if (error instanceof WasmMemoryError) return cpuCosineBlock(normalized, rows, dim, blockStart, blockRows);
+    throw error;
+  }
+};
 
 /**
  * The CPU scorer an engine should pass as `cosineBlock` when it has no GPU: wasmCosineBlock where
