@@ -4,7 +4,9 @@
  * factory for the tabular and JSON formats. EPO XML and PatentsView have readers of their own.
  */
 import { CsvRecordReader, TabularPatentReader, type CsvRecord } from './csv';
-import { JsonArrayPatentReader, JsonArraySplitter, JsonlPatentReader, JsonPatentReader } from './json';
+import { JsonPatentReader } from './json';
+import { JsonArrayPatentReader, JsonArraySplitter } from './json-array';
+import { JsonlPatentReader } from './jsonl';
 import {
   FIELD_SYNONYMS,
   GOOGLE_PRESET,

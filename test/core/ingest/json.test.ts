@@ -1,15 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { chunkings, readAll } from './chunking';
 import { describe, expect, it } from 'vitest';
-import {
-  JsonArrayPatentReader,
-  JsonArraySplitter,
-  jsonCodes,
-  jsonLookup,
-  JsonlPatentReader,
-  JsonPatentReader,
-  jsonText,
-} from '../../../src/core/ingest/json';
+import { JsonPatentReader } from '../../../src/core/ingest/json';
+import { JsonArrayPatentReader, JsonArraySplitter } from '../../../src/core/ingest/json-array';
+import { jsonCodes, jsonLookup, jsonText } from '../../../src/core/ingest/json-values';
+import { JsonlPatentReader } from '../../../src/core/ingest/jsonl';
 import { GOOGLE_PRESET } from '../../../src/core/ingest/presets';
 import { NotAPatentFileError, type ColumnMapping, type PatentReader, type ReadBatch } from '../../../src/core/ingest/types';
 import { mulberry32 } from '../../../src/core/random';
