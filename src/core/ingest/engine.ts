@@ -3,10 +3,19 @@ import { codeAt, normalizeCode } from '../codes';
 import { ProgressTracker, type ProgressCallback } from '../progress';
 import type { CodeLevel, Patent } from '../types';
 import { detectFormat, createReader } from './detect';
+import { ENCODING_LABELS, sniffEncoding, StreamDecoder, type TextEncodingName } from './encoding';
 import { EpoXmlPatentReader } from './epo-xml';
 import { PatentsViewJoin } from './patentsview';
 import { MAX_LISTED_ISSUES, type ImportReport, type RejectedCode } from './report';
-import { NotAPatentFileError, type ColumnMapping, type DetectedFormat, type PatentReader, type RawPatent, type ReadBatch } from './types';
+import {
+  NotAPatentFileError,
+  type ColumnMapping,
+  type DetectedFormat,
+  type PatentReader,
+  type RawPatent,
+  type ReadBatch,
+  type RowError,
+} from './types';
 
 /** A file to import: browsers wrap a File, Node wraps a read stream. */
 export interface ImportSource {
@@ -51,13 +60,30 @@ const WRITE_CHUNK = 2000;
 export async function detectSources(sources: ImportSource[]): Promise<DetectedSource[]> {
   return Promise.all(sources.map(async (source) => {
     const head = await readHead(source, DETECTION_BYTES);
+    const encoding = sniffEncoding(head);
+    // A decoder in stream mode drops a character cut at the end instead of inventing U+FFFD.
+    const text = new StreamDecoder(encoding).decode(head);
     try {
-      return { source, detected: detectFormat(source.name, head) };
+      return { source, detected: withEncoding(detectFormat(source.name, text), encoding) };
     } catch (error) {
       if (error instanceof NotAPatentFileError) return { source, detected: null, error: error.message };
       throw error;
     }
   }));
+}
+
+function withEncoding(detected: DetectedFormat, encoding: TextEncodingName): DetectedFormat {
+  if (encoding === 'utf-8') return detected;
+  const why = encoding === 'windows-1252' ? 'the file is not UTF-8' : 'byte-order mark';
+  return { ...detected, encoding, explanation: `${detected.explanation} Read as ${ENCODING_LABELS[encoding]} (${why}).` };
+}
+
+/** The warning that tells the user a file was not read as UTF-8, on the line where that showed. */
+function encodingWarning(file: string, encoding: TextEncodingName, line: number): RowError {
+  const reason = encoding === 'windows-1252'
+    ? `not UTF-8: read as ${ENCODING_LABELS[encoding]}, as Excel saves CSV on Western-European Windows; check accents and € signs`
+    : `read as ${ENCODING_LABELS[encoding]} (byte-order mark)`;
+  return { line, file, reason };
 }
 
 /**
@@ -77,6 +103,7 @@ export async function importSources(
   const tracker = new ProgressTracker('parse', 'bytes', Math.max(1, totalBytes), onProgress);
   const collector = new ImportCollector(sink, options.writeChunk ?? WRITE_CHUNK);
   const fileErrors: ImportReport['fileErrors'] = [];
+  const encodings = new Map<string, TextEncodingName>();
   let bytesBefore = 0;
 
   const patentsView = ordered.filter((p) => p.detected.kind === 'patentsview');
@@ -87,11 +114,16 @@ export async function importSources(
       : plan.detected.kind === 'epo-xml'
         ? new EpoXmlPatentReader(plan.source.name)
         : createReader(plan.detected, plan.source.name, plan.mapping);
+    const decoder = new StreamDecoder(plan.detected.encoding ?? 'utf-8');
     try {
-      await streamInto(plan.source, reader, options.signal, async (batch, bytes) => {
+      await streamInto(plan.source, decoder, reader, options.signal, async (batch, bytes) => {
         await collector.add(batch, plan.source.name);
         tracker.report(bytesBefore + bytes, collector.rowsRead);
       });
+      encodings.set(plan.source.name, decoder.encoding);
+      if (decoder.encoding !== 'utf-8') {
+        collector.warn(encodingWarning(plan.source.name, decoder.encoding, decoder.switchedAtLine ?? 1));
+      }
     } catch (error) {
       if (!(error instanceof NotAPatentFileError)) throw error;
       fileErrors.push({ file: plan.source.name, message: error.message });
@@ -104,7 +136,9 @@ export async function importSources(
 
   return {
     report: collector.report({
-      files: ordered.map((p) => ({ name: p.source.name, bytes: p.source.bytes, format: p.detected.kind })),
+      files: ordered.map((p) => ({
+        name: p.source.name, bytes: p.source.bytes, format: p.detected.kind, encoding: encodings.get(p.source.name) ?? p.detected.encoding ?? 'utf-8',
+      })),
       fileErrors,
       bytes: totalBytes,
       durationMs: Date.now() - started,
@@ -115,11 +149,11 @@ export async function importSources(
 
 async function streamInto(
   source: ImportSource,
+  decoder: StreamDecoder,
   reader: PatentReader,
   signal: AbortSignal | undefined,
   onBatch: (batch: ReadBatch, bytesRead: number) => Promise<void>,
 ): Promise<void> {
-  const decoder = new TextDecoder('utf-8');
   const byteReader = source.stream().getReader();
   let bytes = 0;
   try {
@@ -128,9 +162,9 @@ async function streamInto(
       const { done, value } = await byteReader.read();
       if (done) break;
       bytes += value.byteLength;
-      await onBatch(reader.push(decoder.decode(value, { stream: true })), bytes);
+      await onBatch(reader.push(decoder.decode(value)), bytes);
     }
-    const tail = decoder.decode();
+    const tail = decoder.end();
     await onBatch(tail ? reader.push(tail) : { patents: [], errors: [] }, bytes);
     await onBatch(reader.end(), bytes);
   } finally {
@@ -138,7 +172,7 @@ async function streamInto(
   }
 }
 
-async function readHead(source: ImportSource, maxBytes: number): Promise<string> {
+async function readHead(source: ImportSource, maxBytes: number): Promise<Uint8Array> {
   const reader = source.stream().getReader();
   const parts: Uint8Array[] = [];
   let length = 0;
@@ -160,8 +194,7 @@ async function readHead(source: ImportSource, maxBytes: number): Promise<string>
     offset += take;
     if (offset >= joined.length) break;
   }
-  // `stream: true` drops a multi-byte character cut at the end instead of inventing U+FFFD.
-  return new TextDecoder('utf-8').decode(joined, { stream: true });
+  return joined;
 }
 
 /** Accumulates one import: normalisation, duplicate merging, counts and the report. */
@@ -173,6 +206,8 @@ class ImportCollector {
   private duplicates = 0;
   private readonly rowErrors: ImportReport['rowErrors'] = [];
   private rowErrorCount = 0;
+  private readonly warnings: RowError[] = [];
+  private warningCount = 0;
   private readonly rejected = new Map<string, RejectedCode>();
   private rejectedCodeCount = 0;
 
@@ -183,6 +218,7 @@ class ImportCollector {
       this.rowErrorCount++;
       if (this.rowErrors.length < MAX_LISTED_ISSUES) this.rowErrors.push(file && !error.file ? { ...error, file } : error);
     }
+    for (const warning of batch.warnings ?? []) this.warn(file && !warning.file ? { ...warning, file } : warning);
     for (const raw of batch.patents) {
       this.rowsRead++;
       const patent = this.normalise(raw, file);
@@ -191,6 +227,11 @@ class ImportCollector {
       this.pending.set(patent.id, earlier ? mergePatents(earlier, patent) : patent);
     }
     if (this.pending.size >= this.writeChunk) await this.flush();
+  }
+
+  warn(warning: RowError): void {
+    this.warningCount++;
+    if (this.warnings.length < MAX_LISTED_ISSUES) this.warnings.push(warning);
   }
 
   async flush(): Promise<void> {
@@ -218,6 +259,8 @@ class ImportCollector {
       duplicatesMerged: this.duplicates,
       rowErrors: this.rowErrors,
       rowErrorCount: this.rowErrorCount,
+      warnings: this.warnings,
+      warningCount: this.warningCount,
       rejectedCodes: [...this.rejected.values()],
       rejectedCodeCount: this.rejectedCodeCount,
       ...this.tally.summary(),
