@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { chunkings, readAll } from './chunking';
 import { describe, expect, it } from 'vitest';
+import { detectSources, importSources, type ImportSource } from '../../../src/core/ingest/engine';
 import { EpoXmlPatentReader, localName } from '../../../src/core/ingest/epo-xml';
+import { MemorySink } from '../../../src/core/ingest/memory-sink';
 import { NotAPatentFileError, type RawPatent, type ReadBatch } from '../../../src/core/ingest/types';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/ingest/${name}`, import.meta.url), 'utf8');
@@ -53,6 +55,16 @@ describe('EpoXmlPatentReader: ST.36 publication documents', () => {
         rawCodes: ['7H 04L  27/26   A', '7H 04B   1/707  B'],
       },
     ]);
+  });
+
+  it('imports the old B511-B515 codes (edition digit, spaced subclass, position letter)', async () => {
+    const bytes = new TextEncoder().encode(fixture('ep-publication.xml'));
+    const source: ImportSource = { name: 'ep-publication.xml', bytes: bytes.length, stream: () => new Blob([bytes]).stream() };
+    const [detection] = await detectSources([source]);
+    const sink = new MemorySink();
+    const { report } = await importSources([{ source, detected: detection.detected! }], sink, {});
+    expect(sink.patents.get('EP1500002B1')?.codes).toEqual(['H04B 1/707', 'H04L 27/26']);
+    expect(report.rejectedCodes).toEqual([]);
   });
 
   it('returns each patent from the push that completes its document', () => {
