@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { chunkings, readAll } from './chunking';
 import { describe, expect, it } from 'vitest';
-import { CsvRecordReader, MAX_RECORD_CHARS, MAX_RECORD_LINES, TabularPatentReader, type CsvBatch } from '../../../src/core/ingest/csv';
+import { CsvRecordReader, MAX_RECORD_CHARS, MAX_RECORD_LINES, type CsvBatch } from '../../../src/core/ingest/csv';
+import { TabularPatentReader } from '../../../src/core/ingest/tabular';
 import { LENS_PRESET, parseYear } from '../../../src/core/ingest/presets';
 import { NotAPatentFileError, type ColumnMapping, type PatentReader, type ReadBatch } from '../../../src/core/ingest/types';
 import { mulberry32 } from '../../../src/core/random';
