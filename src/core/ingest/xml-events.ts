@@ -22,6 +22,7 @@
  */
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { describeFatal, isEndTagComplaint, isTolerated } from './xml-errors';
+import { countNewlines, ResumeSearch, type Mark } from './xml-resume';
 
 export interface XmlHandlers {
   open(name: string, attributes: Readonly<Record<string, string>>, line: number): void;
@@ -39,8 +40,6 @@ export const MAX_CHARS_WITHOUT_MARKUP = 1 << 22;
 const XML_DECLARATION = /<\?xml[\s?]/g;
 /** End tags longer than this are named as saxes saw them instead of as written. */
 const RECENT_CHARS = 256;
-/** Characters kept between pushes while looking for `resumeAt`: longer than any start-tag name. */
-const RESUME_OVERLAP = 256;
 
 /** Thrown from the error handler to stop a parser at a fatal error. */
 class Abandon extends Error {}
@@ -48,12 +47,6 @@ class Abandon extends Error {}
 /** Namespaces are not resolved (readers match local names), so attributes are plain strings. */
 const PARSER_OPTIONS = { position: true, xmlns: false } as const;
 type Parser = SaxesParser<typeof PARSER_OPTIONS>;
-
-interface Mark {
-  /** Index in the whole input, and the 1-based line there. */
-  pos: number;
-  line: number;
-}
 
 interface Resume {
   mark: Mark;
@@ -88,23 +81,25 @@ export class XmlEventStream {
   private frontier: Mark = { pos: 0, line: 1 };
   private lastEndTagAt = -1;
   private startTag: { name: string; line: number } | null = null;
-  /** Looking for `resumeAt` after an error; `held` (starting at `heldStart`) may hold a cut-off match. */
-  private seeking = false;
-  private held = '';
-  private heldStart: Mark = { pos: 0, line: 1 };
+  /** Looking for the resume point after an error. */
+  private readonly resume: ResumeSearch;
   /** Characters received so far, and a possible start of `<?xml` held back from the last push. */
   private received = 0;
   private pendingDeclaration = '';
   private closing = false;
   /** Set by `skipToResume` from inside a handler: the parser stops after that event. */
   private skipRequested = false;
-  /** Counted work: characters written to a parser, and characters searched for `resumeAt`. */
+  /** Counted work: characters written to a parser (see also `charsSearched`). */
   charsParsed = 0;
-  charsSearched = 0;
 
-  constructor(private readonly handlers: XmlHandlers, private readonly resumeAt: RegExp) {
-    if (!resumeAt.global) throw new Error('resumeAt must be a global regular expression');
+  constructor(private readonly handlers: XmlHandlers, resumeAt: RegExp) {
+    this.resume = new ResumeSearch(resumeAt);
     this.parser = this.startParser({ pos: 0, line: 1 });
+  }
+
+  /** Counted work: characters searched for the resume point after errors. */
+  get charsSearched(): number {
+    return this.resume.charsSearched;
   }
 
   push(chunk: string): void {
@@ -127,11 +122,11 @@ export class XmlEventStream {
     this.pendingDeclaration = '';
     if (text !== '') this.feed(text, this.received - text.length, false);
     // The file may end inside something that swallowed markup (an unescaped `&`): resume once more.
-    while (!this.seeking) {
+    while (!this.resume.active) {
       const resume = this.closeParser(false);
       if (resume === null) return;
       const rest = resume.before + this.piece.slice(Math.max(0, resume.mark.pos - this.pieceStart.pos));
-      this.beginSeeking(resume.mark);
+      this.resume.begin(resume.mark);
       this.feed(rest, resume.mark.pos, false);
     }
   }
@@ -143,8 +138,12 @@ export class XmlEventStream {
   private feed(buffer: string, at: number, holdBack = true): void {
     let from = 0;
     while (from < buffer.length) {
-      if (this.seeking) {
-        from = this.seek(buffer, from, at);
+      if (this.resume.active) {
+        const point = this.resume.search(buffer, from, at);
+        if (point === null) return;
+        this.parser = this.startParser(point.mark);
+        if (point.heldText !== '') this.feed(point.heldText, point.mark.pos, false);
+        from = point.continueAt;
         continue;
       }
       // A declaration after the start of a parser's input begins a new document.
@@ -158,7 +157,7 @@ export class XmlEventStream {
       const pieceAt = at + from;
       const resume = this.write(buffer.slice(from, to), pieceAt);
       if (resume !== null) {
-        this.beginSeeking(resume.mark);
+        this.resume.begin(resume.mark);
         // Text from earlier pushes is searched on its own; this buffer is then searched in place.
         if (resume.before !== '') this.feed(resume.before, resume.mark.pos, false);
         from = Math.max(resume.mark.pos, pieceAt) - at;
@@ -218,62 +217,6 @@ export class XmlEventStream {
     const pieceAt = this.pieceStart.pos;
     const before = mark.pos < pieceAt ? this.retained.slice(0, -1).join('').slice(mark.pos - this.retainedStart) : '';
     return { mark, before };
-  }
-
-  private beginSeeking(from: Mark): void {
-    this.seeking = true;
-    this.held = '';
-    this.heldStart = from;
-  }
-
-  /**
-   * Looks for `resumeAt` in `buffer` (at index `at` of the input) from index `from`, and starts a
-   * parser at a match. Returns where feeding goes on: the match, or the end of the buffer.
-   */
-  private seek(buffer: string, from: number, at: number): number {
-    if (this.held !== '') {
-      // A match may begin in the text kept from the previous buffer.
-      const held = this.held;
-      const start = this.heldStart;
-      const window = held + buffer.slice(from, from + RESUME_OVERLAP);
-      this.charsSearched += window.length;
-      this.resumeAt.lastIndex = 0;
-      const match = this.resumeAt.exec(window);
-      if (match !== null && match.index < held.length) {
-        this.held = '';
-        this.resumeWith(held.slice(match.index), { pos: start.pos + match.index, line: start.line + countNewlines(held, 0, match.index) });
-        return from;
-      }
-      if (match === null && window.length - held.length === buffer.length - from) {
-        // The whole buffer was in the window: keep its end for the next one.
-        const keep = Math.max(0, window.length - RESUME_OVERLAP);
-        this.held = window.slice(keep);
-        this.heldStart = { pos: start.pos + keep, line: start.line + countNewlines(window, 0, keep) };
-        return buffer.length;
-      }
-      this.held = '';
-      this.heldStart = { pos: at + from, line: start.line + countNewlines(held, 0, held.length) };
-    }
-    this.resumeAt.lastIndex = from;
-    const match = this.resumeAt.exec(buffer);
-    const stop = match !== null ? match.index : Math.max(from, buffer.length - RESUME_OVERLAP);
-    this.charsSearched += (match !== null ? match.index + match[0].length : buffer.length) - from;
-    const mark = { pos: at + stop, line: this.heldStart.line + countNewlines(buffer, from, stop) };
-    if (match !== null) {
-      this.seeking = false;
-      this.parser = this.startParser(mark);
-      return stop;
-    }
-    this.held = buffer.slice(stop);
-    this.heldStart = mark;
-    return buffer.length;
-  }
-
-  /** Starts a parser at `mark` on `text`, a match found in held text; the caller's buffer follows it. */
-  private resumeWith(text: string, mark: Mark): void {
-    this.seeking = false;
-    this.parser = this.startParser(mark);
-    this.feed(text, mark.pos, false);
   }
 
   private restartAt(mark: Mark): void {
@@ -421,10 +364,4 @@ export class XmlEventStream {
   private lineNow(): number {
     return this.parserStart.line + this.parser.line - 1;
   }
-}
-
-function countNewlines(text: string, from: number, to: number): number {
-  let count = 0;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) count++;
-  return count;
 }
