@@ -20,12 +20,18 @@ export interface CsvBatch {
 }
 
 /**
- * A record this long (UTF-16 code units, ~1 MiB of text) or spanning this many lines without its
- * closing quote is taken as an unclosed quote, so one stray `"` cannot swallow the rest of a file.
- * Real cells (long claims) stay far below both.
+ * Bounds on a record, so that one stray `"` cannot swallow the rest of a file: a record longer
+ * than this (UTF-16 code units, ~1 MiB of text) is reported as too long, one whose quoted field
+ * spans more lines as an unclosed quote; reading resumes on the line after its start. Real cells
+ * (long claims) stay far below both.
  */
 export const MAX_RECORD_CHARS = 1 << 20;
 export const MAX_RECORD_LINES = 10_000;
+/**
+ * The first record (the header) may be this long: exports with hundreds of thousands of columns
+ * exist (one per code). Records after it may then be twice the header's length.
+ */
+export const MAX_HEADER_CHARS = 1 << 24;
 
 const QUOTE = 34;
 const LF = 10;
@@ -60,6 +66,9 @@ export class CsvRecordReader {
   private nextDelimiter = -2;
   private nextNewline = -2;
   private readonly delimiterCode: number;
+  /** The length bound of the record in progress: MAX_HEADER_CHARS until the first record is out. */
+  private maxRecordChars = MAX_HEADER_CHARS;
+  private sawRecord = false;
 
   constructor(private readonly delimiter: string) {
     if (delimiter.length !== 1 || '"\r\n'.includes(delimiter)) {
@@ -153,8 +162,8 @@ export class CsvRecordReader {
       // The bound is checked both on a complete record and while waiting, so the outcome does
       // not depend on where chunks happen to be cut.
       const lineEnd = newlineAt === -1 ? n : newlineAt;
-      if (lineEnd - this.recordStart > MAX_RECORD_CHARS) {
-        out.errors.push({ line: this.recordLine, reason: `record longer than ${MAX_RECORD_CHARS} characters` });
+      if (lineEnd - this.recordStart > this.maxRecordChars) {
+        out.errors.push({ line: this.recordLine, reason: this.tooLong() });
         this.fields = [];
         this.skippingLine = true;
         continue;
@@ -183,7 +192,7 @@ export class CsvRecordReader {
       }
       this.line += countNewlines(text, this.searchFrom, quoteAt);
       this.searchFrom = quoteAt;
-      if (this.pastBound(quoteAt)) break; // closed too late: judged like a quote never closed
+      if (this.boundExceeded(quoteAt) !== null) break; // closed too late: judged like a quote never closed
       let value = text.slice(this.quoteStart, quoteAt);
       if (this.quoteHasEscapes) value = value.replaceAll('""', '"');
       this.fields.push(value);
@@ -195,16 +204,25 @@ export class CsvRecordReader {
     const scannedTo = quoteAt === -1 ? n : quoteAt;
     this.line += countNewlines(text, this.searchFrom, scannedTo);
     this.searchFrom = scannedTo;
-    if (final || this.pastBound(scannedTo)) {
-      this.abandonRecord(text, final, out, 'unclosed quote');
+    const exceeded = this.boundExceeded(scannedTo);
+    if (final || exceeded !== null) {
+      this.abandonRecord(text, final, out, exceeded ?? 'unclosed quote');
       return true;
     }
     return false;
   }
 
-  /** Whether the record in progress, read up to `index`, is longer than a real record can be. */
-  private pastBound(index: number): boolean {
-    return this.line - this.recordLine > MAX_RECORD_LINES || index - this.recordStart > MAX_RECORD_CHARS;
+  /**
+   * Why the record in progress, read up to `index`, cannot be a real record, or null. Length comes
+   * first: a 50 MB cell is a cell too long to import, whatever quotes it may still close.
+   */
+  private boundExceeded(index: number): string | null {
+    if (index - this.recordStart > this.maxRecordChars) return this.tooLong();
+    return this.line - this.recordLine > MAX_RECORD_LINES ? 'unclosed quote' : null;
+  }
+
+  private tooLong(): string {
+    return `record longer than ${this.maxRecordChars} characters`;
   }
 
   /** After a closing quote; false when more text is needed. */
@@ -256,6 +274,10 @@ export class CsvRecordReader {
   }
 
   private emit(out: CsvBatch): void {
+    if (!this.sawRecord) {
+      this.sawRecord = true;
+      this.maxRecordChars = Math.max(MAX_RECORD_CHARS, 2 * (this.pos - this.recordStart));
+    }
     out.records.push({ line: this.recordLine, fields: this.fields });
     this.fields = [];
     this.startRecord();

@@ -2,6 +2,7 @@ import { throwIfAborted } from '../abort';
 import { ProgressTracker, type ProgressCallback } from '../progress';
 import type { Patent } from '../types';
 import { ImportCollector } from './collector';
+import { MAX_HEADER_CHARS } from './csv';
 import { detectFormat, createReader } from './detect';
 import { ENCODING_LABELS, sniffEncoding, StreamDecoder, type TextEncodingName } from './encoding';
 import { EpoXmlPatentReader } from './epo-xml';
@@ -46,12 +47,19 @@ export interface ImportOutcome {
 
 /** Enough of the file to recognise its format and header. */
 const DETECTION_BYTES = 64 * 1024;
+/**
+ * A table whose header line is longer than DETECTION_BYTES (200,000 columns, one per code) is read
+ * on to the end of its header and DETECTION_BYTES of rows after it, up to this many bytes (as many
+ * characters for the ASCII names such headers have): detection must see the header the import
+ * will read, or the two disagree on columns and delimiter.
+ */
+const MAX_HEAD_BYTES = MAX_HEADER_CHARS + DETECTION_BYTES;
 /** Patents written per sink call: bounds memory and keeps IndexedDB transactions short. */
 const WRITE_CHUNK = 2000;
 
 export async function detectSources(sources: ImportSource[]): Promise<DetectedSource[]> {
   return Promise.all(sources.map(async (source) => {
-    const head = await readHead(source, DETECTION_BYTES);
+    const head = await readHead(source);
     const encoding = sniffEncoding(head);
     // A decoder in stream mode drops a character cut at the end instead of inventing U+FFFD.
     const text = new StreamDecoder(encoding).decode(head);
@@ -164,27 +172,56 @@ async function streamInto(
   }
 }
 
-async function readHead(source: ImportSource, maxBytes: number): Promise<Uint8Array> {
+async function readHead(source: ImportSource): Promise<Uint8Array> {
   const reader = source.stream().getReader();
   const parts: Uint8Array[] = [];
   let length = 0;
+  let limit = DETECTION_BYTES;
+  let lookingForLineEnd = false;
   try {
-    while (length < maxBytes) {
+    while (length < limit) {
       const { done, value } = await reader.read();
       if (done) break;
       parts.push(value);
       length += value.byteLength;
+      if (lookingForLineEnd) {
+        const lf = value.indexOf(LF);
+        if (lf !== -1) {
+          lookingForLineEnd = false;
+          limit = Math.min(MAX_HEAD_BYTES, length - value.byteLength + lf + 1 + DETECTION_BYTES);
+        }
+      } else if (limit === DETECTION_BYTES && length >= limit && startsLongTableHeader(join(parts, length))) {
+        lookingForLineEnd = true;
+        limit = MAX_HEAD_BYTES;
+      }
     }
   } finally {
     await reader.cancel().catch(() => undefined);
   }
-  const joined = new Uint8Array(Math.min(length, maxBytes));
+  return join(parts, Math.min(length, limit));
+}
+
+const LF = 10;
+
+/** No line end in the head, and not XML or JSON (whose first record may be long): a wide table header. */
+function startsLongTableHeader(head: Uint8Array): boolean {
+  if (head.indexOf(LF) !== -1) return false;
+  for (const byte of head) {
+    // Skip byte-order marks, the zero bytes of UTF-16 and leading blanks.
+    if (byte === 0 || byte === 0xef || byte === 0xbb || byte === 0xbf || byte === 0xfe || byte === 0xff || byte === 32 || byte === 9 || byte === 13) continue;
+    return byte !== 0x3c && byte !== 0x5b && byte !== 0x7b; // '<', '[', '{'
+  }
+  return false;
+}
+
+function join(parts: Uint8Array[], length: number): Uint8Array {
+  const joined = new Uint8Array(length);
   let offset = 0;
   for (const part of parts) {
-    const take = Math.min(part.byteLength, joined.length - offset);
+    const take = Math.min(part.byteLength, length - offset);
     joined.set(part.subarray(0, take), offset);
     offset += take;
-    if (offset >= joined.length) break;
+    if (offset >= length) break;
   }
   return joined;
 }
