@@ -4,6 +4,7 @@
  * `[{text, language}]` and `[{code}]` shapes, so Google Patents is a preset like any other.
  */
 import { splitCodeCell } from '../codes';
+import { firstRepeatedKey } from './json-keys';
 import { toRawPatent } from './presets';
 import type { ColumnMapping, RawPatent, ReadBatch } from './types';
 
@@ -95,8 +96,16 @@ export function addElement(out: ReadBatch, element: JsonElement, mapping: Column
     return false;
   }
   const result = jsonToPatent(value, mapping, element.line);
-  if (typeof result === 'string') out.errors.push({ line: element.line, reason: result, file: fileName });
-  else out.patents.push(result);
+  if (typeof result === 'string') {
+    out.errors.push({ line: element.line, reason: result, file: fileName });
+  } else {
+    out.patents.push(result);
+    // JSON.parse keeps the last of two values for one key, as most JSON tools do; say so.
+    const repeated = firstRepeatedKey(element.text);
+    if (repeated !== null) {
+      (out.warnings ??= []).push({ line: element.line, reason: `key "${repeated}" appears more than once: the last value is used`, file: fileName });
+    }
+  }
   return isObject(value);
 }
 

@@ -173,6 +173,32 @@ describe('JsonArrayPatentReader', () => {
   });
 });
 
+describe('duplicate keys in a record', () => {
+  it('warns with the line and keeps the last value (as JSON.parse does), in JSONL and arrays alike', () => {
+    const lines = [
+      '{"id": "1", "title": "First", "year": 2001, "title": "Second", "ipc": []}',
+      '{"id": "2", "title": "Fine", "year": 2002, "biblio": {"a": 1, "a": 2}, "ipc": ["H04L"]}',
+      '{"id": "3", "ti\\u0074le": "Escaped", "title": "Plain", "year": 2003, "ipc": []}',
+    ];
+    const warnings = (file: string, first: number) => [
+      { line: first, reason: 'key "title" appears more than once: the last value is used', file },
+      { line: first + 1, reason: 'key "biblio.a" appears more than once: the last value is used', file },
+      { line: first + 2, reason: 'key "title" appears more than once: the last value is used', file },
+    ];
+    const jsonl = readEveryWay(() => new JsonlPatentReader(SIMPLE, 'd.jsonl'), lines.join('\n'));
+    expect(jsonl.patents.map((p) => p.title)).toEqual(['Second', 'Fine', 'Plain']);
+    expect(jsonl.warnings).toEqual(warnings('d.jsonl', 1));
+    const array = readEveryWay(() => new JsonArrayPatentReader(SIMPLE, 'd.json'), `[\n${lines.join(',\n')}\n]`);
+    expect(array.patents.map((p) => p.title)).toEqual(['Second', 'Fine', 'Plain']);
+    expect(array.warnings).toEqual(warnings('d.json', 2));
+  });
+
+  it('does not mistake the same key in sibling objects, or a key-like string value, for a repeat', () => {
+    const text = '{"id": "1", "title": "A \\"title\\": x", "year": 2001, "ipc": [{"code": "H04L"}, {"code": "H04B"}], "x": {"title": 1}}';
+    expect(readAll(new JsonlPatentReader(SIMPLE, 'f.jsonl'), [text]).warnings).toBeUndefined();
+  });
+});
+
 describe('Google Patents public data', () => {
   const expectGoogle = (result: ReadBatch, file: string) => {
     expect(result.patents.map((p) => [p.id, p.year, p.title])).toEqual([
