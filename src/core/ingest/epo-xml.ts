@@ -8,6 +8,7 @@
  * fixed paths (see `captureFor`); text elsewhere, including the full description, is never kept.
  */
 import { joinClassificationParts } from '../codes';
+import { hasValidCode, NO_TITLE_WARNING } from './presets';
 import { NotAPatentFileError, type PatentReader, type RawPatent, type ReadBatch, type RowError } from './types';
 import { XmlEventStream, type XmlHandlers } from './xml-events';
 
@@ -164,8 +165,11 @@ class DocumentBuilder {
     }
   }
 
-  /** The finished record, or why it cannot be one. `truncation` is set when the end tag never came. */
-  finish(truncation?: string): RawPatent | string {
+  /**
+   * The finished record, or why it cannot be one. `truncation` is set when the end tag never came.
+   * A document without a title but with codes still counts in co-occurrence: `warn` says so.
+   */
+  finish(warn: (reason: string) => void, truncation?: string): RawPatent | string {
     if (this.problem !== '') return this.problem;
     if (truncation) return truncation;
     const a = this.attributes;
@@ -173,11 +177,13 @@ class DocumentBuilder {
     const number = (a['doc-number'] || this.id.number || '').replace(/\s+/g, '');
     if (number === '') return 'no publication number';
     const id = `${country.trim()}${number}${(a.kind || this.id.kind || '').trim()}`;
-    if (this.title.value === undefined) return 'no title';
+    const title = this.title.value;
+    if (title === undefined && !hasValidCode(this.codes)) return 'no title';
     const date = this.id.date || a['date-publ'] || '';
     const year = /^\d{4}/.test(date) ? Number(date.slice(0, 4)) : NaN;
     if (!(year >= 1800 && year <= 2100)) return date === '' ? 'bad year' : `bad year "${date}"`;
-    const patent: RawPatent = { line: this.line, id, year, title: this.title.value, rawCodes: this.codes };
+    if (title === undefined) warn(NO_TITLE_WARNING);
+    const patent: RawPatent = { line: this.line, id, year, title: title ?? '', rawCodes: this.codes };
     if (this.abstract.value !== undefined) patent.abstract = this.abstract.value;
     if (this.claims.value !== undefined) patent.claims = this.claims.value;
     return patent;
@@ -321,7 +327,10 @@ export class EpoXmlPatentReader implements PatentReader, XmlHandlers {
     this.stack.length = this.docIndex; // drop whatever the document left open
     this.overflow = 0;
     this.doc = null;
-    const result = doc.finish(truncation);
+    const warn = (reason: string): void => {
+      (this.batch.warnings ??= []).push({ line: doc.line, reason, file: this.fileName });
+    };
+    const result = doc.finish(warn, truncation);
     if (typeof result === 'string') this.batch.errors.push({ line: doc.line, reason: result, file: this.fileName } satisfies RowError);
     else this.batch.patents.push(result);
   }

@@ -59,8 +59,8 @@ export function jsonCodes(value: unknown, separator?: string): string[] {
   return value.flatMap((item) => jsonCodes(item, separator));
 }
 
-/** A RawPatent from one parsed record, or the RowError reason. */
-export function jsonToPatent(record: unknown, mapping: ColumnMapping, line: number): RawPatent | string {
+/** A RawPatent from one parsed record, or the RowError reason; `warn` hears of a missing title. */
+export function jsonToPatent(record: unknown, mapping: ColumnMapping, line: number, warn: (reason: string) => void): RawPatent | string {
   if (!isObject(record)) return 'not a JSON object';
   const text = (path: string | undefined): string | undefined => (path === undefined ? undefined : jsonText(jsonLookup(record, path)));
   return toRawPatent(
@@ -74,6 +74,7 @@ export function jsonToPatent(record: unknown, mapping: ColumnMapping, line: numb
       codes: mapping.codes.flatMap((path) => jsonCodes(jsonLookup(record, path), mapping.codeSeparator)),
     },
     line,
+    warn,
   );
 }
 
@@ -95,16 +96,17 @@ export function addElement(out: ReadBatch, element: JsonElement, mapping: Column
     out.errors.push({ line: element.line, reason: 'not valid JSON', file: fileName });
     return false;
   }
-  const result = jsonToPatent(value, mapping, element.line);
+  const warn = (reason: string): void => {
+    (out.warnings ??= []).push({ line: element.line, reason, file: fileName });
+  };
+  const result = jsonToPatent(value, mapping, element.line, warn);
   if (typeof result === 'string') {
     out.errors.push({ line: element.line, reason: result, file: fileName });
   } else {
     out.patents.push(result);
     // JSON.parse keeps the last of two values for one key, as most JSON tools do; say so.
     const repeated = firstRepeatedKey(element.text);
-    if (repeated !== null) {
-      (out.warnings ??= []).push({ line: element.line, reason: `key "${repeated}" appears more than once: the last value is used`, file: fileName });
-    }
+    if (repeated !== null) warn(`key "${repeated}" appears more than once: the last value is used`);
   }
   return isObject(value);
 }

@@ -58,7 +58,10 @@ export class TabularPatentReader implements PatentReader {
         this.columns = this.resolveHeader(record.fields);
         continue;
       }
-      const result = this.toPatent(this.columns, record);
+      const warn = (reason: string): void => {
+        (out.warnings ??= []).push({ line: record.line, reason, file: this.fileName });
+      };
+      const result = this.toPatent(this.columns, record, warn);
       if (typeof result === 'string') out.errors.push({ line: record.line, reason: result, file: this.fileName });
       else if (result !== null) out.patents.push(result);
     }
@@ -68,7 +71,7 @@ export class TabularPatentReader implements PatentReader {
   }
 
   /** A patent, a RowError reason, or null for a row with nothing in it (spreadsheets leave `,,,` rows). */
-  private toPatent(columns: ColumnIndex, { line, fields }: CsvRecord): RawPatent | string | null {
+  private toPatent(columns: ColumnIndex, { line, fields }: CsvRecord, warn: (reason: string) => void): RawPatent | string | null {
     if (fields.every((field) => field.trim() === '')) return null;
     if (fields.length < columns.width || (fields.length > columns.width && fields.slice(columns.width).some((f) => f.trim() !== ''))) {
       return `expected ${columns.width} fields as in the header, found ${fields.length}`;
@@ -85,7 +88,7 @@ export class TabularPatentReader implements PatentReader {
       date: at(columns.date),
       codes,
     };
-    return toRawPatent(mapped, line);
+    return toRawPatent(mapped, line, warn);
   }
 
   private resolveHeader(header: string[]): ColumnIndex {
