@@ -167,9 +167,9 @@ class DocumentBuilder {
 
   /**
    * The finished record, or why it cannot be one. `truncation` is set when the end tag never came.
-   * A document without a title but with codes still counts in co-occurrence: `warn` says so.
+   * A document without a title but with codes still counts in co-occurrence: its title is ''.
    */
-  finish(warn: (reason: string) => void, truncation?: string): RawPatent | string {
+  finish(truncation?: string): RawPatent | string {
     if (this.problem !== '') return this.problem;
     if (truncation) return truncation;
     const a = this.attributes;
@@ -182,7 +182,6 @@ class DocumentBuilder {
     const date = this.id.date || a['date-publ'] || '';
     const year = /^\d{4}/.test(date) ? Number(date.slice(0, 4)) : NaN;
     if (!(year >= 1800 && year <= 2100)) return date === '' ? 'bad year' : `bad year "${date}"`;
-    if (title === undefined) warn(NO_TITLE_WARNING);
     const patent: RawPatent = { line: this.line, id, year, title: title ?? '', rawCodes: this.codes };
     if (this.abstract.value !== undefined) patent.abstract = this.abstract.value;
     if (this.claims.value !== undefined) patent.claims = this.claims.value;
@@ -327,12 +326,13 @@ export class EpoXmlPatentReader implements PatentReader, XmlHandlers {
     this.stack.length = this.docIndex; // drop whatever the document left open
     this.overflow = 0;
     this.doc = null;
-    const warn = (reason: string): void => {
-      (this.batch.warnings ??= []).push({ line: doc.line, reason, file: this.fileName });
-    };
-    const result = doc.finish(warn, truncation);
-    if (typeof result === 'string') this.batch.errors.push({ line: doc.line, reason: result, file: this.fileName } satisfies RowError);
-    else this.batch.patents.push(result);
+    const result = doc.finish(truncation);
+    if (typeof result === 'string') {
+      this.batch.errors.push({ line: doc.line, reason: result, file: this.fileName } satisfies RowError);
+    } else {
+      this.batch.patents.push(result);
+      if (result.title === '') (this.batch.warnings ??= []).push({ line: doc.line, reason: NO_TITLE_WARNING, file: this.fileName });
+    }
   }
 
   private takeBatch(): ReadBatch {

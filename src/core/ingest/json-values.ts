@@ -5,7 +5,7 @@
  */
 import { splitCodeCell } from '../codes';
 import { firstRepeatedKey } from './json-keys';
-import { toRawPatent } from './presets';
+import { NO_TITLE_WARNING, toRawPatent } from './presets';
 import type { ColumnMapping, RawPatent, ReadBatch } from './types';
 
 /**
@@ -59,8 +59,8 @@ export function jsonCodes(value: unknown, separator?: string): string[] {
   return value.flatMap((item) => jsonCodes(item, separator));
 }
 
-/** A RawPatent from one parsed record, or the RowError reason; `warn` hears of a missing title. */
-export function jsonToPatent(record: unknown, mapping: ColumnMapping, line: number, warn: (reason: string) => void): RawPatent | string {
+/** A RawPatent from one parsed record (title '' when it has none but has codes), or the RowError reason. */
+export function jsonToPatent(record: unknown, mapping: ColumnMapping, line: number): RawPatent | string {
   if (!isObject(record)) return 'not a JSON object';
   const text = (path: string | undefined): string | undefined => (path === undefined ? undefined : jsonText(jsonLookup(record, path)));
   return toRawPatent(
@@ -74,7 +74,6 @@ export function jsonToPatent(record: unknown, mapping: ColumnMapping, line: numb
       codes: mapping.codes.flatMap((path) => jsonCodes(jsonLookup(record, path), mapping.codeSeparator)),
     },
     line,
-    warn,
   );
 }
 
@@ -96,17 +95,17 @@ export function addElement(out: ReadBatch, element: JsonElement, mapping: Column
     out.errors.push({ line: element.line, reason: 'not valid JSON', file: fileName });
     return false;
   }
-  const warn = (reason: string): void => {
-    (out.warnings ??= []).push({ line: element.line, reason, file: fileName });
-  };
-  const result = jsonToPatent(value, mapping, element.line, warn);
+  const result = jsonToPatent(value, mapping, element.line);
   if (typeof result === 'string') {
     out.errors.push({ line: element.line, reason: result, file: fileName });
   } else {
     out.patents.push(result);
+    if (result.title === '') (out.warnings ??= []).push({ line: element.line, reason: NO_TITLE_WARNING, file: fileName });
     // JSON.parse keeps the last of two values for one key, as most JSON tools do; say so.
     const repeated = firstRepeatedKey(element.text);
-    if (repeated !== null) warn(`key "${repeated}" appears more than once: the last value is used`);
+    if (repeated !== null) {
+      (out.warnings ??= []).push({ line: element.line, reason: `key "${repeated}" appears more than once: the last value is used`, file: fileName });
+    }
   }
   return isObject(value);
 }

@@ -127,14 +127,14 @@ export const NO_TITLE_WARNING = 'no title: counted in co-occurrence, no text emb
 
 /**
  * A RawPatent, or the RowError reason that keeps the record out. A record without a title is kept
- * (with `warn`) when it has a year and a valid code; without either it is of no use.
+ * when it has a year and a valid code (its title is then '', which callers report with
+ * NO_TITLE_WARNING); without either it is of no use.
  */
-export function toRawPatent(record: MappedRecord, line: number, warn: (reason: string) => void): RawPatent | string {
+export function toRawPatent(record: MappedRecord, line: number): RawPatent | string {
   const title = record.title?.trim() ?? '';
   if (title === '' && !hasValidCode(record.codes)) return 'no title';
   const year = resolveYear(record);
   if (typeof year === 'string') return year;
-  if (title === '') warn(NO_TITLE_WARNING);
   const id = record.id?.trim();
   const patent: RawPatent = {
     line,

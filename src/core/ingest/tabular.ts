@@ -4,7 +4,7 @@
  */
 import { splitCodeCell } from '../codes';
 import { CsvRecordReader, type CsvBatch, type CsvRecord } from './csv';
-import { toRawPatent, type MappedRecord } from './presets';
+import { NO_TITLE_WARNING, toRawPatent, type MappedRecord } from './presets';
 import {
   NotAPatentFileError,
   type ColumnMapping,
@@ -58,12 +58,13 @@ export class TabularPatentReader implements PatentReader {
         this.columns = this.resolveHeader(record.fields);
         continue;
       }
-      const warn = (reason: string): void => {
-        (out.warnings ??= []).push({ line: record.line, reason, file: this.fileName });
-      };
-      const result = this.toPatent(this.columns, record, warn);
-      if (typeof result === 'string') out.errors.push({ line: record.line, reason: result, file: this.fileName });
-      else if (result !== null) out.patents.push(result);
+      const result = this.toPatent(this.columns, record);
+      if (typeof result === 'string') {
+        out.errors.push({ line: record.line, reason: result, file: this.fileName });
+      } else if (result !== null) {
+        out.patents.push(result);
+        if (result.title === '') (out.warnings ??= []).push({ line: record.line, reason: NO_TITLE_WARNING, file: this.fileName });
+      }
     }
     // Parse errors and mapping errors were collected apart: restore file order.
     if (batch.errors.length > 0) out.errors.sort((a, b) => a.line - b.line);
@@ -71,7 +72,7 @@ export class TabularPatentReader implements PatentReader {
   }
 
   /** A patent, a RowError reason, or null for a row with nothing in it (spreadsheets leave `,,,` rows). */
-  private toPatent(columns: ColumnIndex, { line, fields }: CsvRecord, warn: (reason: string) => void): RawPatent | string | null {
+  private toPatent(columns: ColumnIndex, { line, fields }: CsvRecord): RawPatent | string | null {
     if (fields.every((field) => field.trim() === '')) return null;
     if (fields.length < columns.width || (fields.length > columns.width && fields.slice(columns.width).some((f) => f.trim() !== ''))) {
       return `expected ${columns.width} fields as in the header, found ${fields.length}`;
@@ -88,7 +89,7 @@ export class TabularPatentReader implements PatentReader {
       date: at(columns.date),
       codes,
     };
-    return toRawPatent(mapped, line, warn);
+    return toRawPatent(mapped, line);
   }
 
   private resolveHeader(header: string[]): ColumnIndex {
