@@ -5,7 +5,7 @@
  *     exact radix AUC (rankScores);
  *   - naive JS: a textbook double loop (naiveCosineMatrix) and the sort-based rocAuc, measured
  *     on a subset and extrapolated (a full run would take minutes and a 256 MB dense matrix);
- *   - GPU: candidateCosines with the app's gpuCosineBlock (gpuCosineMatrix blocks) (on a software adapter: a subset of codes,
+ *   - GPU: candidateCosines with the app's pair scorer (gpuPairCosines, one score per candidate) (on a software adapter: a subset of codes,
  *     extrapolated by pair count).
  * Writes bench-results/forecast.json. Only correctness is asserted, never a time.
  */
@@ -18,7 +18,7 @@ import type { CandidatePairs } from '../../src/core/forecast/candidates';
 import { rankScores } from '../../src/core/forecast/ranking';
 import { mulberry32, randomNormalMatrix } from '../../src/core/random';
 import { naiveCosineMatrix } from '../../src/core/similarity';
-import { gpuCosineBlock } from '../../src/gpu/forecast-cosine';
+import { gpuPairCosineFn } from '../../src/gpu/forecast-cosine';
 import { acquireTestDevice, maxAbsDiff, withDevice } from '../gpu/gpu-harness';
 
 const N = 8000;
@@ -119,15 +119,15 @@ describe(`forecast scoring benchmark, ${N} codes × ${DIM}`, () => {
   });
 
   it(
-    'GPU: candidate cosines from gpuCosineMatrix blocks',
+    'GPU: candidate cosines from gpuPairCosines',
     withDevice(async ({ device, adapter }) => {
       if (!twinScores) throw new Error('the CPU benchmark must run first');
       const codesOnGpu = adapter.isFallbackAdapter ? GPU_FALLBACK_CODES : N;
       const candidates = allPairs(codesOnGpu);
-      const gpuBlock = gpuCosineBlock(device);
+      const gpuPairs = gpuPairCosineFn(device);
       const sub = { codes: codes.slice(0, codesOnGpu), dim: DIM, vectors: vectors.subarray(0, codesOnGpu * DIM) };
-      await candidateCosines(sub, codes, allPairs(64), { cosineBlock: gpuBlock }); // warm-up: pipelines
-      const run = await timed(() => candidateCosines(sub, codes, candidates, { cosineBlock: gpuBlock }));
+      await candidateCosines(sub, codes, allPairs(64), { pairCosines: gpuPairs }); // warm-up: pipelines
+      const run = await timed(() => candidateCosines(sub, codes, candidates, { pairCosines: gpuPairs }));
       const twin = await candidateCosines(sub, codes, candidates);
       const diff = maxAbsDiff(run.value.scores, twin.scores);
       expect(diff).toBeLessThan(1e-4);
