@@ -8,6 +8,7 @@ import { ComputeKernel } from '../runner';
 
 const PIPELINE_KEY = 'pair_cosine';
 const WORKGROUP_SIZE = wgslU32Constant(source, 'WORKGROUP_SIZE');
+const PAIRS_PER_INVOCATION = wgslU32Constant(source, 'PAIRS_PER_INVOCATION');
 const BYTES_PER_VEC4 = 16;
 const BYTES_PER_WORD = 4;
 
@@ -43,7 +44,7 @@ export class PairCosineKernel {
       encoder,
       { rows, first, second, cosines },
       { pair_count: pairCount, row_count: rowCount, vec4s_per_row: vec4sPerRow },
-      pairCount,
+      Math.ceil(pairCount / PAIRS_PER_INVOCATION),
       WORKGROUP_SIZE,
     );
   }
