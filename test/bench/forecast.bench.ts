@@ -7,8 +7,8 @@
  *     rankScores;
  *   - naive JS: a textbook double loop (naiveCosineMatrix) and the sort-based rocAuc, measured
  *     on a subset and extrapolated (a full run would take minutes and a 256 MB dense matrix);
- *   - GPU: candidateCosines with the app's gpuCosineBlock (gpuCosineMatrix blocks) (on a software
- *     adapter: a subset of codes, extrapolated by pair count). BENCH_GPU=0 skips it while
+ *   - GPU: candidateCosines with the app's pair scorer (gpuPairCosines, one score per candidate;
+ *     on a software adapter: a subset of codes, extrapolated by pair count). BENCH_GPU=0 skips it while
  *     iterating on the CPU paths.
  * Wall times are the figures; CPU times (process.cpuUsage) are recorded beside them because a
  * shared 2-core machine inflates wall time by whatever else runs. Writes
@@ -24,7 +24,7 @@ import type { CandidatePairs } from '../../src/core/forecast/candidates';
 import { rankScores, type RankingSummary } from '../../src/core/forecast/ranking';
 import { mulberry32, randomNormalMatrix } from '../../src/core/random';
 import { naiveCosineMatrix } from '../../src/core/similarity';
-import { gpuCosineBlock } from '../../src/gpu/forecast-cosine';
+import { gpuPairCosineFn } from '../../src/gpu/forecast-cosine';
 import { acquireTestDevice, maxAbsDiff, withDevice } from '../gpu/gpu-harness';
 import { rankScoresBaseline } from './ranking-baseline';
 
@@ -186,16 +186,16 @@ describe(`forecast scoring benchmark, ${N} codes × ${DIM}`, () => {
   });
 
   it.skipIf(process.env.BENCH_GPU === '0')(
-    'GPU: candidate cosines from gpuCosineMatrix blocks',
+    'GPU: candidate cosines from gpuPairCosines',
     withDevice(async ({ device, adapter }) => {
       if (!twinScores) throw new Error('the CPU benchmark must run first');
       const codesOnGpu = adapter.isFallbackAdapter ? GPU_FALLBACK_CODES : N;
-      const subset = allPairs(codesOnGpu);
-      const gpuBlock = gpuCosineBlock(device);
+      const candidates = allPairs(codesOnGpu);
+      const gpuPairs = gpuPairCosineFn(device);
       const sub = { codes: codes.slice(0, codesOnGpu), dim: DIM, vectors: vectors.subarray(0, codesOnGpu * DIM) };
-      await candidateCosines(sub, codes, allPairs(64), { cosineBlock: gpuBlock }); // warm-up: pipelines
-      const run = await timed(() => candidateCosines(sub, codes, subset, { cosineBlock: gpuBlock }));
-      const twin = await candidateCosines(sub, codes, subset);
+      await candidateCosines(sub, codes, allPairs(64), { pairCosines: gpuPairs }); // warm-up: pipelines
+      const run = await timed(() => candidateCosines(sub, codes, candidates, { pairCosines: gpuPairs }));
+      const twin = await candidateCosines(sub, codes, candidates);
       const diff = maxAbsDiff(run.value.scores, twin.scores);
       expect(diff).toBeLessThan(1e-4);
       const scale = (N * (N - 1)) / (codesOnGpu * (codesOnGpu - 1));

@@ -1,4 +1,5 @@
 import { throwIfAborted } from '../abort';
+import type { PairCosineFn } from '../pair-cosine';
 import { cosineBlock, DEFAULT_CPU_BLOCK_BYTES, normalizeRows } from '../similarity';
 import type { CandidatePairs } from './candidates';
 
@@ -12,8 +13,8 @@ export interface CodeEmbedding {
 /**
  * Scores of rows [blockStart, blockStart + blockRows) of `normalized` (rows × dim, unit rows)
  * against rows [blockStart, rows): a blockRows × (rows − blockStart) row-major matrix. The CPU
- * twin is the default; the browser passes one that calls gpuCosineMatrix on the same slices, and
- * wasmCosineBlock (src/core/fast-cosine) is the fast CPU one.
+ * twin is the default and wasmCosineBlock (src/core/fast-cosine) the fast CPU one; the GPU scores
+ * candidate pairs instead (see `pairCosines`).
  *
  * `out`, when given, has exactly that many elements and is the caller's buffer, reused for the
  * next block once this one has been read: a scorer may fill it and return it instead of
@@ -40,6 +41,12 @@ export const cpuCosineBlock: CosineBlockFn = (normalized, rows, dim, blockStart,
 
 export interface CandidateCosineOptions {
   cosineBlock?: CosineBlockFn;
+  /**
+   * Scores the candidate pairs themselves instead of blocks of the upper triangle (the GPU's
+   * gpuPairCosines, or its CPU twin pairCosines): rows are the codes, pairs the candidates.
+   * Takes precedence over `cosineBlock`; `maxBlockBytes` then does not apply.
+   */
+  pairCosines?: PairCosineFn;
   /** Cap on one block of scores (default 16 MiB): the n×n matrix never exists. */
   maxBlockBytes?: number;
   signal?: AbortSignal;
@@ -68,6 +75,7 @@ export async function candidateCosines(
   const { dim } = embedding;
   const embeddingRow = new Map(embedding.codes.map((code, r) => [code, r]));
   const used = usedCodes(candidates);
+  if (options.pairCosines) return scorePairs(embedding, embeddingRow, codeNames, candidates, used, options.pairCosines, options);
   const rowOfCode = new Int32Array(candidates.codeCount).fill(-1);
   const sourceRows: number[] = [];
   for (let i = 0; i < candidates.codeCount; i++) {
@@ -197,4 +205,41 @@ function gatherBlock(
     c = end;
   }
   return { next: c, missing };
+}
+
+/**
+ * The pair path: one row per code id (zero for codes without a vector or in no candidate, so such
+ * pairs score exactly 0 as on the block path), normalised once, and the candidate lists passed as
+ * the pairs, so nothing the size of the upper triangle is computed or copied.
+ */
+async function scorePairs(
+  embedding: CodeEmbedding,
+  embeddingRow: ReadonlyMap<string, number>,
+  codeNames: readonly string[],
+  candidates: CandidatePairs,
+  used: Uint8Array,
+  score: PairCosineFn,
+  options: CandidateCosineOptions,
+): Promise<CandidateCosines> {
+  throwIfAborted(options.signal);
+  const { dim } = embedding;
+  const rows = candidates.codeCount;
+  const table = new Float32Array(rows * dim);
+  const hasVector = new Uint8Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const source = used[i] ? embeddingRow.get(codeNames[i]) : undefined;
+    if (source === undefined) continue;
+    table.set(embedding.vectors.subarray(source * dim, (source + 1) * dim), i * dim);
+    hasVector[i] = 1;
+  }
+  const normalized = normalizeRows(table, rows, dim);
+  let missingPairs = 0;
+  for (let c = 0; c < candidates.length; c++) {
+    if (!hasVector[candidates.first[c]] || !hasVector[candidates.second[c]]) missingPairs++;
+  }
+  const first = candidates.first.subarray(0, candidates.length);
+  const second = candidates.second.subarray(0, candidates.length);
+  const scores = await score(normalized, rows, dim, first, second);
+  options.onBlock?.(candidates.length, candidates.length);
+  return { scores, missingPairs };
 }
