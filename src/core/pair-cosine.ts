@@ -44,3 +44,23 @@ export function pairCosines(rows: Float32Array, rowCount: number, dim: number, f
   }
   return out;
 }
+
+/**
+ * The same pair scores rounded as the WebAssembly SIMD block kernel rounds them (a sequential f32
+ * sum over d of f32 products, no fused multiply-add: src/core/fast-cosine/cosine-kernel.ts), so a
+ * GPU job that falls back gives, to the bit, what the CPU path without a GPU gives.
+ */
+export function pairCosinesF32(rows: Float32Array, rowCount: number, dim: number, first: Uint32Array, second: Uint32Array): Float32Array {
+  assertMatrix('rows', rows, rowCount, dim);
+  assertPairs(first, second, rowCount);
+  const out = new Float32Array(first.length);
+  const f = Math.fround;
+  for (let p = 0; p < first.length; p++) {
+    const a = first[p] * dim;
+    const b = second[p] * dim;
+    let acc = 0;
+    for (let d = 0; d < dim; d++) acc = f(acc + f(rows[a + d] * rows[b + d]));
+    out[p] = acc;
+  }
+  return out;
+}

@@ -3,12 +3,12 @@ import { meanOfPatentVectors } from '../core/code-vectors';
 import { codeAt } from '../core/codes';
 import type { BaselineName } from '../core/forecast/baselines';
 import type { CodeEmbedding } from '../core/forecast/candidate-cosine';
-import { fastCpuCosineBlock } from '../core/fast-cosine/wasm-cosine';
+import { fastCpuCosineBlock, wasmCosineSupported } from '../core/fast-cosine/wasm-cosine';
 import { runForecast, type ForecastReport } from '../core/forecast/forecast';
 import type { LabelRule } from '../core/forecast/null-model';
 import { formatRange, inRange, validateWindows, type ForecastWindows, type YearRange } from '../core/forecast/windows';
 import { noEmbeddings, type NoEmbeddings } from '../core/outcomes';
-import { pairCosines, type PairCosineFn } from '../core/pair-cosine';
+import { pairCosines, pairCosinesF32, type PairCosineFn } from '../core/pair-cosine';
 import type { ProgressCallback } from '../core/progress';
 import type { CodeLevel, Patent } from '../core/types';
 import type { SimilarityBackend } from '../core/backend';
@@ -197,7 +197,8 @@ export class ForecastEngine {
       const result = await this.gpu.run({
         label: 'forecast cosines',
         gpu: (device) => gpuPairCosines(device, rows, rowCount, dim, first, second, { signal, maxPairsPerChunk }),
-        cpu: () => pairCosines(rows, rowCount, dim, first, second),
+        // Rounded as the CPU path without a GPU rounds (WebAssembly SIMD), so a fallback changes no score.
+        cpu: () => (wasmCosineSupported() ? pairCosinesF32 : pairCosines)(rows, rowCount, dim, first, second),
       }, { preferGpu: true, signal });
       if (reported.kind === 'webgpu') reported = result.backend;
       return result.value;

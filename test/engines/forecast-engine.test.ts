@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { meanOfPatentVectors } from '../../src/core/code-vectors';
 import { candidateCosines, cpuCosineBlock, type CodeEmbedding } from '../../src/core/forecast/candidate-cosine';
 import type { CandidatePairs } from '../../src/core/forecast/candidates';
+import { fastCpuCosineBlock } from '../../src/core/fast-cosine/wasm-cosine';
 import { runForecast, type ForecastReport } from '../../src/core/forecast/forecast';
 import { isNoEmbeddings, type NoEmbeddings } from '../../src/core/outcomes';
 import { inRange, scaledDefaultWindows, type ForecastWindows } from '../../src/core/forecast/windows';
@@ -247,7 +248,7 @@ describe('ForecastEngine over a stored dataset', () => {
     const direct = await runForecast({
       patents: all, level: 'subclass', windows: early, labels: { mode: 'above-null' }, baselines: job.baselines,
       embeddings: { 'mean-of-patents': { codes: codeVectors.codes, dim: DIM, vectors: codeVectors.vectors } },
-    });
+    }, { cosineBlock: fastCpuCosineBlock() });
     expect(outcome.report).toEqual(direct);
     expect(outcome.report.counts.codes).toBe(new Set(all.flatMap((p) => p.codes.map((c) => codeAt('subclass', c)))).size);
   });
