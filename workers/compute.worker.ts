@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import { CodeNeighbourEngine } from '../src/engines/code-neighbours';
 import { ForecastEngine } from '../src/engines/forecast-engine';
 import { MapLayoutEngine } from '../src/engines/map-layout-engine';
+import { MapPointsEngine } from '../src/engines/map-points-engine';
 import { SpaceEngine } from '../src/engines/space-engine';
 
 // Similarity, forecast, technology space and patent-map layout share one worker (and one GPU
@@ -11,6 +12,7 @@ const api = {
   forecast: Comlink.proxy(new ForecastEngine()),
   space: Comlink.proxy(new SpaceEngine()),
   layout: Comlink.proxy(new MapLayoutEngine()),
+  points: Comlink.proxy(new MapPointsEngine()),
 };
 export type ComputeWorkerApi = typeof api;
 Comlink.expose(api);
