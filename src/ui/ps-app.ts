@@ -91,7 +91,7 @@ export class PsApp extends LitElement {
     h1 { margin: 0; font-size: var(--ps-text-lg); letter-spacing: -0.01em; }
     nav { display: flex; gap: var(--ps-space-1); flex-wrap: wrap; }
     nav a { color: var(--ps-text-muted); text-decoration: none; font-size: var(--ps-text-sm); padding: var(--ps-space-1) var(--ps-space-2); border-radius: var(--ps-radius);
-      transition-property: background-color, color; }
+      transition: background-color var(--ps-duration), color var(--ps-duration); }
     nav a:hover { background: var(--ps-surface2); color: var(--ps-text); }
     nav a[aria-current='page'] { color: var(--ps-accent); background: var(--ps-accent-soft); font-weight: 600; }
     .settings { display: flex; gap: var(--ps-space-3); align-items: center; margin-left: auto; flex-wrap: wrap; }

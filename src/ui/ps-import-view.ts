@@ -43,7 +43,7 @@ export class PsImportView extends LitElement {
   static override styles = [...viewStyles, css`
     :host { display: block; }
     .drop { border: 2px dashed var(--ps-border-strong); border-radius: 8px; padding: var(--ps-space-6); text-align: center; background: var(--ps-surface);
-      transition-property: background-color, border-color; }
+      transition: background-color var(--ps-duration), border-color var(--ps-duration); }
     .drop.dragging { border-color: var(--ps-accent); background: var(--ps-accent-soft); }
     .warn { color: var(--ps-warning-text); }
   `];

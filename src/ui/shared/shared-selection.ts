@@ -11,10 +11,12 @@ export type SelectionSource = Exclude<Selection['source'], 'none'>;
 export class SharedSelection implements ReactiveController {
   /** Only selections of this dataset reach `onForeign`. */
   datasetId: string | null = null;
+  /** The selection this view is saving: its own event (even a clear, source 'none') is not news to it. */
+  private own: Selection | null = null;
 
   private readonly listener = (event: Event) => {
     const selection = (event as CustomEvent<Selection>).detail;
-    if (selection.datasetId !== this.datasetId || selection.source === this.source) return;
+    if (selection === this.own || selection.datasetId !== this.datasetId || selection.source === this.source) return;
     this.onForeign(selection);
   };
 
@@ -44,6 +46,7 @@ export class SharedSelection implements ReactiveController {
     const selection: Selection = patentIds.length > 0 || codes.length > 0
       ? { datasetId, source: this.source, patentIds, codes }
       : { datasetId, source: 'none', patentIds: [], codes: [] };
+    this.own = selection;
     return saveSelection(selection).then(() => selection);
   }
 }

@@ -4,7 +4,11 @@
  */
 import { css } from 'lit';
 
-/** Font, colours, focus ring, muted text and the toolbar row; motion follows --ps-duration. */
+/**
+ * Font, colours, focus ring, muted text and the toolbar row. Transitions are named per element
+ * (never on everything: moving labels and cards must follow the pointer at once) and last
+ * --ps-duration, which is 0 under prefers-reduced-motion; the media rule below also stops any.
+ */
 export const baseStyles = css`
   :host { font-family: var(--ps-font); color: var(--ps-text); font-size: var(--ps-text-md); line-height: 1.45; }
   h2 { font-size: var(--ps-text-lg); margin: var(--ps-space-4) 0 var(--ps-space-2); }
@@ -17,7 +21,6 @@ export const baseStyles = css`
   .row { display: flex; gap: var(--ps-space-2) var(--ps-space-3); align-items: center; flex-wrap: wrap; margin: var(--ps-space-2) 0; }
   .num, output { font-variant-numeric: tabular-nums; }
   :focus-visible { outline: 2px solid var(--ps-focus); outline-offset: 1px; }
-  * { transition-duration: var(--ps-duration); }
   @media (prefers-reduced-motion: reduce) {
     *, *::before, *::after { transition: none !important; animation: none !important; }
   }
@@ -30,7 +33,7 @@ export const controlStyles = css`
     border: 1px solid var(--ps-border-strong); border-radius: var(--ps-radius); padding: var(--ps-space-1) var(--ps-space-2);
     min-height: 2rem; box-sizing: border-box;
   }
-  button { cursor: pointer; transition-property: background-color, border-color; }
+  button { cursor: pointer; transition: background-color var(--ps-duration), border-color var(--ps-duration); }
   button:hover:not(:disabled) { background: var(--ps-surface2); }
   button:disabled, select:disabled, input:disabled { opacity: 0.55; cursor: default; }
   button.primary { background: var(--ps-accent); border-color: var(--ps-accent); color: var(--ps-accent-text); font-weight: 600; }
