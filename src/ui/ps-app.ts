@@ -95,7 +95,7 @@ export class PsApp extends LitElement {
     nav a:hover { background: var(--ps-surface2); color: var(--ps-text); }
     nav a[aria-current='page'] { color: var(--ps-accent); background: var(--ps-accent-soft); font-weight: 600; }
     .settings { display: flex; gap: var(--ps-space-3); align-items: center; margin-left: auto; flex-wrap: wrap; }
-    #method-select { max-width: 12rem; }
+    #method-select { max-width: 10rem; }
     main { flex: 1 1 auto; min-height: 0; overflow: auto; padding: var(--ps-space-2) var(--ps-space-4) var(--ps-space-6); }
     main > * { max-width: 72rem; margin-left: auto; margin-right: auto; }
     /* Canvas views fill the window below the bar; their panels scroll inside themselves. */

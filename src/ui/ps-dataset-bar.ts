@@ -32,8 +32,8 @@ export class PsDatasetBar extends LitElement {
     .confirm { display: inline-flex; gap: var(--ps-space-2); align-items: center; background: var(--ps-warning-bg); color: var(--ps-warning-text);
       border: 1px solid var(--ps-warning-border); padding: var(--ps-space-1) var(--ps-space-2); border-radius: var(--ps-radius); }
     .note { color: var(--ps-text-muted); font-size: var(--ps-text-xs); }
-    #dataset-select { max-width: 20rem; }
-    #level-select { max-width: 13rem; }
+    #dataset-select { max-width: 16rem; }
+    #level-select { max-width: 12rem; }
   `];
 
   override render() {
@@ -51,7 +51,7 @@ export class PsDatasetBar extends LitElement {
           ? html`<span class="confirm" role="alertdialog" aria-label="Confirm deletion">Delete “${active.name}” (${active.patentCount} patents)?
               <button id="confirm-delete" @click=${() => { this.confirming = false; this.fire('dataset-delete', active.id); }}>Delete</button>
               <button @click=${() => (this.confirming = false)}>Keep</button></span>`
-          : html`<button id="delete-dataset" @click=${() => (this.confirming = true)}>Delete dataset…</button>`}` : ''}
+          : html`<button id="delete-dataset" aria-label="Delete dataset…" title="Delete this dataset (asks first)" @click=${() => (this.confirming = true)}>Delete…</button>`}` : ''}
       <span class="note">${this.storageNote}</span>
     `;
   }
