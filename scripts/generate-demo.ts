@@ -4,7 +4,7 @@
  * relevant patent ids of each technique (technique-relevance.json).
  * usage: npm run demo-data -- [--patents N] [--seed S] [--out DIR]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_DEMO_OPTIONS, generateDemoCorpus } from '../src/core/demo/generate';
 import { generateTechniques } from '../src/core/demo/techniques';
@@ -20,7 +20,12 @@ const corpus = generateDemoCorpus({
   seed: Number(argument('seed') ?? DEFAULT_DEMO_OPTIONS.seed),
 });
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, 'patents.jsonl'), corpus.patents.map((p) => JSON.stringify(p)).join('\n') + '\n');
+// In chunks: one string of every line would pass V8's string limit (~512 MB) near 1.7 million patents.
+const jsonl = openSync(join(outDir, 'patents.jsonl'), 'w');
+for (let start = 0; start < corpus.patents.length; start += 10_000) {
+  writeSync(jsonl, corpus.patents.slice(start, start + 10_000).map((p) => `${JSON.stringify(p)}\n`).join(''));
+}
+closeSync(jsonl);
 writeFileSync(join(outDir, 'ground-truth.json'), JSON.stringify(corpus.truth, null, 1) + '\n');
 const techniques = generateTechniques(corpus);
 const { relevance, ...catalogue } = techniques;

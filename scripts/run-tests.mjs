@@ -2,6 +2,7 @@
 // Node unit/GPU tests and the browser tests, and ends with a plain `N passed, N failed` line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { countTotals } from './test-totals.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const APT_COMMAND = 'apt-get update && apt-get install -y chromium';
@@ -46,13 +47,12 @@ for (const suite of suites) {
     console.error(`${suite.name} tests wrote no report (exit ${status})`);
     continue;
   }
-  const json = JSON.parse(readFileSync(report, 'utf8'));
-  // A file that fails to load has no test results but must still count as a failure.
-  const brokenFiles = json.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
-  totals.passed += json.numPassedTests;
-  totals.failed += json.numFailedTests + brokenFiles;
-  totals.skipped += json.numPendingTests + json.numTodoTests;
-  if (status !== 0 && json.numFailedTests + brokenFiles === 0) totals.failed += 1;
+  const counted = countTotals(JSON.parse(readFileSync(report, 'utf8')));
+  totals.passed += counted.passed;
+  totals.failed += counted.failed;
+  totals.skipped += counted.skipped;
+  // A non-zero exit with nothing failed in the report (e.g. an error outside any test file).
+  if (status !== 0 && counted.failed === 0) totals.failed += 1;
 }
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed === 0 ? 0 : 1);

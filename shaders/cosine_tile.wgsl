@@ -9,7 +9,7 @@
 //   0 a       array<vec4<f32>>, read. Rows of vec4s_per_row vec4s (dimension zero-padded to 4).
 //   1 b       array<vec4<f32>>, read. Same row layout; may be the same buffer as `a`.
 //   2 scores  array<f32>, read_write. a_rows × b_rows, row-major, row stride b_rows.
-//   3 params  Params (uniform). The runner reads this struct's field order from this file.
+//   3 params  Params (uniform). The runner reads its layout and the binding numbers from this file.
 // Dispatch: (ceil(b_rows / 32), ceil(a_rows / 32)).
 //
 // Design:

@@ -5,7 +5,7 @@
 // Bindings (group 0):
 //   0 rows    array<vec4<f32>>, read_write. row_count rows of vec4s_per_row vec4s each; the
 //             runner pads the dimension with zeros to a multiple of 4, and zeros change no norm.
-//   1 params  Params (uniform). The runner reads this struct's field order from this file.
+//   1 params  Params (uniform). The runner reads its layout and the binding numbers from this file.
 // Dispatch: ceil(row_count / 64) workgroups, wrapped into y above
 // maxComputeWorkgroupsPerDimension, so the linear row id is rebuilt from workgroup_id.
 //

@@ -8,7 +8,7 @@
 //   2 top_scores   array<f32>, read_write. row_count × k; the score of a missing entry is left
 //                  as 0 because WGSL has no -Infinity literal: the runner rewrites it to
 //                  -Infinity on read-back to match the CPU twin.
-//   3 params       Params (uniform). The runner reads this struct's field order from this file.
+//   3 params       Params (uniform). The runner reads its layout and the binding numbers from this file.
 // Dispatch: ceil(row_count / 64) workgroups, wrapped into y above
 // maxComputeWorkgroupsPerDimension, so the linear row id is rebuilt from workgroup_id.
 //

@@ -1,18 +1,18 @@
 import * as Comlink from 'comlink';
 import { CodeNeighbourEngine } from '../src/engines/code-neighbours';
 import { ForecastEngine } from '../src/engines/forecast-engine';
-import { MapLayoutEngine } from '../src/engines/map-layout-engine';
 import { MapPointsEngine } from '../src/engines/map-points-engine';
 import { SpaceEngine } from '../src/engines/space-engine';
+import { installBoundary } from './boundary';
 
-// Similarity, forecast, technology space and patent-map layout share one worker (and one GPU
-// device). UMAP yields between epoch chunks, so a nearest-codes query is answered between them.
+// Similarity, forecast and the technology space share one worker and one GPU device. The patent
+// map's UMAP has its own (layout.worker.ts): it runs for seconds without yielding.
 const api = {
   neighbours: Comlink.proxy(new CodeNeighbourEngine()),
   forecast: Comlink.proxy(new ForecastEngine()),
   space: Comlink.proxy(new SpaceEngine()),
-  layout: Comlink.proxy(new MapLayoutEngine()),
   points: Comlink.proxy(new MapPointsEngine()),
 };
 export type ComputeWorkerApi = typeof api;
+installBoundary();
 Comlink.expose(api);

@@ -41,6 +41,8 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wordpiece as wp  # noqa: E402
+import techtoken_data as td  # noqa: E402
+from techtoken_model import load_from_onnx  # noqa: E402
 
 DEFINITIONS = {
     "task": "mask ALL code tokens of the patent ([CLS] title [SEP] abstract [SEP] [MASK]xn [SEP]); score(c) = mean "
@@ -68,7 +70,6 @@ def _metrics(rank_lists, golds):
 @torch.no_grad()
 def evaluate(model, tok, code_tokens, train_patents, eval_patents, max_len, batch_size=128):
     """Returns {patents, model: {top1, top10_recall}, frequency: {...}, cooccurrence: {...}, ...}."""
-    import make_techtoken as mt
     model.eval()
     codes = [t[1:-1] for t in code_tokens]
     index = {c: i for i, c in enumerate(codes)}
@@ -111,12 +112,12 @@ def evaluate(model, tok, code_tokens, train_patents, eval_patents, max_len, batc
         seqs, spans = [], []
         for i in chunk:
             p = evals[i]
-            t, a = mt.text_tokens(tok, p)
+            t, a = td.text_tokens(tok, p)
             n = len(golds[i])
-            ids, first = mt.build_sequence(tok, t, a, [tok.mask_id] * n, max_len)
+            ids, first = td.build_sequence(tok, t, a, [tok.mask_id] * n, max_len)
             seqs.append(ids)
             spans.append((first, n))
-        ids, mask = mt.pad_batch(seqs, tok.pad_id)
+        ids, mask = td.pad_batch(seqs, tok.pad_id)
         logits, _ = model(ids, mask, torch.zeros_like(ids))
         for row, i, (first, n) in zip(range(len(chunk)), chunk, spans):
             probs = logits[row, first:first + n][:, code_ids].softmax(-1).mean(0).numpy()
@@ -142,7 +143,6 @@ def code_vectors(model, tok, code_tokens, patents, max_len, batch_size=128):
     """Two vectors per code over `patents`: TechToken (mean hidden state at the code token's position in
     [CLS] title [SEP] abstract [SEP] codes [SEP]) and text-mean (mean of the patents' L2-normalised,
     mean-pooled text embeddings [CLS] title [SEP] abstract [SEP]). Returns (tt [C,H], text [C,H], counts [C])."""
-    import make_techtoken as mt
     model.eval()
     index = {t: i for i, t in enumerate(code_tokens)}
     h = model.wte.weight.shape[1]
@@ -152,15 +152,15 @@ def code_vectors(model, tok, code_tokens, patents, max_len, batch_size=128):
         chunk = items[start:start + batch_size]
         with_codes, text_only, spans = [], [], []
         for p in chunk:
-            t, a = mt.text_tokens(tok, p)
+            t, a = td.text_tokens(tok, p)
             cs = [index["[" + c + "]"] for c in p["subclasses"] if "[" + c + "]" in index]
-            ids, first = mt.build_sequence(tok, t, a, [tok.tok2id[code_tokens[i]] for i in cs], max_len)
+            ids, first = td.build_sequence(tok, t, a, [tok.tok2id[code_tokens[i]] for i in cs], max_len)
             with_codes.append(ids)
-            text_only.append(mt.build_sequence(tok, t, a, None, max_len)[0])
+            text_only.append(td.build_sequence(tok, t, a, None, max_len)[0])
             spans.append((first, cs))
-        ids, mask = mt.pad_batch(with_codes, tok.pad_id)
+        ids, mask = td.pad_batch(with_codes, tok.pad_id)
         hidden = model.encode(ids, mask, torch.zeros_like(ids))
-        ids2, mask2 = mt.pad_batch(text_only, tok.pad_id)
+        ids2, mask2 = td.pad_batch(text_only, tok.pad_id)
         hidden2 = model.encode(ids2, mask2, torch.zeros_like(ids2))
         pooled = torch.nn.functional.normalize((hidden2 * mask2[..., None]).sum(1) / mask2.sum(1, keepdim=True), dim=-1)
         for r, (first, cs) in enumerate(spans):
@@ -213,7 +213,6 @@ def print_report(e):
 
 
 def main():
-    import make_techtoken as mt
     parser = argparse.ArgumentParser(description="masked-code prediction for a TechToken model")
     parser.add_argument("--model", default="models/ps-techtoken-tiny")
     parser.add_argument("--corpus", default=None, help="default: the manifest's training corpus")
@@ -230,12 +229,12 @@ def main():
     manifest = json.load(open(os.path.join(args.model, "manifest.json")))
     tr = manifest["training"]
     corpus = args.corpus or tr["corpus"]
-    patents = mt.load_patents(corpus)
-    pool, train, held = mt.split_patents(patents, tr["until_year"], tr["seed"])
+    patents = td.load_patents(corpus)
+    pool, train, held = td.split_patents(patents, tr["until_year"], tr["seed"])
     if sorted(p["id"] for p in held) != tr["held_out_ids"]:
         sys.exit("held-out ids differ from the manifest's: wrong corpus?")
     tok = wp.load_tokenizer(args.model)
-    model = mt.load_from_onnx(args.model)
+    model = load_from_onnx(args.model)
     max_len = json.load(open(os.path.join(args.model, "config.json")))["max_position_embeddings"]
     if args.years:
         lo, hi = (int(y) for y in args.years.split("-"))

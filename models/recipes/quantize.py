@@ -10,18 +10,56 @@ usage: /usr/bin/python3 models/recipes/quantize.py MODEL_DIR [--variants int8,q8
                             (standard ONNX ops; int8 GEMM); embeddings as DequantizeLinear -> transformers.js dtype 'q8'
   onnx/model_q4.onnx        4-bit block quantisation (block 32, symmetric, zp=8) via com.microsoft MatMulNBits
                             (onnxruntime contrib op, supported by onnxruntime-web/-node)  -> transformers.js dtype 'q4'
+
+From a recipe: `quantize.quantize(model_dir, ["q8", "q4"])`. The weight rounding itself (q8_sym,
+q4_blocks) is also used to emulate a quantised model in torch (dequantized_q8_rows, dequantized_q4).
 """
-import os, sys
+import os
+import sys
+
 import numpy as np
 import onnx
 from onnx import helper, numpy_helper, TensorProto
 
-d = sys.argv[1]
-src = os.path.join(d, "onnx", "model.onnx")
-VARIANTS = set((sys.argv[sys.argv.index("--variants") + 1] if "--variants" in sys.argv else "q8,q4").split(","))
+BS = 32
 
 
-def load():
+# ---------------- the rounding ----------------
+def q8_sym(w, axis):
+    """symmetric int8, per-channel along `axis` (the kept axis)."""
+    red = 0 if axis == 1 else 1
+    s = np.abs(w).max(axis=red) / 127.0
+    s[s == 0] = 1.0
+    q = np.clip(np.round(w / (s[None, :] if axis == 1 else s[:, None])), -127, 127).astype(np.int8)
+    return q, s.astype(np.float32)
+
+
+def q4_blocks(w_nk, bs=BS):
+    """4-bit symmetric blocks of `bs` along K of a [N, K] matrix (MatMulNBits' layout, i.e. the transpose of
+    the ONNX MatMul B [K, N]; torch's Linear weight [out, in] as it is). Returns (values -8..7 [N, K/bs, bs],
+    scales [N, K/bs])."""
+    n, k = w_nk.shape
+    assert k % bs == 0, k
+    wt = w_nk.reshape(n, k // bs, bs)
+    sc = np.abs(wt).max(-1) / 7.0
+    sc[sc == 0] = 1.0
+    return np.clip(np.round(wt / sc[..., None]), -8, 7), sc
+
+
+def dequantized_q8_rows(w):
+    """What the q8/q4 graphs compute for an embedding [rows, dim]: per-row int8, dequantised (float32)."""
+    q, s = q8_sym(w, 0)
+    return q.astype(np.float32) * s[:, None]
+
+
+def dequantized_q4(w_nk):
+    """What MatMulNBits computes with for a [N, K] weight: the q4 block values times their scales (float32)."""
+    q, sc = q4_blocks(w_nk)
+    return (q * sc[..., None]).reshape(w_nk.shape)
+
+
+# ---------------- graph rewriting ----------------
+def load(src):
     m = onnx.load(src)
     return m, {i.name: i for i in m.graph.initializer}
 
@@ -38,24 +76,10 @@ def weight_users(m, inits):
     return out
 
 
-def q8_sym(w, axis):
-    """symmetric int8, per-channel along `axis` (the kept axis)."""
-    red = 0 if axis == 1 else 1
-    s = np.abs(w).max(axis=red) / 127.0
-    s[s == 0] = 1.0
-    q = np.clip(np.round(w / (s[None, :] if axis == 1 else s[:, None])), -127, 127).astype(np.int8)
-    return q, s.astype(np.float32)
-
-
-def replace_init(m, inits, name):
-    m.graph.initializer.remove(inits[name])
-
-
-def save(m, name):
-    p = os.path.join(d, "onnx", name)
+def save(m, path, src):
     onnx.checker.check_model(m)
-    onnx.save(m, p)
-    print(f"{p}: {os.path.getsize(p)} bytes (fp32 {os.path.getsize(src)})")
+    onnx.save(m, path)
+    print(f"{path}: {os.path.getsize(path)} bytes (fp32 {os.path.getsize(src)})")
 
 
 def dequant_node(m, inits, name, axis, done):
@@ -63,7 +87,7 @@ def dequant_node(m, inits, name, axis, done):
         return done[name]
     w = numpy_helper.to_array(inits[name]).astype(np.float32)
     q, s = q8_sym(w, axis)
-    replace_init(m, inits, name)
+    m.graph.initializer.remove(inits[name])
     m.graph.initializer.extend([numpy_helper.from_array(q, name + "_q"), numpy_helper.from_array(s, name + "_scale"),
                                 numpy_helper.from_array(np.zeros_like(s, dtype=np.int8), name + "_zp")])
     out = name + "_dq"
@@ -73,78 +97,93 @@ def dequant_node(m, inits, name, axis, done):
     return out
 
 
-def weight_only_int8():
+def weight_only_int8(src, dst):
     """(1) weight-only int8: int8 initialisers + DequantizeLinear, fp32 compute."""
-    m, inits = load()
+    m, inits = load(src)
     done = {}
     for n, idx, name in weight_users(m, inits):
         n.input[idx] = dequant_node(m, inits, name, 1 if n.op_type == "MatMul" else 0, done)
-    save(m, "model_int8.onnx")
+    save(m, dst, src)
 
 
-if "int8" in VARIANTS:
-    weight_only_int8()
+def dynamic_q8(src, dst):
+    """(2) ORT-style dynamic quantisation (DynamicQuantizeLinear + MatMulInteger); embeddings DequantizeLinear."""
+    m, inits = load(src)
+    done, k = {}, 0
+    for n, idx, name in weight_users(m, inits):
+        if n.op_type == "Gather":
+            n.input[idx] = dequant_node(m, inits, name, 0, done)
+            continue
+        w = numpy_helper.to_array(inits[name]).astype(np.float32)          # [K, N]
+        q, s = q8_sym(w, 1)
+        if name not in done:
+            m.graph.initializer.remove(inits[name])
+            m.graph.initializer.extend([numpy_helper.from_array(q, name + "_qi8"),
+                                        numpy_helper.from_array(np.zeros(q.shape[1], np.int8), name + "_zpi8"),
+                                        numpy_helper.from_array(s, name + "_wscale")])
+            done[name] = True
+        x, y, p = n.input[0], n.output[0], f"dq{k}_"
+        k += 1
+        nodes = [
+            helper.make_node("DynamicQuantizeLinear", [x], [p + "xq", p + "xs", p + "xzp"], name=p + "DQL"),
+            helper.make_node("MatMulInteger", [p + "xq", name + "_qi8", p + "xzp", name + "_zpi8"], [p + "acc"],
+                             name=p + "MMI"),
+            helper.make_node("Cast", [p + "acc"], [p + "accf"], to=TensorProto.FLOAT, name=p + "Cast"),
+            helper.make_node("Mul", [p + "xs", name + "_wscale"], [p + "sc"], name=p + "MulS"),
+            helper.make_node("Mul", [p + "accf", p + "sc"], [y], name=p + "MulY"),
+        ]
+        pos = list(m.graph.node).index(n)
+        m.graph.node.remove(n)
+        for j, node in enumerate(nodes):
+            m.graph.node.insert(pos + j, node)
+    save(m, dst, src)
 
-# ---------- (2) ORT-style dynamic quantisation (DynamicQuantizeLinear + MatMulInteger) ----------
-m, inits = load() if "q8" in VARIANTS else (None, {})
-done, new_nodes, k = {}, [], 0
-for n, idx, name in (weight_users(m, inits) if m is not None else []):
-    if n.op_type == "Gather":
-        n.input[idx] = dequant_node(m, inits, name, 0, done)
-        continue
-    w = numpy_helper.to_array(inits[name]).astype(np.float32)          # [K, N]
-    q, s = q8_sym(w, 1)
-    if name not in done:
-        replace_init(m, inits, name)
-        m.graph.initializer.extend([numpy_helper.from_array(q, name + "_qi8"),
-                                    numpy_helper.from_array(np.zeros(q.shape[1], np.int8), name + "_zpi8"),
-                                    numpy_helper.from_array(s, name + "_wscale")])
-        done[name] = True
-    x, y, p = n.input[0], n.output[0], f"dq{k}_"; k += 1
-    nodes = [
-        helper.make_node("DynamicQuantizeLinear", [x], [p + "xq", p + "xs", p + "xzp"], name=p + "DQL"),
-        helper.make_node("MatMulInteger", [p + "xq", name + "_qi8", p + "xzp", name + "_zpi8"], [p + "acc"], name=p + "MMI"),
-        helper.make_node("Cast", [p + "acc"], [p + "accf"], to=TensorProto.FLOAT, name=p + "Cast"),
-        helper.make_node("Mul", [p + "xs", name + "_wscale"], [p + "sc"], name=p + "MulS"),
-        helper.make_node("Mul", [p + "accf", p + "sc"], [y], name=p + "MulY"),
-    ]
-    pos = list(m.graph.node).index(n)
-    m.graph.node.remove(n)
-    for j, nn_ in enumerate(nodes):
-        m.graph.node.insert(pos + j, nn_)
-if m is not None:
-    save(m, "model_quantized.onnx")
 
-# ---------- (3) q4: com.microsoft MatMulNBits, block 32, symmetric (implicit zero point 8) ----------
-BS = 32
-if "q4" not in VARIANTS:
-    sys.exit(0)
-m, inits = load()
-m.opset_import.append(helper.make_opsetid("com.microsoft", 1))
-done = {}
-for n, idx, name in weight_users(m, inits):
-    if n.op_type == "Gather":            # keep embeddings 8-bit (as transformers.js q4 exports do)
-        n.input[idx] = dequant_node(m, inits, name, 0, done)
-        continue
-    w = numpy_helper.to_array(inits[name]).astype(np.float32)          # [K, N]
-    K, N = w.shape
-    assert K % BS == 0, (name, K)
-    nb = K // BS
-    wt = w.T.reshape(N, nb, BS)                                          # [N, blocks, BS]
-    sc = np.abs(wt).max(-1) / 7.0
-    sc[sc == 0] = 1.0
-    qv = (np.clip(np.round(wt / sc[..., None]), -8, 7) + 8).astype(np.uint8)   # 0..15, zp 8
-    packed = (qv[..., 0::2] | (qv[..., 1::2] << 4)).astype(np.uint8)    # low nibble = even element
-    if name not in done:
-        replace_init(m, inits, name)
-        m.graph.initializer.extend([numpy_helper.from_array(packed, name + "_q4"),
-                                    numpy_helper.from_array(sc.astype(np.float32).reshape(-1), name + "_q4scale")])
-        done[name] = True
-    pos = list(m.graph.node).index(n)
-    m.graph.node.remove(n)
-    m.graph.node.insert(pos, helper.make_node("MatMulNBits", [n.input[0], name + "_q4", name + "_q4scale"], [n.output[0]],
-                                              domain="com.microsoft", K=K, N=N, bits=4, block_size=BS,
-                                              name=name + "_MatMulNBits"))
-p = os.path.join(d, "onnx", "model_q4.onnx")
-onnx.save(m, p)  # checker does not know contrib ops
-print(f"{p}: {os.path.getsize(p)} bytes")
+def matmul_nbits_q4(src, dst):
+    """(3) q4: com.microsoft MatMulNBits, block 32, symmetric (implicit zero point 8); embeddings 8-bit."""
+    m, inits = load(src)
+    m.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    done = {}
+    for n, idx, name in weight_users(m, inits):
+        if n.op_type == "Gather":            # keep embeddings 8-bit (as transformers.js q4 exports do)
+            n.input[idx] = dequant_node(m, inits, name, 0, done)
+            continue
+        w = numpy_helper.to_array(inits[name]).astype(np.float32)          # [K, N]
+        K, N = w.shape
+        assert K % BS == 0, (name, K)
+        q, sc = q4_blocks(w.T)                                             # [N, blocks, BS]
+        qv = (q + 8).astype(np.uint8)                                      # 0..15, zp 8
+        packed = (qv[..., 0::2] | (qv[..., 1::2] << 4)).astype(np.uint8)   # low nibble = even element
+        if name not in done:
+            m.graph.initializer.remove(inits[name])
+            m.graph.initializer.extend([numpy_helper.from_array(packed, name + "_q4"),
+                                        numpy_helper.from_array(sc.astype(np.float32).reshape(-1), name + "_q4scale")])
+            done[name] = True
+        pos = list(m.graph.node).index(n)
+        m.graph.node.remove(n)
+        m.graph.node.insert(pos, helper.make_node("MatMulNBits", [n.input[0], name + "_q4", name + "_q4scale"],
+                                                  [n.output[0]], domain="com.microsoft", K=K, N=N, bits=4,
+                                                  block_size=BS, name=name + "_MatMulNBits"))
+    onnx.save(m, dst)  # checker does not know contrib ops
+    print(f"{dst}: {os.path.getsize(dst)} bytes")
+
+
+def quantize(model_dir, variants=("q8", "q4")):
+    """Writes the requested variants of model_dir/onnx/model.onnx next to it (int8, q8, q4, in that order)."""
+    src = os.path.join(model_dir, "onnx", "model.onnx")
+    out = lambda name: os.path.join(model_dir, "onnx", name)
+    if "int8" in variants:
+        weight_only_int8(src, out("model_int8.onnx"))
+    if "q8" in variants:
+        dynamic_q8(src, out("model_quantized.onnx"))
+    if "q4" in variants:
+        matmul_nbits_q4(src, out("model_q4.onnx"))
+
+
+def main(argv):
+    variants = set((argv[argv.index("--variants") + 1] if "--variants" in argv else "q8,q4").split(","))
+    quantize(argv[1], variants)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

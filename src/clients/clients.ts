@@ -1,12 +1,14 @@
 import type { ComputeWorkerApi } from '../../workers/compute.worker';
 import type { MlWorkerApi } from '../../workers/ml.worker';
 import type { ImportEngine } from '../engines/import-engine';
+import type { MapLayoutEngine } from '../engines/map-layout-engine';
 import { LazyWorker } from './worker-client';
 
 /**
- * The app's three workers, split by capability: parsing files, running ONNX models, and the
- * GPU/CPU maths over stored vectors. Each starts on first use; views reach engines only through
- * the clients in this folder.
+ * The app's workers, split by capability: parsing files, running ONNX models, the GPU/CPU maths
+ * over stored vectors, and the patent map's layout (UMAP blocks for seconds, so it does not share
+ * the compute worker). Each starts on first use; views reach engines only through the clients in
+ * this folder.
  */
 export const ingestWorker = new LazyWorker<ImportEngine>(
   () => new Worker(new URL('../../workers/ingest.worker.ts', import.meta.url), { type: 'module', name: 'ingest' }),
@@ -17,6 +19,9 @@ export const mlWorker = new LazyWorker<MlWorkerApi>(
 export const computeWorker = new LazyWorker<ComputeWorkerApi>(
   () => new Worker(new URL('../../workers/compute.worker.ts', import.meta.url), { type: 'module', name: 'compute' }),
 );
+export const layoutWorker = new LazyWorker<MapLayoutEngine>(
+  () => new Worker(new URL('../../workers/layout.worker.ts', import.meta.url), { type: 'module', name: 'layout' }),
+);
 
 /** One engine inside a worker, reached as `<worker>.<engine>` over Comlink. */
 export const encoderWorker = { get: () => mlWorker.get().embedder };
@@ -24,4 +29,3 @@ export const matchWorker = { get: () => mlWorker.get().matcher };
 export const similarityWorker = { get: () => computeWorker.get().neighbours };
 export const forecastWorker = { get: () => computeWorker.get().forecast };
 export const spaceWorker = { get: () => computeWorker.get().space };
-export const layoutWorker = { get: () => computeWorker.get().layout };

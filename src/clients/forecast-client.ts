@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { orNoEmbeddingsError, type NoEmbeddings } from '../core/outcomes';
 import type { ProgressCallback } from '../core/progress';
 import type { CodeLevel } from '../core/types';
 import type { YearRange } from '../core/forecast/windows';
@@ -17,7 +18,9 @@ export function datasetYears(datasetId: string): Promise<DatasetYears> {
  */
 export function runForecastJob(datasetId: string, job: ForecastJob, signal: AbortSignal, onProgress: ProgressCallback): Promise<ForecastOutcome> {
   const engine = forecastWorker.get();
-  return runCancellable(engine, signal, (taskId) => engine.run(datasetId, job, { taskId }, Comlink.proxy(onProgress)));
+  // The view still expects an error when patents of the embedding window have no vector.
+  return runCancellable<ForecastOutcome | NoEmbeddings>(engine, signal, (taskId) =>
+    engine.run(datasetId, job, { taskId }, Comlink.proxy(onProgress)) as Promise<ForecastOutcome | NoEmbeddings>).then(orNoEmbeddingsError);
 }
 
 /** The patents carrying each code at `level` (by year), for a predicted pair's drill-down. */

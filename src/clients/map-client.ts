@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { orNoEmbeddingsError, type NoEmbeddings } from '../core/outcomes';
 import type { ProgressCallback } from '../core/progress';
 import type { MapLayout, MapLayoutSettings } from '../engines/map-layout-engine';
 import { layoutWorker } from './clients';
@@ -23,8 +24,9 @@ export function computeMapLayout(
   onPreview?: (layout: MapLayout) => void,
 ): Promise<MapLayout> {
   const engine = layoutWorker.get();
-  return runCancellable(engine, signal, (taskId) => engine.layout(
+  // The view still expects a NoEmbeddingsError for a dataset without vectors.
+  return runCancellable<MapLayout | NoEmbeddings>(engine, signal, (taskId) => engine.layout(
     datasetId, modelId, settings, { taskId, preferGpu: options.preferGpu, fresh: options.fresh },
     Comlink.proxy(onProgress), onPreview ? Comlink.proxy(onPreview) : undefined,
-  ));
+  ) as Promise<MapLayout | NoEmbeddings>).then(orNoEmbeddingsError);
 }

@@ -4,7 +4,8 @@ import { datasetStore } from './store-client';
 import { runCancellable } from './worker-client';
 import type { ProgressCallback } from '../core/progress';
 import type { CodeLevel, Neighbour } from '../core/types';
-import type { CodeVectorMethod } from '../engines/code-neighbours';
+import type { CodeNeighbourResult, CodeVectorMethod } from '../engines/code-neighbours';
+import { orNoEmbeddingsError, type NoEmbeddings } from '../core/outcomes';
 import type { SimilarityBackend } from '../core/backend';
 import type { EncoderInfo } from '../ml/encoder';
 import { appBaseOf, browserRuntime } from '../ml/locations';
@@ -117,8 +118,9 @@ export async function analyseDataset(
   const similarity = similarityWorker.get();
   const table = await timed('similarity', async () => {
     await similarity.init({ preferGpu: settings.preferGpu });
-    return runCancellable(similarity, signal, (taskId) =>
-      similarity.neighbours(dataset.id, embedding.modelId, { taskId, level: settings.level, k: settings.k, method }, progress));
+    // Comlink's Remote<> splits a union result into a union of promises; it is one promise.
+    return orNoEmbeddingsError(await runCancellable<CodeNeighbourResult | NoEmbeddings>(similarity, signal, (taskId) =>
+      similarity.neighbours(dataset.id, embedding.modelId, { taskId, level: settings.level, k: settings.k, method }, progress) as Promise<CodeNeighbourResult | NoEmbeddings>));
   });
 
   return {

@@ -1,4 +1,8 @@
 import * as Comlink from 'comlink';
+import { installBoundary } from '../../workers/boundary';
+
+// Errors thrown in a worker reach the page with their class and fields.
+installBoundary();
 
 /** What every engine exposes so a client can cancel a task running inside its worker. */
 export interface Abortable {

@@ -6,6 +6,8 @@
  *   `H04L 27/26`, `H04L27/26`, `H04L  27/26  (2006.01)`   written forms, with or without a version
  *   `H04L0027260000`                                      EPO/DOCDB 14-character form
  *   `H04J  11/00        20060101AFI20160817BHEP`          EPO ipcr text (version, level, office…)
+ *   `7H 04L  27/26   A`                                   old EPO B511-B515: IPC edition, spaced subclass, position
+ *   `H04L-27/26`                                          a hyphen between subclass and group
  *   `H04L`                                                subclass only
  * Canonical form: `H04L 27/26` (one space, main group without leading zeros).
  */
@@ -29,17 +31,19 @@ export interface ParsedCode {
  * Groups: 1 section, 2 class digits, 3 subclass letter, then either 4 main group + 5 subgroup
  * (written with a slash) or 6 + 7 (DOCDB: 4-digit main group, 6-digit left-aligned subgroup),
  * then 8 whatever follows (validated by VERSION_SUFFIX). The lookahead stops `H04L 27/261234567`
- * or `H04L0027260000X` from matching a prefix.
+ * or `H04L0027260000X` from matching a prefix. Before the section, old EPO documents write the
+ * IPC edition (1-8, `7H 04L`), and one space may part section and class there.
  */
 const CODE_PATTERN =
-  /^([A-HY])(\d{2})([A-Z])(?:\s*(\d{1,4})\s*\/\s*(\d{2,6})|(\d{4})(\d{6}))?(?=$|[\s(])(.*)$/;
+  /^(?:[1-8](?=[A-HY]))?([A-HY])\s?(\d{2})([A-Z])(?:(?:\s*|-)(\d{1,4})\s*\/\s*(\d{2,6})|(\d{4})(\d{6}))?(?=$|[\s(])(.*)$/;
 
 /**
- * What may follow a code: nothing, a version in brackets (`(2006.01)`, `(20060101)`) or an EPO
- * ipcr tail starting with an 8-digit version date. Anything after a version is ignored (levels,
- * office codes); anything else (`H04L 27`, `H04L 27/`, free text) makes the cell not a code.
+ * What may follow a code: nothing, a version in brackets (`(2006.01)`, `(20060101)`), an EPO
+ * ipcr tail starting with an 8-digit version date, or the one-letter position of old EPO fields
+ * (`A` main, `B` further…). Anything after a version is ignored (levels, office codes); anything
+ * else (`H04L 27`, `H04L 27/`, free text) makes the cell not a code.
  */
-const VERSION_SUFFIX = /^\s*(?:$|\(\s*\d{4}[.-]?\d{2}(?:[.-]?\d{2})?\s*\)|\d{8}(?:[A-Z\s]|$))/;
+const VERSION_SUFFIX = /^\s*(?:$|\(\s*\d{4}[.-]?\d{2}(?:[.-]?\d{2})?\s*\)|\d{8}(?:[A-Z\s]|$)|[A-Z]\s*$)/;
 
 /** Subgroup digits are a decimal fraction (`/033` = `/0330`), so trailing zeros beyond two are noise. */
 function trimSubgroup(digits: string): string {

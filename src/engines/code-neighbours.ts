@@ -1,13 +1,14 @@
 import type { TaskOptions } from '../core/abort';
+import type { SimilarityBackend } from '../core/backend';
 import { meanOfPatentVectors } from '../core/code-vectors';
+import { codeAt } from '../core/codes';
 import { neighbourLists } from '../core/neighbours';
+import { noEmbeddings, type NoEmbeddings } from '../core/outcomes';
 import type { ProgressCallback } from '../core/progress';
 import type { CodeLevel, Neighbour } from '../core/types';
-import { codeAt } from '../core/codes';
 import { techTokenKey } from '../ml/vector-keys';
-import { DatasetStore } from '../store/dataset-store';
-import type { SimilarityBackend } from '../core/backend';
-import { SimilarityEngine } from '../gpu/similarity-engine';
+import { gpuOf, LazyStore, type ComputeEngineOptions } from './engine-context';
+import { SimilarityEngine } from './similarity-engine';
 
 export type CodeVectorMethod = 'mean-of-patents' | 'techtoken';
 
@@ -22,29 +23,34 @@ export interface CodeNeighbourResult {
 
 /**
  * Reads a dataset's patents and stored embeddings, builds code vectors at the chosen level and
- * finds each code's nearest codes with the similarity engine. Runs in the similarity worker.
+ * finds each code's nearest codes with the similarity engine. Runs in the compute worker.
  */
 export class CodeNeighbourEngine {
-  private readonly similarity = new SimilarityEngine();
-  private storePromise: Promise<DatasetStore> | null = null;
+  private readonly similarity: SimilarityEngine;
+  private readonly store: LazyStore;
 
-  constructor(private readonly dbName?: string) {}
+  constructor(options: ComputeEngineOptions = {}) {
+    this.similarity = new SimilarityEngine(gpuOf(options));
+    this.store = new LazyStore(options.dbName);
+  }
 
   init(options: { preferGpu: boolean }): Promise<SimilarityBackend> {
     return this.similarity.init(options);
   }
 
+  /** Each code's nearest codes, or NoEmbeddings when the dataset has no vectors of the model. */
   async neighbours(
     datasetId: string,
     modelId: string,
     options: TaskOptions & { level: CodeLevel; k: number; method: CodeVectorMethod },
     onProgress?: ProgressCallback,
-  ): Promise<CodeNeighbourResult> {
-    const store = await this.store();
-    const key = options.method === 'techtoken' ? techTokenKey(modelId) : modelId;
-    const [patents, embeddings] = await Promise.all([store.getPatents(datasetId), store.getEmbeddings(datasetId, key)]);
-    if (!embeddings) throw new Error(`No ${options.method} vectors of this dataset with ${modelId}: embed it first.`);
+  ): Promise<CodeNeighbourResult | NoEmbeddings> {
+    const store = await this.store.get();
+    const patents = await store.getPatents(datasetId);
     if (options.method === 'techtoken') {
+      // TechToken vectors are one per code, read whole; counts come from the patents.
+      const embeddings = await store.getEmbeddings(datasetId, techTokenKey(modelId));
+      if (!embeddings) return noEmbeddings(modelId, patents.length, patents.length, 'TechToken code vectors');
       const counts = codeCounts(patents, options.level);
       const { topK, backend } = await this.similarity.topK(embeddings.vectors, embeddings.ids.length, embeddings.dim, options, onProgress);
       return {
@@ -53,15 +59,11 @@ export class CodeNeighbourEngine {
         neighbours: neighbourLists(embeddings.ids, topK), backend,
       };
     }
-    const rowOf = new Map(embeddings.ids.map((id, row) => [id, row]));
-    const aligned = patents.filter((p) => rowOf.has(p.id));
-    const vectors = new Float32Array(aligned.length * embeddings.dim);
-    aligned.forEach((p, i) => {
-      const row = rowOf.get(p.id) as number;
-      vectors.set(embeddings.vectors.subarray(row * embeddings.dim, (row + 1) * embeddings.dim), i * embeddings.dim);
-    });
-    const codeVectors = meanOfPatentVectors(aligned, vectors, embeddings.dim, options.level);
-    const { topK, backend } = await this.similarity.topK(codeVectors.vectors, codeVectors.codes.length, embeddings.dim, options, onProgress);
+    const aligned = await store.getAlignedEmbeddings(datasetId, modelId, patents.map((p) => p.id));
+    if (!aligned) return noEmbeddings(modelId, patents.length);
+    const embedded = patents.filter((_, i) => aligned.found[i] === 1);
+    const codeVectors = meanOfPatentVectors(embedded, aligned.vectors, aligned.dim, options.level);
+    const { topK, backend } = await this.similarity.topK(codeVectors.vectors, codeVectors.codes.length, aligned.dim, options, onProgress);
     return {
       level: options.level,
       method: 'mean-of-patents',
@@ -76,13 +78,9 @@ export class CodeNeighbourEngine {
     this.similarity.abort(taskId);
   }
 
-  destroy(): void {
+  async destroy(): Promise<void> {
     this.similarity.destroy();
-  }
-
-  private store(): Promise<DatasetStore> {
-    this.storePromise ??= DatasetStore.open(this.dbName ? { name: this.dbName } : undefined);
-    return this.storePromise;
+    await this.store.close();
   }
 }
 

@@ -1,18 +1,22 @@
-import { AbortRegistry, isAbortError, type TaskOptions } from '../core/abort';
+import { AbortRegistry, type TaskOptions } from '../core/abort';
 import { meanOfPatentVectors } from '../core/code-vectors';
 import { codeAt } from '../core/codes';
 import type { BaselineName } from '../core/forecast/baselines';
 import type { CodeEmbedding } from '../core/forecast/candidate-cosine';
+import { fastCpuCosineBlock } from '../core/fast-cosine/wasm-cosine';
 import { runForecast, type ForecastReport } from '../core/forecast/forecast';
 import type { LabelRule } from '../core/forecast/null-model';
 import { formatRange, inRange, validateWindows, type ForecastWindows, type YearRange } from '../core/forecast/windows';
+import { noEmbeddings, type NoEmbeddings } from '../core/outcomes';
+import { pairCosines, type PairCosineFn } from '../core/pair-cosine';
 import type { ProgressCallback } from '../core/progress';
 import type { CodeLevel, Patent } from '../core/types';
-import { techTokenWindowKey } from '../ml/vector-keys';
-import { DatasetStore } from '../store/dataset-store';
-import { acquireGpu, type GpuAcquisition } from '../gpu/device';
-import { gpuCosineBlock } from '../gpu/forecast-cosine';
 import type { SimilarityBackend } from '../core/backend';
+import type { GpuPolicy } from '../gpu/backend';
+import { gpuPairCosines } from '../gpu/forecast-cosine';
+import { techTokenWindowKey } from '../ml/vector-keys';
+import type { DatasetStore } from '../store/dataset-store';
+import { gpuOf, LazyStore, type ComputeEngineOptions } from './engine-context';
 
 /** How code vectors are built for a forecast (both from the embedding window's patents only). */
 export type ForecastMethod = 'mean-of-patents' | 'techtoken';
@@ -28,7 +32,10 @@ export interface ForecastJob {
   topN?: number;
   /** Off: the cosines run on the CPU twin. */
   preferGpu: boolean;
-  /** Cap on one block of cosine scores in bytes (tests use a small one to force many blocks). */
+  /**
+   * Cap on one block of cosine scores in bytes: the CPU's blocks of the upper triangle, the GPU's
+   * chunks of candidate pairs (4 bytes each). Tests use a small one to force many blocks.
+   */
   maxBlockBytes?: number;
 }
 
@@ -62,68 +69,38 @@ export class ForecastInputError extends Error {
   }
 }
 
-/** Gap between the GPU's bigger score blocks and the CPU twin's 16 MiB default. */
-const GPU_BLOCK_BYTES = 64 * 1024 * 1024;
 const MAX_PATENTS_PER_CODE = 500;
+const BYTES_PER_SCORE = 4;
 
 /**
- * Technology forecasting over a stored dataset, in the forecast worker: reads the patents and the
- * vectors the encoder worker stored, builds code vectors from the embedding window only and runs
- * the core forecast (src/core/forecast) with its candidate cosines on WebGPU (gpuCosineMatrix
- * blocks) or, without a GPU, on the CPU twin, with the reason reported.
+ * Technology forecasting over a stored dataset, in the compute worker: reads the patents of the
+ * windows' years and the vectors the encoder worker stored, builds code vectors from the
+ * embedding window only and runs the core forecast (src/core/forecast) with its candidate cosines
+ * on WebGPU (one score per candidate pair, gpuPairCosines) through the realm's GPU policy, or on
+ * the CPU twin, with the reason reported.
  */
 export class ForecastEngine {
   private readonly aborts = new AbortRegistry();
-  private storePromise: Promise<DatasetStore> | null = null;
-  private device: GPUDevice | null = null;
-  private gpuBackend: SimilarityBackend | null = null;
+  private readonly store: LazyStore;
+  private readonly gpu: GpuPolicy;
 
-  /**
-   * @param dbName IndexedDB database (tests use their own)
-   * @param acquire where the GPU comes from: navigator.gpu by default, the `webgpu` package in Node tests
-   */
-  constructor(
-    private readonly dbName?: string,
-    private readonly acquire: () => Promise<GpuAcquisition> = () =>
-      acquireGpu(typeof navigator !== 'undefined' ? navigator.gpu : undefined, { label: 'forecast' }),
-  ) {}
-
-  /** The backend the cosines will run on with this preference (the GPU is acquired once and kept). */
-  async init(options: { preferGpu: boolean }): Promise<SimilarityBackend> {
-    if (!options.preferGpu) return { kind: 'cpu', fallbackReason: 'WebGPU switched off in settings' };
-    if (this.device && this.gpuBackend) return this.gpuBackend;
-    const acquired = await this.acquire();
-    if (!acquired.ok) return { kind: 'cpu', fallbackReason: acquired.reason };
-    this.device = acquired.device;
-    void acquired.device.lost.then(() => {
-      this.device = null;
-      this.gpuBackend = null;
-    });
-    return (this.gpuBackend = {
-      kind: 'webgpu',
-      adapterName: acquired.adapter.description || `${acquired.adapter.vendor} ${acquired.adapter.architecture}`.trim(),
-      isFallbackAdapter: acquired.adapter.isFallbackAdapter,
-    });
+  constructor(options: ComputeEngineOptions = {}) {
+    this.store = new LazyStore(options.dbName);
+    this.gpu = gpuOf(options);
   }
 
-  /** Patent count and year span of a dataset, for the default windows. */
+  /** The backend the cosines will run on with this preference. */
+  init(options: { preferGpu: boolean }): Promise<SimilarityBackend> {
+    return this.gpu.backend(options.preferGpu);
+  }
+
+  /** Patent count and year span of a dataset, for the default windows (from the year index only). */
   async years(datasetId: string): Promise<DatasetYears> {
-    const patents = await (await this.store()).getPatents(datasetId);
-    let firstYear = Number.POSITIVE_INFINITY;
-    let lastYear = Number.NEGATIVE_INFINITY;
-    for (const p of patents) {
-      if (!Number.isFinite(p.year)) continue;
-      firstYear = Math.min(firstYear, p.year);
-      lastYear = Math.max(lastYear, p.year);
-    }
-    return {
-      patents: patents.length,
-      firstYear: Number.isFinite(firstYear) ? firstYear : null,
-      lastYear: Number.isFinite(lastYear) ? lastYear : null,
-    };
+    return (await this.store.get()).yearSpan(datasetId);
   }
 
-  async run(datasetId: string, job: ForecastJob, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<ForecastOutcome> {
+  /** The forecast, or NoEmbeddings when patents of the embedding window have no stored vector. */
+  async run(datasetId: string, job: ForecastJob, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<ForecastOutcome | NoEmbeddings> {
     const signal = this.aborts.begin(task.taskId, task.signal);
     try {
       try {
@@ -133,8 +110,10 @@ export class ForecastEngine {
       }
       const { level, windows } = job;
       const startedVectors = performance.now();
-      const store = await this.store();
-      const patents = await store.getPatents(datasetId);
+      const store = await this.store.get();
+      // Only the years the windows cover: later patents take no part in a forecast.
+      const lastYear = Math.max(windows.learn.to, windows.embed.to, windows.score.to);
+      const patents = await store.getPatentsInYears(datasetId, { from: Number.NEGATIVE_INFINITY, to: lastYear });
       const levelName = level.replace('_', ' ');
       const hasCode = (p: Patent) => p.codes.some((code) => codeAt(level, code) !== null);
       const embedPatents = patents.filter((p) => inRange(p.year, windows.embed) && hasCode(p));
@@ -148,7 +127,9 @@ export class ForecastEngine {
       const embeddings: Record<string, CodeEmbedding> = {};
       const skipped: ForecastOutcome['skipped'] = [];
       if (job.methods.includes('mean-of-patents')) {
-        embeddings['mean-of-patents'] = await this.meanOfPatents(store, datasetId, job.modelId, embedPatents, level);
+        const mean = await meanOfPatents(store, datasetId, job.modelId, embedPatents, level);
+        if (mean.kind === 'no-embeddings') return mean;
+        embeddings['mean-of-patents'] = mean.embedding;
       }
       if (job.methods.includes('techtoken')) {
         const stored = await store.getEmbeddings(datasetId, techTokenWindowKey(job.modelId, windows.embed));
@@ -157,25 +138,16 @@ export class ForecastEngine {
       }
       const vectorsMs = performance.now() - startedVectors;
 
-      const input = { patents, level, windows, labels: job.labels, embeddings, baselines: job.baselines, topN: job.topN };
+      const codesInData = patents.length < (await store.countPatents(datasetId)) ? await codesAtLevel(store, datasetId, level) : undefined;
+      const input = { patents, level, windows, labels: job.labels, embeddings, baselines: job.baselines, topN: job.topN, codesInData };
       const progress: ProgressCallback | undefined = onProgress && ((p) => onProgress({ ...p, stage: 'forecast' }));
       const startedForecast = performance.now();
-      let backend = await this.init({ preferGpu: job.preferGpu });
-      let report: ForecastReport | undefined;
-      if (backend.kind === 'webgpu' && this.device) {
-        try {
-          report = await runForecast(input, {
-            cosineBlock: gpuCosineBlock(this.device, { signal }),
-            maxBlockBytes: job.maxBlockBytes ?? GPU_BLOCK_BYTES,
-            signal,
-          }, progress);
-        } catch (error) {
-          if (isAbortError(error)) throw error;
-          backend = { kind: 'cpu', fallbackReason: `GPU kernel failed: ${error instanceof Error ? error.message : String(error)}` };
-        }
-      }
-      report ??= await runForecast(input, { maxBlockBytes: job.maxBlockBytes, signal }, progress);
-      return { report, backend, modelId: job.modelId, skipped, timingsMs: { vectors: vectorsMs, forecast: performance.now() - startedForecast } };
+      const cosines = await this.cosineScorer(job, signal);
+      // Without a GPU the CPU block path scores with WebAssembly SIMD (the JS twin where SIMD does not validate).
+      const report: ForecastReport = await runForecast(input, {
+        pairCosines: cosines.score, cosineBlock: fastCpuCosineBlock(), maxBlockBytes: job.maxBlockBytes, signal,
+      }, progress);
+      return { report, backend: cosines.backend(), modelId: job.modelId, skipped, timingsMs: { vectors: vectorsMs, forecast: performance.now() - startedForecast } };
     } finally {
       this.aborts.end(task.taskId);
     }
@@ -188,7 +160,8 @@ export class ForecastEngine {
   async patentsOfCodes(datasetId: string, level: CodeLevel, codes: readonly string[], range?: YearRange): Promise<Record<string, CodePatent[]>> {
     const wanted = new Set(codes);
     const result: Record<string, CodePatent[]> = Object.fromEntries(codes.map((code) => [code, []]));
-    for (const p of await (await this.store()).getPatents(datasetId)) {
+    const store = await this.store.get();
+    for (const p of await (range ? store.getPatentsInYears(datasetId, range) : store.getPatents(datasetId))) {
       if (range && !inRange(p.year, range)) continue;
       for (const code of new Set(p.codes.map((c) => codeAt(level, c)))) {
         if (code !== null && wanted.has(code)) result[code].push({ id: p.id, title: p.title, year: p.year });
@@ -205,33 +178,51 @@ export class ForecastEngine {
     this.aborts.abort(taskId);
   }
 
-  destroy(): void {
-    this.device?.destroy();
-    this.device = null;
-    this.gpuBackend = null;
-    void this.storePromise?.then((store) => store.close());
-    this.storePromise = null;
+  /** The device belongs to the realm's GPU policy (shared with the other engines); only the store closes. */
+  async destroy(): Promise<void> {
+    await this.store.close();
   }
 
-  /** Mean-of-patents code vectors from the stored vectors of the embedding window's patents: no re-embedding. */
-  private async meanOfPatents(store: DatasetStore, datasetId: string, modelId: string, embedPatents: Patent[], level: CodeLevel): Promise<CodeEmbedding> {
-    const stored = await store.getEmbeddings(datasetId, modelId);
-    if (!stored) throw new Error(`No patent vectors of this dataset with ${modelId}: embed it first.`);
-    const rowOf = new Map(stored.ids.map((id, row) => [id, row]));
-    const missing = embedPatents.filter((p) => !rowOf.has(p.id)).length;
-    if (missing > 0) throw new Error(`${missing} patents of the embedding window have no stored vector with ${modelId}: embed the dataset again.`);
-    const { dim } = stored;
-    const vectors = new Float32Array(embedPatents.length * dim);
-    embedPatents.forEach((p, i) => {
-      const row = rowOf.get(p.id) as number;
-      vectors.set(stored.vectors.subarray(row * dim, (row + 1) * dim), i * dim);
-    });
-    const codeVectors = meanOfPatentVectors(embedPatents, vectors, dim, level);
-    return { codes: codeVectors.codes, dim, vectors: codeVectors.vectors };
+  /**
+   * With a device: a pair scorer that runs each method's candidate cosines as one GPU job (its CPU
+   * twin when that job fails), and the backend to report: the first fallback, if any. Without one
+   * (or with WebGPU off) no scorer, so the CPU's block path scores the candidates, and the reason.
+   */
+  private async cosineScorer(job: ForecastJob, signal: AbortSignal): Promise<{ score?: PairCosineFn; backend: () => SimilarityBackend }> {
+    const initial = await this.gpu.backend(job.preferGpu);
+    if (initial.kind !== 'webgpu') return { backend: () => initial };
+    let reported = initial;
+    const maxPairsPerChunk = job.maxBlockBytes === undefined ? undefined : Math.max(1, Math.floor(job.maxBlockBytes / BYTES_PER_SCORE));
+    const score: PairCosineFn = async (rows, rowCount, dim, first, second) => {
+      const result = await this.gpu.run({
+        label: 'forecast cosines',
+        gpu: (device) => gpuPairCosines(device, rows, rowCount, dim, first, second, { signal, maxPairsPerChunk }),
+        cpu: () => pairCosines(rows, rowCount, dim, first, second),
+      }, { preferGpu: true, signal });
+      if (reported.kind === 'webgpu') reported = result.backend;
+      return result.value;
+    };
+    return { score, backend: () => reported };
   }
+}
 
-  private store(): Promise<DatasetStore> {
-    this.storePromise ??= DatasetStore.open(this.dbName ? { name: this.dbName } : undefined);
-    return this.storePromise;
+/** Mean-of-patents code vectors from the stored vectors of the embedding window's patents: no re-embedding. */
+async function meanOfPatents(
+  store: DatasetStore, datasetId: string, modelId: string, embedPatents: Patent[], level: CodeLevel,
+): Promise<{ kind: 'embedding'; embedding: CodeEmbedding } | NoEmbeddings> {
+  const aligned = await store.getAlignedEmbeddings(datasetId, modelId, embedPatents.map((p) => p.id));
+  const missing = embedPatents.length - (aligned?.ids.length ?? 0);
+  if (!aligned || missing > 0) return noEmbeddings(modelId, embedPatents.length, missing);
+  const codeVectors = meanOfPatentVectors(embedPatents, aligned.vectors, aligned.dim, level);
+  return { kind: 'embedding', embedding: { codes: codeVectors.codes, dim: aligned.dim, vectors: codeVectors.vectors } };
+}
+
+/** Codes at `level` in the whole dataset, from its code counts (no patent is read). */
+async function codesAtLevel(store: DatasetStore, datasetId: string, level: CodeLevel): Promise<number> {
+  const codes = new Set<string>();
+  for (const code of (await store.getCodes(datasetId)).keys()) {
+    const atLevel = codeAt(level, code);
+    if (atLevel !== null) codes.add(atLevel);
   }
+  return codes.size;
 }

@@ -1,5 +1,5 @@
 /**
- * The 2D patent map's computations, in the compute worker (workers/compute.worker.ts): stored patent
+ * The 2D patent map's computations, in the layout worker (workers/layout.worker.ts): stored patent
  * vectors → PCA (the instant first view) → UMAP, with its k-NN graph from the WebGPU top-k kernel
  * when a device is available (the CPU graph of src/core/layout otherwise) → k-means topics on the
  * layout with c-TF-IDF labels. Each layout is cached in IndexedDB per (dataset, model, settings):
@@ -7,18 +7,21 @@
  * vectors), the rest (topics, which k-NN ran, timings) as a setting.
  */
 import { AbortRegistry, type TaskOptions } from '../core/abort';
+import type { SimilarityBackend } from '../core/backend';
 import { chooseClusterCount, kMeans } from '../core/layout/clusters';
 import type { NeighbourGraph } from '../core/layout/knn';
 import { pca } from '../core/layout/pca';
+import { noEmbeddings, type NoEmbeddings } from '../core/outcomes';
 import { topicLabels } from '../core/layout/topic-labels';
 import { umap, type UmapProgress } from '../core/layout/umap';
 import { patentText } from '../core/patent-text';
 import { ProgressTracker, type ProgressCallback } from '../core/progress';
 import type { TopK } from '../core/similarity';
 import type { EmbeddingSet, Patent } from '../core/types';
-import { DatasetStore } from '../store/dataset-store';
-import { acquireGpu, type GpuAcquisition } from '../gpu/device';
+import type { GpuPolicy } from '../gpu/backend';
 import { gpuSimilarityTopK } from '../gpu/similarity-gpu';
+import { gpuOf, LazyStore, type ComputeEngineOptions } from './engine-context';
+import { transferring } from './transfer';
 
 export interface MapLayoutSettings {
   method: 'pca' | 'umap';
@@ -92,30 +95,31 @@ interface CachedMeta {
 
 const CACHE_VERSION = 1;
 
-export interface MapLayoutEngineOptions {
-  dbName?: string;
-  /** How a GPU device is found; the default asks navigator.gpu. Tests pass Dawn's. */
-  acquire?: () => Promise<GpuAcquisition>;
-}
+export type MapLayoutEngineOptions = ComputeEngineOptions;
 
 export class MapLayoutEngine {
   private readonly aborts = new AbortRegistry();
-  private storePromise: Promise<DatasetStore> | null = null;
-  private gpu: Promise<GpuAcquisition> | null = null;
+  private readonly store: LazyStore;
+  private readonly gpu: GpuPolicy;
+  /** The last dataset's vectors and texts, kept while its ids stay the same; never transferred (only layouts leave). */
   private loaded: { key: string; embeddings: EmbeddingSet; texts: string[] } | null = null;
 
-  constructor(private readonly options: MapLayoutEngineOptions = {}) {}
+  constructor(options: MapLayoutEngineOptions = {}) {
+    this.store = new LazyStore(options.dbName);
+    this.gpu = gpuOf(options);
+  }
 
   /** Patents with stored vectors of this model (0 when the dataset has not been embedded). */
   async embeddingCount(datasetId: string, modelId: string): Promise<number> {
-    const embeddings = await (await this.store()).getEmbeddings(datasetId, modelId);
-    return embeddings?.ids.length ?? 0;
+    return (await this.store.get()).countEmbeddings(datasetId, modelId);
   }
 
   /**
    * The layout of a dataset's patents. For UMAP, `onPreview` receives the PCA layout first (from
    * the cache or computed at once), then the UMAP layout is computed, reported through
    * `onProgress` ('layout' stage: patents while the k-NN graph is built, then epochs) and returned.
+   * NoEmbeddings when the dataset has no vectors of the model. Coordinates and clusters are
+   * transferred, not copied, out of a worker.
    */
   async layout(
     datasetId: string,
@@ -124,14 +128,15 @@ export class MapLayoutEngine {
     task: MapLayoutTask = {},
     onProgress?: ProgressCallback,
     onPreview?: (layout: MapLayout) => void,
-  ): Promise<MapLayout> {
+  ): Promise<MapLayout | NoEmbeddings> {
     const signal = this.aborts.begin(task.taskId, task.signal);
     try {
       const data = await this.vectors(datasetId, modelId);
+      if (data.kind === 'no-embeddings') return data;
       if (settings.method === 'umap' && onPreview) {
-        onPreview(await this.cachedOrComputed(datasetId, modelId, { ...settings, method: 'pca' }, data, { ...task, signal }));
+        onPreview(sent(await this.cachedOrComputed(datasetId, modelId, { ...settings, method: 'pca' }, data, { ...task, signal })));
       }
-      return await this.cachedOrComputed(datasetId, modelId, settings, data, { ...task, signal }, onProgress);
+      return sent(await this.cachedOrComputed(datasetId, modelId, settings, data, { ...task, signal }, onProgress));
     } finally {
       this.aborts.end(task.taskId);
     }
@@ -141,18 +146,17 @@ export class MapLayoutEngine {
     this.aborts.abort(taskId);
   }
 
+  /** The device belongs to the realm's GPU policy (shared with the other engines). */
   async destroy(): Promise<void> {
-    const gpu = await this.gpu;
-    if (gpu?.ok && !this.options.acquire) gpu.device.destroy();
-    this.gpu = null;
     this.loaded = null;
+    await this.store.close();
   }
 
   private async cachedOrComputed(
     datasetId: string, modelId: string, settings: MapLayoutSettings, data: { embeddings: EmbeddingSet; texts: string[] },
     task: MapLayoutTask & { signal: AbortSignal }, onProgress?: ProgressCallback,
   ): Promise<MapLayout> {
-    const store = await this.store();
+    const store = await this.store.get();
     const key = layoutCacheKey(modelId, settings);
     const source = vectorFingerprint(data.embeddings);
     if (!task.fresh) {
@@ -193,24 +197,23 @@ export class MapLayoutEngine {
     } else {
       const k = Math.min(s.neighbours - 1, n - 1);
       let graph: NeighbourGraph | undefined;
-      if (task.preferGpu !== false) {
-        const gpu = await this.device();
-        if (gpu.ok && s.neighbours <= GPU_MAX_NEIGHBOURS) {
-          const tracker = new ProgressTracker('layout', 'patents', n, onProgress);
-          const knnStarted = performance.now();
-          try {
-            graph = await gpuKnnGraph(gpu.device, vectors, n, dim, k, task.signal, (done) => tracker.report(done));
-            knn = { source: 'webgpu', adapterName: gpu.adapter.description || `${gpu.adapter.vendor} ${gpu.adapter.architecture}`.trim() };
-          } catch (error) {
-            if (error instanceof Error && error.name === 'AbortError') throw error;
-            knn = { source: 'cpu-exact', fallbackReason: `GPU kernel failed: ${error instanceof Error ? error.message : String(error)}` };
-          }
-          knnMs = performance.now() - knnStarted;
-        } else {
-          knn = { source: 'cpu-exact', fallbackReason: gpu.ok ? `${s.neighbours} neighbours: the GPU kernel keeps at most ${GPU_MAX_NEIGHBOURS}` : gpu.reason };
-        }
+      const available = await this.gpu.backend(task.preferGpu !== false);
+      if (available.kind === 'webgpu' && s.neighbours <= GPU_MAX_NEIGHBOURS) {
+        const tracker = new ProgressTracker('layout', 'patents', n, onProgress);
+        const knnStarted = performance.now();
+        // Without the GPU graph (it failed: the backend says why) umap() builds its own on the CPU.
+        const { value, backend } = await this.gpu.run({
+          label: 'k-NN graph',
+          gpu: (device) => gpuKnnGraph(device, vectors, n, dim, k, task.signal, (done) => tracker.report(done)),
+          cpu: () => undefined,
+        }, { preferGpu: true, signal: task.signal });
+        graph = value;
+        knn = knnReport(backend);
+        knnMs = performance.now() - knnStarted;
       } else {
-        knn = { source: 'cpu-exact', fallbackReason: 'WebGPU switched off in settings' };
+        knn = available.kind === 'webgpu'
+          ? { source: 'cpu-exact', fallbackReason: `${s.neighbours} neighbours: the GPU kernel keeps at most ${GPU_MAX_NEIGHBOURS}` }
+          : knnReport(available);
       }
       const trackers = new Map<string, ProgressTracker>();
       const knnStarted = performance.now();
@@ -243,43 +246,34 @@ export class MapLayoutEngine {
     };
   }
 
-  private async vectors(datasetId: string, modelId: string): Promise<{ embeddings: EmbeddingSet; texts: string[] }> {
+  private async vectors(datasetId: string, modelId: string): Promise<{ kind: 'vectors'; embeddings: EmbeddingSet; texts: string[] } | NoEmbeddings> {
     const key = `${datasetId}\u0000${modelId}`;
-    const store = await this.store();
+    const store = await this.store.get();
+    // The layout's rows are the stored rows in stored order (the cache compares those ids), so
+    // the whole set is read as stored rather than aligned to the patents.
     const embeddings = await store.getEmbeddings(datasetId, modelId);
-    if (!embeddings || embeddings.ids.length === 0) throw noEmbeddings(modelId);
+    if (!embeddings || embeddings.ids.length === 0) return noEmbeddings(modelId, await store.countPatents(datasetId));
     if (this.loaded?.key === key && sameIds(this.loaded.embeddings.ids, embeddings.ids)) {
       this.loaded = { key, embeddings, texts: this.loaded.texts };
-      return this.loaded;
+      return { kind: 'vectors', ...this.loaded };
     }
-    const patents = new Map((await store.getPatents(datasetId)).map((p: Patent) => [p.id, p]));
+    const patents = new Map((await store.getPatentsByIds(datasetId, embeddings.ids)).map((p: Patent) => [p.id, p]));
     const texts = embeddings.ids.map((id) => { const p = patents.get(id); return p ? patentText(p) : ''; });
     this.loaded = { key, embeddings, texts };
-    return this.loaded;
-  }
-
-  private device(): Promise<GpuAcquisition> {
-    this.gpu ??= (this.options.acquire ?? (() => acquireGpu(typeof navigator !== 'undefined' ? navigator.gpu : undefined, { label: 'layout' })))()
-      .then((acquired) => {
-        if (acquired.ok) {
-          void acquired.device.lost.then(() => { this.gpu = null; });
-        }
-        return acquired;
-      });
-    return this.gpu;
-  }
-
-  private store(): Promise<DatasetStore> {
-    this.storePromise ??= DatasetStore.open(this.options.dbName ? { name: this.options.dbName } : undefined);
-    return this.storePromise;
+    return { kind: 'vectors', ...this.loaded };
   }
 }
 
-/** A dataset without stored vectors of the model; the view offers to embed it. */
-export function noEmbeddings(modelId: string): Error {
-  const error = new Error(`No vectors of this dataset with ${modelId}: embed it first (the Explore run does).`);
-  error.name = 'NoEmbeddingsError';
-  return error;
+/** The k-NN line of the map's status: which backend built the graph, or why the CPU did. */
+function knnReport(backend: SimilarityBackend): KnnReport {
+  return backend.kind === 'webgpu'
+    ? { source: 'webgpu', adapterName: backend.adapterName }
+    : { source: 'cpu-exact', fallbackReason: backend.fallbackReason };
+}
+
+/** Coordinates and clusters move out of the worker: the cache holds its own copies. */
+function sent(layout: MapLayout): MapLayout {
+  return transferring(layout, [layout.coordinates, layout.clusters]);
 }
 
 /** Settings as the layout uses them (PCA ignores the UMAP ones, so they do not split its cache). */

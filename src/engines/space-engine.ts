@@ -6,13 +6,16 @@
 import { AbortRegistry, throwIfAborted, type TaskOptions } from '../core/abort';
 import type { SimilarityBackend } from '../core/backend';
 import {
-  computeSpace, validSpaceSettings, type NeighbourSearch, type SpaceLayout, type SpaceOutcome, type SpaceSettings,
+  computeSpace, validSpaceSettings, type NeighbourSearch, type SpaceLayout, type SpaceOutcome, type SpaceResult, type SpaceSettings,
 } from '../core/layout/space';
 import { codeAt } from '../core/codes';
+import { noEmbeddings } from '../core/outcomes';
 import type { ProgressCallback } from '../core/progress';
 import type { CodeLevel } from '../core/types';
-import { SimilarityEngine } from '../gpu/similarity-engine';
-import { DatasetStore } from '../store/dataset-store';
+import { gpuOf, LazyStore, type ComputeEngineOptions } from './engine-context';
+import { SimilarityEngine } from './similarity-engine';
+import { transferring } from './transfer';
+
 const cacheKey = (datasetId: string) => `spaceCache:${datasetId}`;
 
 interface CachedSpace {
@@ -26,10 +29,14 @@ interface CachedSpace {
  * store per dataset (one entry: the last dataset × model × level × settings computed).
  */
 export class SpaceEngine {
-  private storePromise: Promise<DatasetStore> | null = null;
   private readonly aborts = new AbortRegistry();
+  private readonly similarity: SimilarityEngine;
+  private readonly store: LazyStore;
 
-  constructor(private readonly dbName?: string, private readonly similarity: SimilarityEngine = new SimilarityEngine()) {}
+  constructor(options: ComputeEngineOptions = {}) {
+    this.similarity = new SimilarityEngine(gpuOf(options));
+    this.store = new LazyStore(options.dbName);
+  }
 
   init(options: { preferGpu: boolean }): Promise<SimilarityBackend> {
     return this.similarity.init(options);
@@ -44,30 +51,29 @@ export class SpaceEngine {
     const signal = this.aborts.begin(options.taskId, options.signal);
     try {
       const settings = validSpaceSettings(options.settings);
-      const store = await this.store();
+      const store = await this.store.get();
       const started = performance.now();
       const patentCount = await store.countPatents(datasetId);
       const key = JSON.stringify([datasetId, modelId, options.level, patentCount, settings]);
       if (options.useCache !== false) {
         const cached = await store.getSetting<CachedSpace>(cacheKey(datasetId));
-        if (cached && cached.key === key) return { kind: 'layout', layout: cached.layout, modelId, patents: cached.patents, fromCache: true, readMs: performance.now() - started };
+        if (cached && cached.key === key) {
+          return sent({ kind: 'layout', layout: cached.layout, modelId, patents: cached.patents, fromCache: true, readMs: performance.now() - started });
+        }
       }
-      const [patents, embeddings] = await Promise.all([store.getPatents(datasetId), store.getEmbeddings(datasetId, modelId)]);
-      if (!embeddings) return { kind: 'no-embeddings', modelId, patents: patents.length };
-      const rowOf = new Map(embeddings.ids.map((id, row) => [id, row]));
-      const embedded = patents.filter((p) => rowOf.has(p.id));
-      const vectors = new Float32Array(embedded.length * embeddings.dim);
-      embedded.forEach((p, i) => {
-        const row = rowOf.get(p.id) as number;
-        vectors.set(embeddings.vectors.subarray(row * embeddings.dim, (row + 1) * embeddings.dim), i * embeddings.dim);
-      });
+      const patents = await store.getPatents(datasetId);
+      const aligned = await store.getAlignedEmbeddings(datasetId, modelId, patents.map((p) => p.id));
+      if (!aligned) return noEmbeddings(modelId, patents.length);
+      const embedded = patents.filter((_, i) => aligned.found[i] === 1);
+      const { vectors, dim } = aligned;
       const readMs = performance.now() - started;
       throwIfAborted(signal);
       // init() chose the backend (WebGPU switched off stays off); the engine falls back to the CPU twin.
       const search: NeighbourSearch = (v, n, dim, k, s) => this.similarity.topK(v, n, dim, { k, signal: s }, onProgress);
-      const layout = await computeSpace({ patents: embedded, vectors, dim: embeddings.dim, level: options.level }, settings, search, { signal, onProgress });
+      const layout = await computeSpace({ patents: embedded, vectors, dim, level: options.level }, settings, search, { signal, onProgress });
+      // Stored (a structured copy) before the arrays leave the worker.
       await store.setSetting<CachedSpace>(cacheKey(datasetId), { key, layout, patents: embedded.length });
-      return { kind: 'layout', layout, modelId, patents: embedded.length, fromCache: false, readMs };
+      return sent({ kind: 'layout', layout, modelId, patents: embedded.length, fromCache: false, readMs });
     } finally {
       this.aborts.end(options.taskId);
     }
@@ -76,7 +82,7 @@ export class SpaceEngine {
   /** Ids of the patents that carry any of `codes` at `level` (for the shared selection). */
   async patentIdsOfCodes(datasetId: string, level: CodeLevel, codes: string[]): Promise<string[]> {
     const wanted = new Set(codes);
-    const patents = await (await this.store()).getPatents(datasetId);
+    const patents = await (await this.store.get()).getPatents(datasetId);
     return patents.filter((p) => p.codes.some((c) => { const at = codeAt(level, c); return at !== null && wanted.has(at); })).map((p) => p.id);
   }
 
@@ -87,12 +93,12 @@ export class SpaceEngine {
 
   async destroy(): Promise<void> {
     this.similarity.destroy();
-    (await this.storePromise)?.close();
-    this.storePromise = null;
+    await this.store.close();
   }
+}
 
-  private store(): Promise<DatasetStore> {
-    this.storePromise ??= DatasetStore.open(this.dbName ? { name: this.dbName } : undefined);
-    return this.storePromise;
-  }
+/** The layout's typed arrays move to the caller's thread instead of being copied. */
+function sent(result: SpaceResult): SpaceResult {
+  const { layout } = result;
+  return transferring(result, [layout.positions, layout.trajectories, layout.observed, layout.neighbours.indices, layout.neighbours.scores]);
 }

@@ -1,7 +1,7 @@
 /**
- * What every kernel runner shares: compute pipelines cached per device, parameter blocks
- * whose layout is read from the WGSL source, and 1-D dispatch sizes that respect
- * maxComputeWorkgroupsPerDimension.
+ * What every kernel runner shares: compute pipelines cached per device, constants read from the
+ * WGSL source, and 1-D dispatch sizes that respect maxComputeWorkgroupsPerDimension. Buffer
+ * layouts come from wgsl-layout.ts, bind groups and dispatches from runner.ts.
  */
 
 /**
@@ -59,77 +59,6 @@ async function compilePipeline(
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`Compiling GPU pipeline "${key}" failed: ${reason}${log ? `\n${log}` : ''}`);
   }
-}
-
-/** Field names of `struct <structName>` in declaration order; memoised per source. */
-const structFieldsCache = new Map<string, readonly string[]>();
-
-/**
- * Field names of a WGSL struct whose fields are all u32, read from the shader source so the
- * TypeScript side never keeps a hand-copied layout that could drift from the WGSL one.
- */
-export function u32StructFields(wgsl: string, structName: string): readonly string[] {
-  const cacheKey = `${structName}\u0000${wgsl}`;
-  const cached = structFieldsCache.get(cacheKey);
-  if (cached) return cached;
-
-  const withoutComments = wgsl.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
-  const match = new RegExp(`struct\\s+${structName}\\s*\\{([^}]*)\\}`).exec(withoutComments);
-  if (!match) throw new Error(`WGSL source has no struct ${structName}`);
-  const fields = match[1]
-    .split(',')
-    .map((field) => field.trim())
-    .filter((field) => field.length > 0)
-    .map((field) => {
-      const parts = /^(\w+)\s*:\s*(\w+)$/.exec(field);
-      if (!parts || parts[2] !== 'u32') {
-        throw new Error(`struct ${structName}: only u32 fields are supported, got "${field}"`);
-      }
-      return parts[1];
-    });
-  structFieldsCache.set(cacheKey, fields);
-  return fields;
-}
-
-/** Uniform binding sizes are rounded up to 16 bytes so every backend accepts the binding. */
-const UNIFORM_SIZE_GRANULE_BYTES = 16;
-
-/**
- * A uniform buffer holding `values` laid out as `struct <structName>` in `wgsl`. Every field must
- * be given exactly once, as an integer in the u32 range. The caller owns (and destroys) the buffer.
- */
-export function createU32ParamsBuffer(
-  device: GPUDevice,
-  wgsl: string,
-  structName: string,
-  values: Readonly<Record<string, number>>,
-  label: string,
-): GPUBuffer {
-  const fields = u32StructFields(wgsl, structName);
-  const extra = Object.keys(values).filter((name) => !fields.includes(name));
-  if (extra.length > 0) {
-    throw new Error(`struct ${structName} has no field(s) ${extra.join(', ')}; fields: ${fields.join(', ')}`);
-  }
-  const words = fields.map((name) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`struct ${structName}: missing value for ${name}`);
-    if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
-      throw new RangeError(`struct ${structName}: ${name} must be a u32, got ${value}`);
-    }
-    return value;
-  });
-  const size =
-    Math.ceil(Math.max(words.length * 4, 1) / UNIFORM_SIZE_GRANULE_BYTES) *
-    UNIFORM_SIZE_GRANULE_BYTES;
-  const buffer = device.createBuffer({
-    label,
-    size,
-    usage: GPUBufferUsage.UNIFORM,
-    mappedAtCreation: true,
-  });
-  new Uint32Array(buffer.getMappedRange()).set(words);
-  buffer.unmap();
-  return buffer;
 }
 
 /**

@@ -6,6 +6,7 @@
  * single buffer, and only the rows×k winners of each block are read back.
  */
 import { assertMatrix, type TopK } from '../core/similarity';
+import { assertFitsBinding, bindingCap, BufferOwner, padRowsToVec4, throwIfAborted } from './buffers';
 import { CosineTileKernel, COSINE_TILE_EDGE } from './kernels/cosine-tile';
 import { NormalizeRowsKernel } from './kernels/normalize-rows';
 import { assertGpuTopK, finishTopKScores, TopkRowsKernel } from './kernels/topk-rows';
@@ -15,8 +16,6 @@ export const DEFAULT_GPU_CHUNK_BYTES = 64 * 1024 * 1024;
 
 const BYTES_PER_F32 = 4;
 const FLOATS_PER_VEC4 = 4;
-/** Zero-sized buffers cannot be bound, so empty inputs still get this many bytes. */
-const MIN_BUFFER_BYTES = 16;
 
 export interface GpuSimilarityTopKOptions {
   excludeSelf: boolean;
@@ -47,7 +46,7 @@ export function gpuChunkRows(
   >,
   maxChunkBytes: number = DEFAULT_GPU_CHUNK_BYTES,
 ): number {
-  const deviceCap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  const deviceCap = bindingCap(limits);
   const rowBytes = Math.max(cols, 1) * BYTES_PER_F32;
   if (rowBytes > deviceCap) {
     throw new RangeError(
@@ -211,57 +210,4 @@ export async function gpuCosineMatrix(
     owned.destroy();
     cosine.destroy();
   }
-}
-
-/**
- * Rows of `dim` floats widened to `vec4sPerRow * 4` with zeros, so the kernels can load whole
- * vec4s for any dim; zeros change neither norms nor dot products.
- */
-function padRowsToVec4(x: Float32Array, rows: number, dim: number, vec4sPerRow: number): Float32Array {
-  const paddedDim = vec4sPerRow * FLOATS_PER_VEC4;
-  if (paddedDim === dim) return x;
-  const out = new Float32Array(rows * paddedDim);
-  for (let r = 0; r < rows; r++) out.set(x.subarray(r * dim, (r + 1) * dim), r * paddedDim);
-  return out;
-}
-
-/** Tracks every buffer one call creates so that a throw or abort still frees them all. */
-class BufferOwner {
-  private readonly buffers: GPUBuffer[] = [];
-
-  constructor(private readonly device: GPUDevice) {}
-
-  create(label: string, bytes: number, usage: GPUBufferUsageFlags): GPUBuffer {
-    const buffer = this.device.createBuffer({ label, size: Math.max(bytes, MIN_BUFFER_BYTES), usage });
-    this.buffers.push(buffer);
-    return buffer;
-  }
-
-  upload(label: string, data: Float32Array, usage: GPUBufferUsageFlags): GPUBuffer {
-    const buffer = this.device.createBuffer({
-      label,
-      size: Math.max(data.byteLength, MIN_BUFFER_BYTES),
-      usage,
-      mappedAtCreation: true,
-    });
-    this.buffers.push(buffer);
-    new Float32Array(buffer.getMappedRange(), 0, data.length).set(data);
-    buffer.unmap();
-    return buffer;
-  }
-
-  destroy(): void {
-    for (const buffer of this.buffers.splice(0)) buffer.destroy();
-  }
-}
-
-function assertFitsBinding(device: GPUDevice, name: string, bytes: number): void {
-  const cap = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-  if (bytes > cap) {
-    throw new RangeError(`${name} needs ${bytes} bytes on the GPU, the device allows ${cap} per buffer`);
-  }
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new DOMException('Aborted', 'AbortError');
 }

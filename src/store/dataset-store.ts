@@ -9,7 +9,7 @@
 import { openDB } from 'idb';
 import type { ImportReport } from '../core/ingest/report';
 import type { CodeId, CodeLevel, EmbeddingSet, Patent } from '../core/types';
-import { joinEmbeddings, splitEmbeddings } from './embedding-chunks';
+import { EmbeddingGatherer, joinEmbeddings, splitEmbeddings, type AlignedEmbeddings } from './embedding-chunks';
 import { DatasetNotFoundError } from './errors';
 import { prefixRange, prefixRangeAfter } from './key-ranges';
 import type { DatasetRecord, SourceFile, StoredPatent } from './records';
@@ -27,6 +27,7 @@ import {
 } from './transactions';
 
 export type { DatasetRecord, SourceFile } from './records';
+export type { AlignedEmbeddings } from './embedding-chunks';
 
 export interface DatasetStoreOptions {
   /** Database name; tests pass a unique one. Default 'patent-space'. */
@@ -155,7 +156,6 @@ export class DatasetStore {
     return this.db.get('datasets', datasetId);
   }
 
-  /** All patents of a dataset, ordered by id. For large datasets prefer iteratePatents. */
   /** The stored patents among `ids` (missing ids are skipped), in one read transaction. */
   async getPatentsByIds(datasetId: string, ids: string[]): Promise<Patent[]> {
     const tx = this.db.transaction('patents', 'readonly');
@@ -164,9 +164,37 @@ export class DatasetStore {
     return found.filter((p): p is StoredPatent => p !== undefined).map(toPatent);
   }
 
+  /** All patents of a dataset, ordered by id. For large datasets prefer iteratePatents. */
   async getPatents(datasetId: string): Promise<Patent[]> {
     const stored = await this.db.getAll('patents', prefixRange(datasetId));
     return stored.map(toPatent);
+  }
+
+  /**
+   * The patents whose year lies in [from, to] (either end may be infinite), ordered by id like
+   * getPatents, read through the year index: patents of other years are never loaded.
+   */
+  async getPatentsInYears(datasetId: string, range: { from: number; to: number }): Promise<Patent[]> {
+    if (!(range.from <= range.to)) return [];
+    const stored = await this.db.getAllFromIndex('patents', 'byDatasetYear', IDBKeyRange.bound([datasetId, range.from], [datasetId, range.to]));
+    return stored.map(toPatent).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /**
+   * Patent count and the first and last finite year (null when none has one), from the count and
+   * the two ends of the year index: no patent record is read.
+   */
+  async yearSpan(datasetId: string): Promise<{ patents: number; firstYear: number | null; lastYear: number | null }> {
+    const tx = this.db.transaction('patents', 'readonly');
+    const index = tx.store.index('byDatasetYear');
+    const finite = IDBKeyRange.bound([datasetId, -Number.MAX_VALUE], [datasetId, Number.MAX_VALUE]);
+    const [patents, first, last] = await Promise.all([
+      tx.store.count(prefixRange(datasetId)),
+      index.openKeyCursor(finite, 'next'),
+      index.openKeyCursor(finite, 'prev'),
+    ]);
+    await tx.done;
+    return { patents, firstYear: first ? first.key[1] : null, lastYear: last ? last.key[1] : null };
   }
 
   /**
@@ -274,6 +302,33 @@ export class DatasetStore {
   async getEmbeddings(datasetId: string, modelId: string): Promise<EmbeddingSet | null> {
     const chunks = await this.db.getAll('embeddings', prefixRange(datasetId, modelId));
     return chunks.length === 0 ? null : joinEmbeddings(modelId, chunks);
+  }
+
+  /**
+   * The stored vectors of `patentIds` (unique), in that order, for engines that need the rows of
+   * some patents: each row is copied once, straight from its chunk into the result. Ids without
+   * a vector are left out (see `found`); null when the model has no vectors for the dataset.
+   */
+  async getAlignedEmbeddings(datasetId: string, modelId: string, patentIds: readonly string[]): Promise<AlignedEmbeddings | null> {
+    const gatherer = new EmbeddingGatherer(modelId, patentIds);
+    // One chunk in memory at a time: the cursor only awaits its own transaction's requests.
+    const tx = this.db.transaction('embeddings', 'readonly');
+    for (let cursor = await tx.store.openCursor(prefixRange(datasetId, modelId)); cursor; cursor = await cursor.continue()) {
+      gatherer.feed(cursor.value);
+    }
+    await tx.done;
+    return gatherer.finish();
+  }
+
+  /** Rows stored for `modelId` (0 when none), without joining them into one matrix. */
+  async countEmbeddings(datasetId: string, modelId: string): Promise<number> {
+    let rows = 0;
+    const tx = this.db.transaction('embeddings', 'readonly');
+    for (let cursor = await tx.store.openCursor(prefixRange(datasetId, modelId)); cursor; cursor = await cursor.continue()) {
+      rows += cursor.value.ids.length;
+    }
+    await tx.done;
+    return rows;
   }
 
   /** Deletes one model's embeddings of a dataset, or all of them when `modelId` is omitted. */

@@ -58,3 +58,71 @@ export function joinEmbeddings(modelId: string, chunks: EmbeddingChunkRecord[]):
   }
   return { modelId, dim, ids, vectors };
 }
+
+/** Stored vectors of some patents, in the order they were asked for. */
+export interface AlignedEmbeddings {
+  modelId: string;
+  dim: number;
+  /** The asked ids that have a stored vector, in the order asked. */
+  ids: string[];
+  /** ids.length × dim, row-major: row r is the vector of ids[r]. */
+  vectors: Float32Array;
+  /** One entry per asked id: 1 where it has a vector (and so is in `ids`), 0 where not. */
+  found: Uint8Array;
+}
+
+/**
+ * Gathers the rows of `wanted` (unique ids) from chunks fed in chunk order by `feed`, writing each
+ * row once into the result: neither the joined matrix of every stored row nor a second aligned
+ * copy is made. Chunks are checked as joinEmbeddings checks them.
+ */
+export class EmbeddingGatherer {
+  private readonly slotOf = new Map<string, number>();
+  private readonly found: Uint8Array;
+  private vectors: Float32Array | null = null;
+  private dim = 0;
+  private chunks = 0;
+
+  constructor(private readonly modelId: string, private readonly wanted: readonly string[]) {
+    wanted.forEach((id, slot) => {
+      if (this.slotOf.has(id)) throw new RangeError(`Patent id ${id} is asked for twice.`);
+      this.slotOf.set(id, slot);
+    });
+    this.found = new Uint8Array(wanted.length);
+  }
+
+  feed(chunk: EmbeddingChunkRecord): void {
+    if (chunk.chunk !== this.chunks) throw new Error(`Embedding chunk ${this.chunks} of ${this.modelId} is missing (found chunk ${chunk.chunk}).`);
+    if (this.chunks === 0) {
+      this.dim = chunk.dim;
+      this.vectors = new Float32Array(this.wanted.length * chunk.dim);
+    } else if (chunk.dim !== this.dim) {
+      throw new Error(`Embedding chunks of ${this.modelId} disagree on dim: ${this.dim} and ${chunk.dim}.`);
+    }
+    this.chunks += 1;
+    const { dim } = this;
+    const vectors = this.vectors as Float32Array;
+    chunk.ids.forEach((id, row) => {
+      const slot = this.slotOf.get(id);
+      if (slot === undefined) return;
+      vectors.set(chunk.vectors.subarray(row * dim, (row + 1) * dim), slot * dim);
+      this.found[slot] = 1;
+    });
+  }
+
+  /** Null when no chunk was fed (the model has no vectors for the dataset at all). */
+  finish(): AlignedEmbeddings | null {
+    if (this.chunks === 0 || !this.vectors) return null;
+    const { dim, found } = this;
+    const ids: string[] = [];
+    let vectors = this.vectors;
+    // Missing ids leave holes: close them in place, then cut the tail off in one copy.
+    for (let slot = 0; slot < this.wanted.length; slot++) {
+      if (!found[slot]) continue;
+      if (ids.length !== slot) vectors.copyWithin(ids.length * dim, slot * dim, (slot + 1) * dim);
+      ids.push(this.wanted[slot]);
+    }
+    if (ids.length < this.wanted.length) vectors = vectors.slice(0, ids.length * dim);
+    return { modelId: this.modelId, dim, ids, vectors, found };
+  }
+}

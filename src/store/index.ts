@@ -3,5 +3,5 @@ export type { CodeRecord, DatasetRecord, DatasetStatus, EmbeddingChunkRecord, Re
 export { DatasetNotFoundError, StorageQuotaError, type DatasetSpaceUse } from './errors';
 export { isQuotaExceededError } from './quota';
 export type { StorageEstimateInfo } from './storage-estimate';
-export { EMBEDDING_ROWS_PER_CHUNK } from './embedding-chunks';
+export { EMBEDDING_ROWS_PER_CHUNK, type AlignedEmbeddings } from './embedding-chunks';
 export { DB_VERSION, DEFAULT_DB_NAME, migrateToV1, migrateToV2, type PatentSpaceDB, type PatentSpaceDBV1 } from './schema';

@@ -1,8 +1,9 @@
 /**
  * Exports, all saved through a temporary object URL (nothing leaves the machine), and all inert:
- * CSV text cells that a spreadsheet would read as a formula are written with a leading
- * apostrophe, so a patent title such as `=HYPERLINK(…)` stays text.
+ * CSV goes through the one formula-safe writer (src/core/csv-writer.ts), so pass numbers as
+ * numbers there (a text cell starting with a minus sign is written as text).
  */
+import { csvText, type CsvValue } from '../core/csv-writer';
 
 /** Saves a blob as a file. */
 export function downloadBlob(filename: string, blob: Blob): void {
@@ -19,28 +20,14 @@ export function downloadText(filename: string, text: string, type: string): void
   downloadBlob(filename, new Blob([text], { type }));
 }
 
-/** Cells starting like this are formulas to a spreadsheet (OWASP: CSV injection). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-/** A plain number, which is data even when it starts with a minus sign. */
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-/** One CSV field: quoted when it holds a comma, quote or line break (RFC 4180); formulas defused. */
-export function csvField(value: string | number | null | undefined): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (typeof value === 'string' && FORMULA_START.test(text) && !NUMBER.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-export type CsvRow = readonly (string | number | null | undefined)[];
-
-/** A header and rows as CSV text, one line per row, ending with a line break. */
-export function csvText(header: readonly string[], rows: readonly CsvRow[]): string {
-  return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\n')}\n`;
-}
-
 /** Saves a header and rows as a CSV file. */
-export function downloadCsv(filename: string, header: readonly string[], rows: readonly CsvRow[]): void {
+export function downloadCsv(filename: string, header: readonly string[], rows: readonly (readonly CsvValue[])[]): void {
   downloadText(filename, csvText(header, rows), 'text/csv');
+}
+
+/** A number rounded to `digits` decimals for a CSV cell, kept a number (text starting with '-' is written as text). */
+export function rounded(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
 }
 
 /** Saves a value as indented JSON; ±Infinity and NaN (which JSON lacks) are written as null. */

@@ -1,11 +1,19 @@
 /**
- * WebGL2 point renderer for the patent map: every patent is one round point, drawn in ONE
- * drawArrays(POINTS) call from three vertex buffers (position f32×2, colour u8×4, state u8), so
- * 50,000 points cost one upload when the layout or the styling changes and nothing per frame but
- * a few uniforms. The state picks size, dimming, a dark ring (selected / search hit) and depth, so
- * highlighted points lie on top without sorting. preserveDrawingBuffer keeps the last frame
- * readable for PNG export and tests.
+ * WebGL2 point renderer for the patent map: every patent is one round point from three vertex
+ * buffers (position f32×2, colour u8×4, state u8), uploaded when the layout or the styling
+ * changes; a frame sends a few uniforms and draw calls. The state picks size, dimming, a dark ring
+ * (selected / search hit) and depth, so highlighted points lie on top without sorting.
+ * preserveDrawingBuffer keeps the last frame readable for PNG export and tests.
+ *
+ * The buffers hold the points in draw order (src/core/layout/draw-order.ts): nested random
+ * levels of detail, each sorted by grid cell. A frame draws only the cells in view, one range per
+ * grid row, so a zoomed-in frame costs what it shows. With `maxPoints` (for frames during a drag
+ * or zoom on a software renderer, where every submitted point costs ~0.2 µs) it draws the deepest
+ * levels that fit, a uniform sample of the view, and the selected or highlighted points of the
+ * left-out levels as far as the budget goes, so a search's hits and a selection stay denser than the rest.
+ * Colours and states upload separately: a search or a selection re-sends one byte per point.
  */
+import { drawOrder, levelForBudget, toSlotOrder, visibleRanges, type DrawOrder } from '../core/layout/draw-order';
 import type { MapViewport } from './map-geometry';
 
 const VERTEX_SHADER = `#version 300 es
@@ -49,10 +57,25 @@ void main() {
 }`;
 
 export interface DrawStats {
-  /** Points passed to the one draw call. */
+  /** Points passed to the draw calls. */
   points: number;
+  /** Draw calls issued. */
+  calls: number;
+  /** Deepest level of detail drawn, of `levels` (levels − 1 when nothing was left out). */
+  level: number;
+  levels: number;
   /** CPU time of the draw call's submission (ms); the GPU work is asynchronous. */
   submitMs: number;
+}
+
+export interface DrawOptions {
+  /** Most points to submit (plus selected / highlighted ones); the full view when absent. */
+  maxPoints?: number;
+}
+
+/** Highlighted (2) and selected (3) points have a ring; a reduced frame adds them beyond its sample. */
+function emphasised(state: number): boolean {
+  return state === 2 || state === 3;
 }
 
 export class MapRenderer {
@@ -63,8 +86,12 @@ export class MapRenderer {
   private colours: WebGLBuffer | null = null;
   private states: WebGLBuffer | null = null;
   private uniforms: Record<'centre' | 'scale' | 'viewport' | 'pointSize', WebGLUniformLocation | null> = { centre: null, scale: null, viewport: null, pointSize: null };
+  private emphasised: WebGLBuffer | null = null;
+  /** Slots of the highlighted and selected points, ascending (also in the element buffer). */
+  private emphasisedSlots = new Uint32Array(0);
   private count = 0;
-  /** Last uploaded data, re-uploaded after a lost context is restored. */
+  private order: DrawOrder | null = null;
+  /** Last data (point order), re-uploaded after a lost context is restored or new positions. */
   private data: { positions: Float32Array | null; colours: Uint8Array | null; states: Uint8Array | null } = { positions: null, colours: null, states: null };
 
   /** Throws when the browser has no WebGL2. */
@@ -95,28 +122,63 @@ export class MapRenderer {
     this.positions = attribute(gl, program, 'a_position', 2, gl.FLOAT, false);
     this.colours = attribute(gl, program, 'a_colour', 4, gl.UNSIGNED_BYTE, true);
     this.states = attribute(gl, program, 'a_state', 1, gl.UNSIGNED_BYTE, false);
+    this.emphasised = gl.createBuffer();
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.emphasised);
     gl.bindVertexArray(null);
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, null);
     if (this.data.positions) this.setPositions(this.data.positions);
-    if (this.data.colours && this.data.states) this.setStyle(this.data.colours, this.data.states);
   }
 
-  /** n×2 layout coordinates. */
+  /** True on a software rasteriser (SwiftShader, llvmpipe), where frames should pass maxPoints. */
+  get software(): boolean {
+    const gl = this.gl;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    return /swiftshader|llvmpipe|software|softpipe/i.test(name);
+  }
+
+  /** n×2 layout coordinates; styling already given is kept (re-sent in the new order). */
   setPositions(coordinates: Float32Array): void {
     this.data.positions = coordinates;
     this.count = coordinates.length / 2;
-    upload(this.gl, this.positions, coordinates);
+    this.order = drawOrder(coordinates, this.count);
+    upload(this.gl, this.positions, toSlotOrder(this.order, coordinates, 2));
+    const { colours, states } = this.data;
+    if (colours && colours.length === this.count * 4) this.setColours(colours);
+    if (states && states.length === this.count) this.setStates(states);
   }
 
   /** RGBA8 and one state byte per point (see POINT_STATE). */
   setStyle(colours: Uint8Array, states: Uint8Array): void {
-    this.data.colours = colours;
-    this.data.states = states;
-    upload(this.gl, this.colours, colours);
-    upload(this.gl, this.states, states);
+    this.setColours(colours);
+    this.setStates(states);
   }
 
-  /** Draws every point in one call; sizes are CSS pixels, scaled by devicePixelRatio here. */
-  draw(view: MapViewport, pixelRatio: number, pointSize: number): DrawStats {
+  /** RGBA8 per point (a colour mode change). */
+  setColours(colours: Uint8Array): void {
+    this.data.colours = colours;
+    if (this.order && colours.length === this.count * 4) upload(this.gl, this.colours, toSlotOrder(this.order, colours, 4));
+  }
+
+  /** One state byte per point (a search or a selection): one byte per point goes to the GPU. */
+  setStates(states: Uint8Array): void {
+    this.data.states = states;
+    if (!this.order || states.length !== this.count) return;
+    const slotted = toSlotOrder(this.order, states, 1);
+    upload(this.gl, this.states, slotted);
+    let count = 0;
+    for (let s = 0; s < slotted.length; s++) if (emphasised(slotted[s])) count++;
+    const slots = new Uint32Array(count);
+    for (let s = 0, k = 0; s < slotted.length; s++) if (emphasised(slotted[s])) slots[k++] = s;
+    this.emphasisedSlots = slots;
+    const gl = this.gl;
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.emphasised);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, slots, gl.DYNAMIC_DRAW);
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, null);
+  }
+
+  /** Draws the points in view; sizes are CSS pixels, scaled by devicePixelRatio here. */
+  draw(view: MapViewport, pixelRatio: number, pointSize: number, options: DrawOptions = {}): DrawStats {
     const gl = this.gl;
     const started = performance.now();
     const width = Math.max(1, Math.round(view.width * pixelRatio));
@@ -129,16 +191,37 @@ export class MapRenderer {
     gl.enable(gl.DEPTH_TEST);
     gl.depthFunc(gl.LEQUAL);
     gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
-    if (!this.program || this.count === 0 || !this.data.colours) return { points: 0, submitMs: performance.now() - started };
+    const order = this.order;
+    if (!this.program || !order || this.count === 0 || !this.data.colours) return { points: 0, calls: 0, level: 0, levels: 0, submitMs: performance.now() - started };
     gl.useProgram(this.program);
     gl.uniform2f(this.uniforms.centre, view.cx, view.cy);
     gl.uniform1f(this.uniforms.scale, view.scale * pixelRatio);
     gl.uniform2f(this.uniforms.viewport, width, height);
     gl.uniform1f(this.uniforms.pointSize, pointSize * pixelRatio);
+    // The view in layout units, widened by the largest point's radius so edge points are kept.
+    const margin = (pointSize * 1.7) / 2 / view.scale;
+    const halfWidth = view.width / 2 / view.scale + margin, halfHeight = view.height / 2 / view.scale + margin;
+    const [x0, x1, y0, y1] = [view.cx - halfWidth, view.cx + halfWidth, view.cy - halfHeight, view.cy + halfHeight];
+    const level = levelForBudget(order, x0, y0, x1, y1, options.maxPoints ?? Infinity);
+    const { ranges, points } = visibleRanges(order, x0, y0, x1, y1, level);
     gl.bindVertexArray(this.vao);
-    gl.drawArrays(gl.POINTS, 0, this.count);
+    for (const range of ranges) gl.drawArrays(gl.POINTS, range.start, range.count);
+    let drawn = points;
+    let calls = ranges.length;
+    if (level < order.levels - 1 && this.emphasisedSlots.length > 0) {
+      // Selected and highlighted points of the levels left out (slots are sorted, levels are slot
+      // ranges), up to the budget: the first ones in slot order are again a uniform sample.
+      const first = lowerBound(this.emphasisedSlots, order.levelStarts[level + 1]);
+      const count = Math.min(this.emphasisedSlots.length - first, Math.max(0, (options.maxPoints ?? Infinity) - points));
+      if (count > 0) {
+        gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.emphasised);
+        gl.drawElements(gl.POINTS, count, gl.UNSIGNED_INT, first * 4);
+        drawn += count;
+        calls++;
+      }
+    }
     gl.bindVertexArray(null);
-    return { points: this.count, submitMs: performance.now() - started };
+    return { points: drawn, calls, level, levels: order.levels, submitMs: performance.now() - started };
   }
 
   destroy(): void {
@@ -146,6 +229,7 @@ export class MapRenderer {
     gl.deleteBuffer(this.positions);
     gl.deleteBuffer(this.colours);
     gl.deleteBuffer(this.states);
+    gl.deleteBuffer(this.emphasised);
     gl.deleteVertexArray(this.vao);
     gl.deleteProgram(this.program);
     this.program = null;
@@ -189,8 +273,26 @@ function attribute(gl: WebGL2RenderingContext, program: WebGLProgram, name: stri
   return buffer;
 }
 
+/** First position in ascending `values` holding at least `target`. */
+function lowerBound(values: Uint32Array, target: number): number {
+  let low = 0, high = values.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (values[mid] < target) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Bytes held by each buffer, so same-sized data replaces a store in place (no GL query, which may stall). */
+const bufferBytes = new WeakMap<WebGLBuffer, number>();
+
 function upload(gl: WebGL2RenderingContext, buffer: WebGLBuffer | null, data: ArrayBufferView): void {
   gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
-  gl.bufferData(gl.ARRAY_BUFFER, data, gl.STATIC_DRAW);
+  if (buffer && bufferBytes.get(buffer) === data.byteLength) gl.bufferSubData(gl.ARRAY_BUFFER, 0, data);
+  else {
+    gl.bufferData(gl.ARRAY_BUFFER, data, gl.STATIC_DRAW);
+    if (buffer) bufferBytes.set(buffer, data.byteLength);
+  }
   gl.bindBuffer(gl.ARRAY_BUFFER, null);
 }

@@ -5,7 +5,7 @@
  */
 import { SECTION_LETTERS, NO_SECTION, sectionIndex } from '../core/ipc-sections';
 import { hasCode } from '../core/map/code-match';
-import { TextIndex } from '../core/map/text-index';
+import { searchWords } from '../core/map/text-index';
 import { sectionOf } from '../core/sections';
 import {
   CODE_MATCH_COLOUR, OTHER_COLOUR, SECTION_NAMES, categoricalColour, cssColour, sectionIndexColour, sequentialColour, type Rgb,
@@ -57,7 +57,11 @@ export function columnsOf(points: readonly MapPoint[]): PointColumns {
   };
 }
 
-/** RGBA8 per point and a legend for the colour mode. */
+/**
+ * RGBA8 per point and a legend for the colour mode. One pass over the points with each colour
+ * computed once per year or topic (not per point), and no spread of n values into Math.min,
+ * which overflows the call stack above ~120,000 points.
+ */
 export function pointColours(
   mode: ColourMode, points: readonly MapPoint[] | PointColumns, clusters: ArrayLike<number>, options: ColourOptions = {},
 ): { colours: Uint8Array; legend: LegendEntry[] } {
@@ -76,9 +80,13 @@ export function pointColours(
       }
       if (!Number.isFinite(min)) { min = 0; max = 1; }
       const span = Math.max(1, max - min);
+      const byYear = new Map<number, Rgb>();
       for (let i = 0; i < n; i++) {
         const y = columns.years[i];
-        put(i, Number.isFinite(y) ? sequentialColour((y - min) / span) : OTHER_COLOUR);
+        if (!Number.isFinite(y)) { put(i, OTHER_COLOUR); continue; }
+        let colour = byYear.get(y);
+        if (!colour) { colour = sequentialColour((y - min) / span); byYear.set(y, colour); }
+        put(i, colour);
       }
       const steps = Math.min(5, max - min + 1);
       for (let s = 0; s < steps; s++) {
@@ -100,7 +108,12 @@ export function pointColours(
       break;
     }
     case 'topic': {
-      for (let i = 0; i < n; i++) put(i, clusters[i] >= 0 ? categoricalColour(clusters[i]) : OTHER_COLOUR);
+      const byCluster = new Map<number, Rgb>();
+      for (let i = 0; i < n; i++) {
+        let colour = byCluster.get(clusters[i]);
+        if (!colour) { colour = clusters[i] >= 0 ? categoricalColour(clusters[i]) : OTHER_COLOUR; byCluster.set(clusters[i], colour); }
+        put(i, colour);
+      }
       for (const [cluster, label] of options.topicLabels ?? []) legend.push({ label, colour: cssColour(categoricalColour(cluster)) });
       break;
     }
@@ -133,11 +146,22 @@ function codeMatchesOf(points: readonly MapPoint[], code: string): Uint8Array {
   });
 }
 
-/** Patents whose text contains every word of `query` (case-insensitive); null for an empty query. */
+/**
+ * Patents whose (lower-cased) haystack contains every word of `query`; null for an empty query.
+ * The page searches through the map points engine (core/map/text-index.ts, same words); this
+ * form is for points built in tests and benchmarks.
+ */
 export function searchMatches(points: readonly MapPoint[], query: string): Uint8Array | null {
-  const index = new TextIndex();
-  for (const p of points) index.add(p.haystack);
-  return index.matches(query);
+  const words = searchWords(query);
+  if (words.length === 0) return null;
+  const out = new Uint8Array(points.length);
+  for (let i = 0; i < points.length; i++) {
+    const haystack = points[i].haystack;
+    let all = 1;
+    for (const word of words) if (!haystack.includes(word)) { all = 0; break; }
+    out[i] = all;
+  }
+  return out;
 }
 
 /**

@@ -69,7 +69,7 @@ export class PsMapView extends LitElement {
   );
   private readonly gestures = new MapGestures({
     canvas: this.canvas,
-    points: () => (this.layout ? { coordinates: this.layout.coordinates, count: this.layout.ids.length } : null),
+    hasPoints: () => this.layout !== null,
     dragMode: () => this.dragMode,
     visible: (i) => !(this.onlySelection && this.selection.size > 0) || this.selection.mask[i] === 1,
     hover: (hit) => (this.hover = hit),
@@ -77,7 +77,7 @@ export class PsMapView extends LitElement {
     clear: () => void this.select([], false),
     overlay: (d) => this.renderRoot.querySelector('svg.overlay path')?.setAttribute('d', d),
   });
-  private readonly points = new MapPointsData((what) => (what === 'style' ? this.restyle() : this.requestUpdate()));
+  private readonly points = new MapPointsData((what) => (what === 'colours' ? this.recolour() : what === 'states' ? this.restate() : this.requestUpdate()));
   /** Loading points outlives a cancelled layout run (search still works on PCA); a new dataset aborts it. */
   private pointsLoad: AbortController | null = null;
   /** Layout requests so far (data-run), so a test can wait for the next one. */
@@ -203,6 +203,7 @@ export class PsMapView extends LitElement {
     this.layout = layout;
     this.canvas.setPoints({ coordinates: layout.coordinates, count: layout.ids.length, topics: layout.topics }, previous?.hash === layout.hash);
     this.selection.reset(layout.ids.length);
+    this.recolour();
     void this.applyStored();
     if (!this.points.has(layout.ids)) void this.loadPoints(layout);
   }
@@ -227,35 +228,50 @@ export class PsMapView extends LitElement {
   private async applyStored(): Promise<void> {
     const stored = this.selection.stored;
     if (stored && this.layout) await this.selection.apply(stored, this.layout.ids, this.points.key);
-    this.restyle();
+    this.restate();
   }
 
   private async followSelection(selection: Selection): Promise<void> {
     if (!this.layout) return;
     await this.selection.apply(selection, this.layout.ids, this.points.key);
-    this.restyle();
+    this.restate();
   }
 
   private async select(indices: number[], add: boolean): Promise<void> {
     const { dataset } = this.app.value;
     if (!this.layout || !dataset) return;
     const saving = this.selection.select(indices, add, dataset.id, this.layout.ids, this.points.key);
-    this.restyle();
+    this.restate();
     await saving;
   }
 
   // ---- styling ----
 
+  /** Colours and states: a new layout or new columns. */
   private restyle(): void {
+    this.recolour();
+    this.restate();
+  }
+
+  /** Colours and the legend (colour mode, code, topics); the renderer keeps the states. */
+  private recolour(): void {
     const layout = this.layout;
     if (!layout) return;
     const n = layout.ids.length;
     const columns = this.points.columns ?? { count: n, years: new Float32Array(n).fill(Number.NaN), sections: new Uint8Array(n).fill(NO_SECTION) };
     const topicLabels = new Map(layout.topics.map((t) => [t.cluster, t.label]));
     const { colours, legend } = pointColours(this.colourMode, columns, layout.clusters, { code: this.code, codeMatches: this.points.codeHits, topicLabels });
-    const states = pointStates(n, { selected: this.selection.mask, selectionSize: this.selection.size, matches: this.points.searchHits, onlySelection: this.onlySelection });
-    this.canvas.setStyle(colours, states);
+    this.canvas.setColours(colours);
     this.legend = legend;
+  }
+
+  /** States (search, selection, "only the selection"): one byte per point to the renderer. */
+  private restate(): void {
+    const layout = this.layout;
+    if (!layout) return;
+    this.canvas.setStates(pointStates(layout.ids.length, {
+      selected: this.selection.mask, selectionSize: this.selection.size, matches: this.points.searchHits, onlySelection: this.onlySelection,
+    }));
     this.requestUpdate();
   }
 
@@ -263,11 +279,11 @@ export class PsMapView extends LitElement {
 
   private onControl(change: MapControlChange): void {
     switch (change.kind) {
-      case 'colour': this.colourMode = change.mode; void this.saveSettings(); this.restyle(); break;
+      case 'colour': this.colourMode = change.mode; void this.saveSettings(); this.recolour(); break;
       case 'code': this.code = change.code; void this.points.highlightCode(change.code); break;
       case 'query': this.query = change.query; void this.points.search(change.query); break;
       case 'drag': this.dragMode = change.mode; break;
-      case 'only-selection': this.onlySelection = change.on; this.restyle(); break;
+      case 'only-selection': this.onlySelection = change.on; this.restate(); break;
       case 'settings': void this.changeSettings(change.change); break;
       case 'recompute': void this.compute(true); break;
       case 'png': void this.exportPng(); break;

@@ -6,7 +6,7 @@ import { computeSpaceLayout, patentIdsOfCodes } from '../clients/space-client';
 import { datasetStore } from '../clients/store-client';
 import type { Trajectory } from '../core/layout/trajectories';
 import { DEFAULT_SPACE_SETTINGS, type SpaceLayout, type SpaceOutcome, type SpaceResult, type SpaceSettings } from '../core/layout/space';
-import { downloadBlob, downloadCsv } from './download';
+import { downloadBlob, downloadCsv, rounded } from './download';
 import { AppStateConsumer } from './shared/app-state-consumer';
 import { SharedSelection } from './shared/shared-selection';
 import { TaskController } from './shared/task-controller';
@@ -322,7 +322,7 @@ export class PsSpaceView extends LitElement {
     if (!layout) return;
     const rows = this.selected.flatMap((code) => {
       const count = layout.counts[layout.codes.indexOf(code)];
-      return neighboursOf(layout, code).map((n, rank) => [code, count, rank + 1, n.code, n.section, n.count, n.similarity.toFixed(6)]);
+      return neighboursOf(layout, code).map((n, rank) => [code, count, rank + 1, n.code, n.section, n.count, rounded(n.similarity, 6)]);
     });
     downloadCsv('technology-space-selection.csv', CSV_HEADER, rows);
   }

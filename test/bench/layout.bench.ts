@@ -1,45 +1,52 @@
 /**
- * Benchmark, not a test: UMAP (2D) on clustered Gaussian data of 5k, 20k and 50k points × 384
- * dims, the size of MiniLM-class patent embeddings. Writes bench-results/layout.json. Times are
- * recorded, never asserted. Per size: the k-NN graph as umap() would build it (exact up to
- * 10,000 points, random projection trees + refinement above; the approximate one is also timed at
- * 5k for comparison) with its recall against the exact neighbours of sampled rows, then the rest
- * of UMAP (fuzzy graph, PCA start, epochs) on that graph, then the layout's neighbourhood
- * preservation on sampled rows. The exact k-NN is not run at 20k/50k: it grows as n² (see the
- * 5k time) and would take most of the budget. Sizes are skipped once the run has used BUDGET_MS,
- * so the bench stays near 10 minutes on a 2-core machine; skipped sizes say why in the JSON.
+ * Benchmark, not a test: UMAP (2D) on clustered Gaussian data × 384 dims, the size of MiniLM-class
+ * patent embeddings. Writes bench-results/layout.json. Times are recorded, never asserted.
+ *
+ * Per size and pipeline, the phases as umap() runs them (timed from its progress events): k-NN
+ * graph (for `pca50`: PCA to 50 axes fitted on 50k sampled rows, trees and refinement on the PCA
+ * coordinates, exact cosine distances of the found neighbours), then fuzzy graph + initialisation
+ * + epochs; then on the same sampled rows the graph's recall against the exact 384-d neighbours
+ * and the layout's neighbourhood preservation (10 nearest, 384-d cosine vs 2D).
+ * - `current`: umap() of this checkout with `pcaDims: 50` (what the map engine is meant to pass);
+ * - `current-full`: umap() of this checkout on the full vectors (LAYOUT_BENCH_FULL=1);
+ * - `baseline`: umap() of an older checkout, LAYOUT_BENCH_BASELINE=/path/to/checkout (its src/);
+ * - `wasm`: embedding-atlas's WASM NNDescent + UMAP (cosine, 200 epochs), when
+ *   LAYOUT_BENCH_WASM=/path/to/embedding-atlas/dist/umap.js (not a dependency of the app: install
+ *   it outside the repository, e.g. `npm install --no-save --legacy-peer-deps embedding-atlas`).
+ * LAYOUT_BENCH_SIZES overrides the sizes (default 20000,50000); sizes are skipped once the run has
+ * used LAYOUT_BENCH_BUDGET_MIN minutes (default 30), and skipped sizes say so in the JSON.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sampleIndices } from '../../src/core/layout/cluster-quality';
 import { exactKnn, type NeighbourGraph } from '../../src/core/layout/knn';
-import { approximateCosineKnn } from '../../src/core/layout/knn-refine';
-import { neighbourhoodPreservation } from '../../src/core/layout/quality';
-import { DEFAULT_UMAP, umap } from '../../src/core/layout/umap';
+import { DEFAULT_UMAP, umap, type UmapOptions } from '../../src/core/layout/umap';
 import { gaussian, mulberry32 } from '../../src/core/random';
-import { normalizeRows } from '../../src/core/similarity';
 
-const SIZES = [5_000, 20_000, 50_000];
+const SIZES = (process.env.LAYOUT_BENCH_SIZES ?? '20000,50000').split(',').map(Number);
 const DIM = 384;
 const CLUSTERS = 50;
 const SEED = 20_240_612;
-const RECALL_QUERIES = 300;
-const PRESERVATION_SAMPLE = 500;
-const BUDGET_MS = 8 * 60_000;
+const PCA_DIMS = 50;
+const K = DEFAULT_UMAP.neighbours - 1;
+const PRESERVATION_K = 10;
+const BUDGET_MS = Number(process.env.LAYOUT_BENCH_BUDGET_MIN ?? 30) * 60_000;
 const RESULTS_DIR = 'bench-results';
 const RESULTS_FILE = `${RESULTS_DIR}/layout.json`;
+
+type Umap = (vectors: Float32Array, n: number, dim: number, options: UmapOptions) => Promise<{ coordinates: Float32Array; epochs: number }>;
+type Knn = (vectors: Float32Array, n: number, dim: number, k: number, options: { trees: number; rounds: number; seed: number }) => Promise<NeighbourGraph>;
+interface Wasm {
+  createNNDescent(n: number, dim: number, data: Float32Array, options: object): Promise<{ queryByIndex(i: number, k: number): { indices: Int32Array; distances: Float32Array }; destroy(): void }>;
+  createUMAPFromKNN(n: number, out: number, indices: Int32Array, distances: Float32Array, options: object): Promise<{ run(): Promise<void>; embedding: Float32Array; destroy(): void }>;
+}
 
 const startedAt = performance.now();
 const runs: Record<string, unknown>[] = [];
 const results: Record<string, unknown> = {
-  dim: DIM,
-  clusters: CLUSTERS,
-  seed: SEED,
-  umap: { ...DEFAULT_UMAP, components: 2 },
-  node: process.version,
-  cpu: `${cpus()[0]?.model ?? 'unknown'} ×${cpus().length}`,
-  runs,
+  dim: DIM, clusters: CLUSTERS, seed: SEED, umap: { ...DEFAULT_UMAP, components: 2 }, pcaDims: PCA_DIMS,
+  node: process.version, cpu: `${cpus()[0]?.model ?? 'unknown'} ×${cpus().length}`, runs,
 };
 
 /** Unit vectors around CLUSTERS random centres; the noise is as large as the centre spread, so clusters overlap. */
@@ -49,32 +56,92 @@ function clusteredData(n: number): Float32Array {
   const out = new Float32Array(n * DIM);
   for (let i = 0; i < n; i++) {
     const centre = centres[Math.floor(rng() * CLUSTERS)];
-    for (let d = 0; d < DIM; d++) out[i * DIM + d] = centre[d] + gaussian(rng);
+    let norm = 0;
+    for (let d = 0; d < DIM; d++) {
+      const v = centre[d] + gaussian(rng);
+      out[i * DIM + d] = v;
+      norm += v * v;
+    }
+    const scale = 1 / Math.sqrt(norm);
+    for (let d = 0; d < DIM; d++) out[i * DIM + d] *= scale;
   }
-  return normalizeRows(out, n, DIM);
+  return out;
 }
 
-function round(value: number, digits: number): number {
-  return Number(value.toFixed(digits));
+const round = (value: number, digits = 0) => Number(value.toFixed(digits));
+
+/** Exact 384-d neighbours of the sampled rows, computed once per size for every pipeline. */
+function truthFor(vectors: Float32Array, n: number) {
+  const rows = sampleIndices(n, n > 100_000 ? 200 : 500, SEED);
+  return { rows, exact: exactKnn(vectors, n, DIM, K, { queryRows: rows }) };
 }
 
-/** Fraction of the exact cosine neighbours of sampled rows that `graph` lists. */
-function recallAgainstExact(vectors: Float32Array, n: number, graph: NeighbourGraph): number {
-  const { k } = graph;
-  const queryRows = sampleIndices(n, RECALL_QUERIES, SEED);
-  const exact = exactKnn(vectors, n, DIM, k, { queryRows });
+function quality(truth: ReturnType<typeof truthFor>, n: number, graph: Int32Array, width: number, coordinates: Float32Array) {
+  const { rows, exact } = truth;
+  const low = exactKnn(coordinates, n, 2, PRESERVATION_K, { metric: 'euclidean', queryRows: rows });
   let found = 0;
-  queryRows.forEach((row, r) => {
-    const truth = new Set(exact.indices.subarray(r * k, (r + 1) * k));
-    for (let j = 0; j < k; j++) if (truth.has(graph.indices[row * k + j])) found++;
+  let kept = 0;
+  rows.forEach((row, r) => {
+    const neighbours = new Set(exact.indices.subarray(r * K, (r + 1) * K));
+    const listed = Array.from(graph.subarray(row * width, (row + 1) * width)).filter((j) => j !== row).slice(0, K);
+    for (const j of listed) if (neighbours.has(j)) found++;
+    const near = new Set(low.indices.subarray(r * PRESERVATION_K, (r + 1) * PRESERVATION_K));
+    for (let j = 0; j < PRESERVATION_K; j++) if (near.has(exact.indices[r * K + j])) kept++;
   });
-  return found / (queryRows.length * k);
+  return { knnRecall: round(found / (rows.length * K), 4), preservation: round(kept / (rows.length * PRESERVATION_K), 4), sampledRows: rows.length };
 }
 
-async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
-  const start = performance.now();
-  const value = await fn();
-  return { value, ms: performance.now() - start };
+/** This checkout's umap(): the k-NN / epochs split from its progress events, recall from the graph it returns. */
+async function runCurrent(label: string, vectors: Float32Array, n: number, options: Partial<UmapOptions>, truth: ReturnType<typeof truthFor>) {
+  const started = performance.now();
+  let epochsAt = 0;
+  const result = await umap(vectors, n, DIM, { components: 2, seed: SEED, ...options }, (p) => {
+    if (p.phase === 'epochs' && epochsAt === 0) epochsAt = performance.now();
+  });
+  const totalMs = performance.now() - started;
+  expect(result.coordinates.every(Number.isFinite)).toBe(true);
+  return {
+    pipeline: label, n, epochs: result.epochs, reducedDim: result.reducedDim, knnMs: round(epochsAt - started),
+    afterKnnMs: round(totalMs - (epochsAt - started)), totalMs: round(totalMs),
+    ...quality(truth, n, result.graph.indices, result.graph.k, result.coordinates),
+  };
+}
+
+/** An older checkout: its approximate k-NN (as its umap() would build it), then its umap() on that graph. */
+async function runBaseline(root: string, vectors: Float32Array, n: number, truth: ReturnType<typeof truthFor>) {
+  const { umap: baseUmap } = await import(/* @vite-ignore */ `${root}/src/core/layout/umap.ts`) as { umap: Umap };
+  const { approximateCosineKnn } = await import(/* @vite-ignore */ `${root}/src/core/layout/knn-refine.ts`) as { approximateCosineKnn: Knn };
+  let t = performance.now();
+  const graph = await approximateCosineKnn(vectors, n, DIM, K, { trees: DEFAULT_UMAP.forestTrees, rounds: DEFAULT_UMAP.refineRounds, seed: SEED });
+  const knnMs = performance.now() - t;
+  t = performance.now();
+  const result = await baseUmap(vectors, n, DIM, { components: 2, seed: SEED, graph });
+  const afterKnnMs = performance.now() - t;
+  return {
+    pipeline: 'baseline', n, epochs: result.epochs, knnMs: round(knnMs), afterKnnMs: round(afterKnnMs), totalMs: round(knnMs + afterKnnMs),
+    ...quality(truth, n, graph.indices, graph.k, result.coordinates),
+  };
+}
+
+async function runWasm(wasm: Wasm, vectors: Float32Array, n: number, truth: ReturnType<typeof truthFor>) {
+  let t = performance.now();
+  const index = await wasm.createNNDescent(n, DIM, vectors, { metric: 'cosine', nNeighbors: K + 1, seed: 1 });
+  const indices = new Int32Array(n * (K + 1));
+  const distances = new Float32Array(n * (K + 1));
+  for (let i = 0; i < n; i++) {
+    const q = index.queryByIndex(i, K + 1);
+    indices.set(q.indices, i * (K + 1));
+    distances.set(q.distances, i * (K + 1));
+  }
+  index.destroy();
+  const knnMs = performance.now() - t;
+  t = performance.now();
+  const layout = await wasm.createUMAPFromKNN(n, 2, indices, distances, { nEpochs: n <= 10_000 ? 500 : 200, minDist: DEFAULT_UMAP.minDist, seed: 1 });
+  await layout.run();
+  const coordinates = new Float32Array(layout.embedding);
+  layout.destroy();
+  const afterKnnMs = performance.now() - t;
+  return { pipeline: 'wasm', n, knnMs: round(knnMs), afterKnnMs: round(afterKnnMs), totalMs: round(knnMs + afterKnnMs), ...quality(truth, n, indices, K + 1, coordinates) };
 }
 
 describe(`UMAP benchmark, ${SIZES.join(' / ')} × ${DIM}`, () => {
@@ -85,42 +152,32 @@ describe(`UMAP benchmark, ${SIZES.join(' / ')} × ${DIM}`, () => {
         runs.push({ n, skipped: `bench budget of ${BUDGET_MS / 60_000} min used up (${round(used / 60_000, 1)} min) before this size` });
         return;
       }
+      let t = performance.now();
       const vectors = clusteredData(n);
-      const k = DEFAULT_UMAP.neighbours - 1;
-      let rounds = 0;
-      const approximate = await timed(() => approximateCosineKnn(vectors, n, DIM, k, {
-        trees: DEFAULT_UMAP.forestTrees, rounds: DEFAULT_UMAP.refineRounds, seed: SEED,
-      }, (round) => { rounds = round; }));
-      const run: Record<string, unknown> = {
-        n,
-        approximateKnnMs: round(approximate.ms, 0),
-        approximateKnnRounds: rounds,
-        approximateKnnRecall: round(recallAgainstExact(vectors, n, approximate.value), 4),
-      };
-      let graph = approximate.value;
-      if (n <= DEFAULT_UMAP.exactKnnMaxPoints) {
-        const exact = await timed(() => exactKnn(vectors, n, DIM, k));
-        run.exactKnnMs = round(exact.ms, 0);
-        graph = exact.value;
+      const dataMs = performance.now() - t;
+      t = performance.now();
+      const truth = truthFor(vectors, n);
+      console.log(`n=${n}: data ${round(dataMs)} ms, exact neighbours of ${truth.rows.length} rows ${round(performance.now() - t)} ms`);
+      const pipelines: Array<() => Promise<Record<string, unknown>>> = [];
+      const baseline = process.env.LAYOUT_BENCH_BASELINE;
+      if (baseline) pipelines.push(() => runBaseline(baseline.replace(/\/+$/, ''), vectors, n, truth));
+      pipelines.push(() => runCurrent('current', vectors, n, { pcaDims: PCA_DIMS }, truth));
+      if (process.env.LAYOUT_BENCH_FULL) pipelines.push(() => runCurrent('current-full', vectors, n, {}, truth));
+      const wasmPath = process.env.LAYOUT_BENCH_WASM;
+      if (wasmPath) {
+        const wasm = await import(/* @vite-ignore */ wasmPath) as Wasm;
+        pipelines.push(() => runWasm(wasm, vectors, n, truth));
       }
-      run.knnUsed = n <= DEFAULT_UMAP.exactKnnMaxPoints ? 'exact' : 'approximate';
-      const layout = await timed(() => umap(vectors, n, DIM, { components: 2, seed: SEED, graph }));
-      expect(layout.value.coordinates.every(Number.isFinite)).toBe(true);
-      run.epochs = layout.value.epochs;
-      run.umapAfterKnnMs = round(layout.ms, 0);
-      run.umapTotalMs = round(layout.ms + (n <= DEFAULT_UMAP.exactKnnMaxPoints ? (run.exactKnnMs as number) : approximate.ms), 0);
-      const preservation = neighbourhoodPreservation(vectors, DIM, layout.value.coordinates, 2, n, {
-        exactMaxPoints: 0, sample: PRESERVATION_SAMPLE, seed: SEED,
-      });
-      run.neighbourhoodPreservationSampled = round(preservation.value, 4);
-      run.chance = round(preservation.chance, 6);
-      runs.push(run);
-      console.log(JSON.stringify(run));
+      for (const pipeline of pipelines) {
+        const run = await pipeline();
+        runs.push(run);
+        console.log(JSON.stringify(run));
+      }
     });
   }
 
   afterAll(() => {
-    results.totalBenchMs = round(performance.now() - startedAt, 0);
+    results.totalBenchMs = round(performance.now() - startedAt);
     results.generatedAt = new Date().toISOString();
     mkdirSync(RESULTS_DIR, { recursive: true });
     const json = JSON.stringify(results, null, 2);

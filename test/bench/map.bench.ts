@@ -1,94 +1,61 @@
 /**
- * Benchmark, not a test: what one interaction with the patent map costs at 50,000 points in
- * headless Chromium (WebGL2 on SwiftShader, i.e. on the CPU: a real GPU draws far faster).
- * - draw: the renderer's one drawArrays call plus a 1-pixel readPixels that waits for the frame;
- * - restyle: colours + states for every point and their upload (search, colour mode, selection);
- * - grid build (once per layout), hover pick, box and lasso selection.
- * Vite's dev server serves the app's own modules to the page. Writes bench-results/map.json.
- * Times are printed, never asserted.
+ * Benchmark, not a test: what one interaction with the patent map costs at 50,000 and 650,000
+ * points in headless Chromium (WebGL2 on SwiftShader, i.e. on the CPU: a real GPU draws far
+ * faster). Per size (test/bench/browser/map-probe.ts): position upload, restyle (colour mode),
+ * a new search and a new selection (states only), frames at the fit view and 8× zoomed, grid
+ * build, 1000 hover picks, box and lasso selection, and a fit-view frame with the renderer's
+ * maxPoints budget (a reduced frame during a drag; renderers without it draw everything). Vite's dev server serves the app's own
+ * modules to the page.
+ *
+ * Side by side with a baseline: MAP_BENCH_BASELINE names a folder under the repository root that
+ * holds an older `src/` (e.g. `git archive <commit> src | tar -x -C tmp/map-base`, `tmp/` is
+ * ignored); the same page then times both copies, alternating, and checks that they select the
+ * same points. MAP_BENCH_SIZES overrides the sizes (comma-separated). Writes
+ * bench-results/map.json. Times are printed, never asserted.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH } from '../e2e/browser';
-import { withDevPage } from './browser/dev-page';
+import { callProbe, withDevPage } from './browser/dev-page';
+import type { MapBench } from './browser/map-probe';
 
-const POINTS = [1_000, 50_000];
-const FRAMES = 30;
+const SIZES = (process.env.MAP_BENCH_SIZES ?? '50000,650000').split(',').map(Number);
+const FRAMES = 12;
+const BASELINE = process.env.MAP_BENCH_BASELINE?.replace(/\/+$/, '');
 
-interface Measured {
-  points: number;
-  drawMs: { median: number; p90: number };
-  restyleMs: number;
-  gridMs: number;
-  hover1000Ms: number;
-  boxMs: number;
-  lassoMs: number;
-  renderer: string;
-}
-
-/** Runs in the page (a string, because vitest rewrites import() inside functions it compiles). */
-function probe(n: number): string {
-  return `Promise.all([import('/src/ui/map-renderer.ts'), import('/src/ui/map-style.ts'), import('/src/ui/map-geometry.ts')]).then(async ([r, s, g]) => {
-    const n = ${n};
-    let seed = 7;
-    const rand = () => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 4294967296; };
-    const coordinates = new Float32Array(n * 2);
-    for (let i = 0; i < n; i++) { const c = Math.floor(rand() * 30); coordinates[i * 2] = (c % 6) * 4 + rand() * 3; coordinates[i * 2 + 1] = Math.floor(c / 6) * 4 + rand() * 3; }
-    const points = Array.from({ length: n }, (_, i) => ({ id: 'p' + i, title: 'Patent ' + i, year: 1980 + (i % 41), codes: ['H04L 27/26', 'G06F 3/00'], haystack: ('p' + i + ' patent ' + i + ' lithium').toLowerCase() }));
-    const clusters = Int32Array.from({ length: n }, (_, i) => i % 30);
-    const canvas = document.createElement('canvas');
-    canvas.style.width = '1000px'; canvas.style.height = '700px';
-    document.body.append(canvas);
-    const renderer = new r.MapRenderer(canvas);
-    const gl = canvas.getContext('webgl2');
-    renderer.setPositions(coordinates);
-    let t = performance.now();
-    const { colours } = s.pointColours('topic', points, clusters);
-    const states = s.pointStates(n, { selected: new Uint8Array(n), selectionSize: 0, matches: s.searchMatches(points, 'lithium'), onlySelection: false });
-    renderer.setStyle(colours, states);
-    const restyleMs = performance.now() - t;
-    const view = g.fitView(coordinates, n, 1000, 700);
-    const pixel = new Uint8Array(4);
-    const times = [];
-    for (let f = 0; f < ${FRAMES} + 3; f++) {
-      const started = performance.now();
-      renderer.draw(g.zoomAt(view, 1 + f * 0.05, 500, 350), 1, 4);
-      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
-      if (f >= 3) times.push(performance.now() - started);
-    }
-    times.sort((a, b) => a - b);
-    t = performance.now();
-    const grid = new g.PointGrid(coordinates, n);
-    const gridMs = performance.now() - t;
-    t = performance.now();
-    for (let q = 0; q < 1000; q++) grid.nearest(rand() * 24, rand() * 20, 0.05);
-    const hover1000Ms = (performance.now() - t);
-    t = performance.now();
-    const box = g.pointsInBox(coordinates, n, 2, 2, 14, 12);
-    const boxMs = performance.now() - t;
-    t = performance.now();
-    const lasso = g.pointsInPolygon(coordinates, n, Array.from({ length: 64 }, (_, k) => [12 + 8 * Math.cos(k / 64 * 2 * Math.PI), 10 + 6 * Math.sin(k / 64 * 2 * Math.PI)]));
-    const lassoMs = performance.now() - t;
-    const info = gl.getExtension('WEBGL_debug_renderer_info');
-    return { points: n, drawMs: { median: times[Math.floor(times.length / 2)], p90: times[Math.floor(times.length * 0.9)] }, restyleMs, gridMs, hover1000Ms, boxMs, lassoMs,
-      selected: box.length + lasso.length, renderer: info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER) };
-  })`;
+function summary(m: MapBench): string {
+  const f = (v: number) => v.toFixed(1);
+  return `${m.label} n=${m.points}: draw fit ${f(m.drawFitMs.median)} ms (p90 ${f(m.drawFitMs.p90)}, ${m.drawnFit} pts), zoomed ${f(m.drawZoomedMs.median)} ms (${m.drawnZoomed} pts),`
+    + ` fit with budget ${f(m.drawFitBudgetMs.median)} ms (${m.drawnFitBudget} pts),`
+    + ` restyle ${m.restyleError ? `failed (${m.restyleError})` : `${f(m.restyleMs)} ms`}, search ${f(m.searchMs)} ms, selection ${f(m.selectionStyleMs)} ms, positions ${f(m.uploadPositionsMs)} ms,`
+    + ` grid ${f(m.gridMs)} ms, 1000 hovers ${f(m.hover1000Ms)} ms, box ${m.boxMs.toFixed(2)} ms (${m.boxCount}), lasso ${m.lassoMs.toFixed(2)} ms (${m.lassoCount})`;
 }
 
 describe.skipIf(!existsSync(CHROMIUM_PATH))('patent map interaction costs in Chromium', () => {
-  it('draw, restyle, pick and select at 1k and 50k points', async () => {
+  it(`draw, restyle, pick and select at ${SIZES.join(' / ')} points`, async () => {
+    const copies: Array<[string, string]> = [['current', '/src/']];
+    if (BASELINE) copies.unshift(['baseline', `/${BASELINE}/src/`]);
     const results = await withDevPage(async (page) => {
-      const measuredResults: Measured[] = [];
-      for (const n of POINTS) {
-        const measured = await page.evaluate(probe(n)) as Measured;
-        expect(measured.points).toBe(n);
-        measuredResults.push(measured);
-        console.log(`map bench n=${n}: draw median ${measured.drawMs.median.toFixed(1)} ms (p90 ${measured.drawMs.p90.toFixed(1)}), restyle ${measured.restyleMs.toFixed(1)} ms,`
-          + ` grid ${measured.gridMs.toFixed(1)} ms, 1000 hover picks ${measured.hover1000Ms.toFixed(1)} ms, box ${measured.boxMs.toFixed(2)} ms, lasso ${measured.lassoMs.toFixed(2)} ms on ${measured.renderer}`);
+      const measured: MapBench[] = [];
+      for (const n of SIZES) {
+        const pair: MapBench[] = [];
+        for (const [label, base] of copies) {
+          const m = await callProbe<MapBench>(page, '/test/bench/browser/map-probe.ts', 'runMapBench', [label, base, n, FRAMES]);
+          expect(m.points).toBe(n);
+          console.log(summary(m));
+          pair.push(m);
+        }
+        if (pair.length === 2) {
+          expect(pair[1].boxCount).toBe(pair[0].boxCount);
+          expect(pair[1].boxChecksum).toBe(pair[0].boxChecksum);
+          expect(pair[1].lassoCount).toBe(pair[0].lassoCount);
+          expect(pair[1].lassoChecksum).toBe(pair[0].lassoChecksum);
+        }
+        measured.push(...pair);
       }
-      return measuredResults;
+      return measured;
     });
     mkdirSync('bench-results', { recursive: true });
-    writeFileSync('bench-results/map.json', `${JSON.stringify({ date: new Date().toISOString(), frames: FRAMES, results }, null, 1)}\n`);
+    writeFileSync('bench-results/map.json', `${JSON.stringify({ date: new Date().toISOString(), frames: FRAMES, canvas: '1000×700 CSS px, pixel ratio 1, point size 3', baseline: BASELINE ?? null, results }, null, 1)}\n`);
   });
 });

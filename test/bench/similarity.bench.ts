@@ -1,12 +1,14 @@
 /**
  * Benchmark, not a test: cosine matrix and k-NN for 2,000 × 384 random vectors on the GPU
- * kernels, the CPU twin and a naive JS loop, side by side. Writes bench-results/similarity.json.
+ * kernels, the CPU twin, the WebAssembly SIMD kernel (wasmCosineKernel, which computes the upper
+ * triangle and mirrors it) and a naive JS loop, side by side. Writes bench-results/similarity.json.
  * Only correctness is asserted; on SwiftShader (the fallback adapter) the GPU numbers measure a
  * CPU emulation and say nothing about real GPUs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
+import { wasmCosineKernel } from '../../src/core/fast-cosine/wasm-cosine';
 import { mulberry32, randomNormalMatrix } from '../../src/core/random';
 import {
   cosineBlock,
@@ -85,9 +87,17 @@ describe(`similarity benchmark, ${N} × ${DIM}`, () => {
     cpuTopK = topkRun.value;
     const twinDiff = maxAbsDiff(twinRun.value, naive);
     expect(twinDiff).toBeLessThanOrEqual(1e-5);
+    // The whole square as one block from row 0; the first call compiles and packs.
+    const kernel = wasmCosineKernel();
+    kernel.block(normalized, N, DIM, 0, 64);
+    const wasmRun = timed(() => kernel.block(normalized, N, DIM, 0, N));
+    const wasmDiff = maxAbsDiff(wasmRun.value, naive);
+    // f32 summation: within (DIM + 1)·2⁻²⁴ of the exact dot product of unit rows.
+    expect(wasmDiff).toBeLessThanOrEqual((DIM + 1) * 2 ** -24 + 1e-5);
     results.cosine = {
       naiveJs: timing(naiveRun.ms),
       cpuTwin: timing(twinRun.ms, { maxAbsDiffVsNaive: twinDiff }),
+      cpuWasmSimd: timing(wasmRun.ms, { maxAbsDiffVsNaive: wasmDiff }),
     };
     results.topk = { cpu: { ms: round(topkRun.ms, 1) } };
   });

@@ -42,6 +42,17 @@ describe('parseCode', () => {
     // Subgroup digits are a decimal fraction: trailing zeros after two digits are dropped.
     ['H01L 21/0330', 'H01L 21/033'],
     ['H01L 21/30', 'H01L 21/30'],
+    // Old EPO B511-B515 form: IPC edition digit, a space inside the subclass, position letter.
+    ['7H 04L  27/26   A', 'H04L 27/26'],
+    ['7H 04B   1/707  B', 'H04B 1/707'],
+    ['5G 06F  15/20', 'G06F 15/20'],
+    ['H 04L 27/26', 'H04L 27/26'],
+    ['7H04L 27/26', 'H04L 27/26'],
+    ['H04L 27/26 A', 'H04L 27/26'],
+    ['7H 04L', 'H04L'],
+    // A hyphen between subclass and group.
+    ['H04L-27/26', 'H04L 27/26'],
+    ['H04L-27/2601', 'H04L 27/2601'],
     // Subclass only.
     ['H04L', 'H04L'],
     ['h04l ', 'H04L'],
@@ -63,7 +74,8 @@ describe('parseCode', () => {
   it.each([
     '', '   ', 'H04', 'H', 'X04L', 'I04L 27/26', 'H04L 27', 'H04L 27/', 'H04L /26', 'H04L 27/2', 'H04L 27/1234567',
     '1234', 'H4L 27/26', 'H04L 12345/00', 'H04L 0/00', 'H04L0000000000', 'H04L002726000', 'H04L00272600001',
-    'wireless communication', 'H04L 27/26 is a code', 'H04L 27/26; H04B 7/04', 'H04L-27/26', 'HO4L 27/26',
+    'wireless communication', 'H04L 27/26 is a code', 'H04L 27/26; H04B 7/04', 'HO4L 27/26',
+    '9H 04L 27/26', '7 H04L 27/26', 'H  04L 27/26', 'H04L--27/26', 'H04L- 27', 'H04L 27/26 AB', '77H 04L 27/26',
   ])('rejects %j', (raw) => {
     expect(parseCode(raw)).toBeNull();
     expect(normalizeCode(raw)).toBeNull();

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { adjustedRandIndex, kMeans } from '../../src/core/layout/clusters';
 import { exactKnn } from '../../src/core/layout/knn';
 import { neighbourhoodPreservation } from '../../src/core/layout/quality';
+import { isNoEmbeddings, orNoEmbeddingsError, type NoEmbeddings } from '../../src/core/outcomes';
 import { mulberry32, randomNormalMatrix } from '../../src/core/random';
 import type { TopK } from '../../src/core/similarity';
 import {
@@ -22,7 +23,13 @@ import { fitView, PointGrid, pointsInBox, pointsInPolygon, toLayout, toScreen, z
 import { hasCode, pointStates, POINT_STATE, searchMatches, type MapPoint } from '../../src/ui/map-style';
 import { loadDemoVectors } from '../core/layout/demo-vectors';
 import { makeReport } from '../store/helpers';
-import { acquireTestDevice, withDevice } from '../gpu/gpu-harness';
+import { withDevice } from '../gpu/gpu-harness';
+
+/** The layout of an outcome that must be one. */
+function layoutOf(outcome: MapLayout | NoEmbeddings): MapLayout {
+  if (isNoEmbeddings(outcome)) throw new Error(`expected a layout, got: ${outcome.message}`);
+  return outcome;
+}
 
 /** Every neighbour equal unless its distance ties (within `tie`) with the next or previous one. */
 function expectSameGraph(actual: { indices: Int32Array; distances: Float32Array; k: number; rows: number }, expected: typeof actual, tie = 1e-5): void {
@@ -84,14 +91,20 @@ describe('MapLayoutEngine on the demo corpus', () => {
     const engine = new MapLayoutEngine({ dbName });
     await expect(engine.embeddingCount(datasetId, 'no-such-model')).resolves.toBe(0);
     await expect(engine.embeddingCount(datasetId, modelId)).resolves.toBe(n);
-    await expect(engine.layout(datasetId, 'no-such-model', settings)).rejects.toMatchObject({ name: 'NoEmbeddingsError' });
+    const missing = await engine.layout(datasetId, 'no-such-model', settings);
+    expect(missing).toEqual({
+      kind: 'no-embeddings', modelId: 'no-such-model', patents: n, missing: n,
+      message: 'No vectors of this dataset with no-such-model: embed it first.',
+    });
+    // What the map client still hands the view until it reads the outcome itself.
+    expect(() => orNoEmbeddingsError(missing)).toThrow(expect.objectContaining({ name: 'NoEmbeddingsError' }));
   });
 
   it('shows PCA first, then a UMAP that keeps neighbourhoods and planted themes far better; same seed, same layout', async () => {
     const engine = new MapLayoutEngine({ dbName });
     const previews: MapLayout[] = [];
     const units = new Set<string>();
-    const first = await engine.layout(datasetId, modelId, settings, { preferGpu: false }, (p) => units.add(`${p.stage}:${p.unit}`), (l) => previews.push(l));
+    const first = layoutOf(await engine.layout(datasetId, modelId, settings, { preferGpu: false }, (p) => units.add(`${p.stage}:${p.unit}`), (l) => previews.push(l)));
     expect(previews.map((p) => p.method)).toEqual(['pca']);
     const flat = previews[0];
     expect(first.method).toBe('umap');
@@ -122,19 +135,19 @@ describe('MapLayoutEngine on the demo corpus', () => {
     expect(first.topics.reduce((s, t) => s + t.size, 0)).toBe(n);
 
     // Cached: the same layout comes back without computing.
-    const again = await engine.layout(datasetId, modelId, settings, { preferGpu: false });
+    const again = layoutOf(await engine.layout(datasetId, modelId, settings, { preferGpu: false }));
     expect(again.cached).toBe(true);
     expect(again.hash).toBe(first.hash);
     expect(Array.from(again.clusters)).toEqual(Array.from(first.clusters));
 
     // Recomputed by a fresh engine: bit for bit the same.
-    const fresh = await new MapLayoutEngine({ dbName }).layout(datasetId, modelId, settings, { preferGpu: false, fresh: true });
+    const fresh = layoutOf(await new MapLayoutEngine({ dbName }).layout(datasetId, modelId, settings, { preferGpu: false, fresh: true }));
     expect(fresh.cached).toBe(false);
     expect(fresh.hash).toBe(first.hash);
     expect(layoutHash(fresh.coordinates)).toBe(layoutHash(first.coordinates));
 
     // Another seed: another layout, stored under another key.
-    const other = await engine.layout(datasetId, modelId, { ...settings, seed: 2, }, { preferGpu: false });
+    const other = layoutOf(await engine.layout(datasetId, modelId, { ...settings, seed: 2, }, { preferGpu: false }));
     expect(other.hash).not.toBe(first.hash);
     expect(layoutCacheKey(modelId, { ...settings, seed: 2 })).not.toBe(layoutCacheKey(modelId, settings));
   });
@@ -142,13 +155,13 @@ describe('MapLayoutEngine on the demo corpus', () => {
   it('recomputes when the vectors change (re-embedding)', async () => {
     const engine = new MapLayoutEngine({ dbName });
     const pcaSettings = { ...settings, method: 'pca' as const };
-    const before = await engine.layout(datasetId, modelId, pcaSettings, { preferGpu: false });
-    expect((await engine.layout(datasetId, modelId, pcaSettings, { preferGpu: false })).cached).toBe(true);
+    const before = layoutOf(await engine.layout(datasetId, modelId, pcaSettings, { preferGpu: false }));
+    expect(layoutOf(await engine.layout(datasetId, modelId, pcaSettings, { preferGpu: false })).cached).toBe(true);
     const changed = vectors.slice();
     for (let i = 0; i < changed.length; i += 7) changed[i] *= -1;
     await store.putEmbeddings(datasetId, modelId, demo.patents.map((p) => p.id), changed, dim);
     try {
-      const after = await engine.layout(datasetId, modelId, pcaSettings, { preferGpu: false });
+      const after = layoutOf(await engine.layout(datasetId, modelId, pcaSettings, { preferGpu: false }));
       expect(after.cached).toBe(false);
       expect(after.hash).not.toBe(before.hash);
     } finally {
@@ -164,20 +177,18 @@ describe('MapLayoutEngine on the demo corpus', () => {
     await expect(running).rejects.toMatchObject({ name: 'AbortError' });
   });
 
-  it('builds the UMAP graph on WebGPU when a device is there, with the same quality', async (ctx) => {
-    const acquired = await acquireTestDevice();
-    if (!acquired.ok) return ctx.skip(`no WebGPU device: ${acquired.reason}`);
-    const engine = new MapLayoutEngine({ dbName, acquire: () => Promise.resolve(acquired) });
-    const gpu = await engine.layout(datasetId, modelId, { ...settings, seed: 3 }, { preferGpu: true, fresh: true });
+  it('builds the UMAP graph on WebGPU when a device is there, with the same quality', withDevice(async (kit) => {
+    const engine = new MapLayoutEngine({ dbName, gpu: kit.policy() });
+    const gpu = layoutOf(await engine.layout(datasetId, modelId, { ...settings, seed: 3 }, { preferGpu: true, fresh: true }));
     expect(gpu.knn?.source).toBe('webgpu');
     const kept = neighbourhoodPreservation(vectors, dim, gpu.coordinates, 2, n).value;
     const ari = adjustedRandIndex(kMeans(gpu.coordinates, n, 2, { k: demo.themes.length, seed: 1, restarts: 5 }).labels, demo.themeOf);
     console.log(`UMAP with the WebGPU k-NN graph (${gpu.knn?.adapterName}): preservation ${kept.toFixed(3)}, ARI(k=10) ${ari.toFixed(3)}, k-NN ${gpu.timingsMs.knn.toFixed(0)} ms, total ${gpu.timingsMs.total.toFixed(0)} ms`);
     expect(kept).toBeGreaterThan(0.4);
     expect(ari).toBeGreaterThan(0.6);
-    const again = await engine.layout(datasetId, modelId, { ...settings, seed: 3 }, { preferGpu: true, fresh: true });
+    const again = layoutOf(await engine.layout(datasetId, modelId, { ...settings, seed: 3 }, { preferGpu: true, fresh: true }));
     expect(again.hash).toBe(gpu.hash);
-  });
+  }));
 });
 
 describe('map geometry and styling', () => {

@@ -189,7 +189,10 @@ describe('SpaceEngine over a stored dataset', () => {
     expect(Array.from(again.layout.positions)).toEqual(Array.from(first.layout.positions));
     const other = await engine.layout(datasetId, 'tfidf', { level: 'subclass', settings: { ...settings, seed: 9 } });
     expect(other.kind === 'layout' && other.fromCache).toBe(false);
-    await expect(engine.layout(datasetId, 'no-such-model', { level: 'subclass', settings })).resolves.toEqual({ kind: 'no-embeddings', modelId: 'no-such-model', patents: 1000 });
+    await expect(engine.layout(datasetId, 'no-such-model', { level: 'subclass', settings })).resolves.toEqual({
+      kind: 'no-embeddings', modelId: 'no-such-model', patents: 1000, missing: 1000,
+      message: 'No vectors of this dataset with no-such-model: embed it first.',
+    });
     const code = first.layout.codes[0];
     const ids = await engine.patentIdsOfCodes(datasetId, 'subclass', [code]);
     expect(ids).toHaveLength(first.layout.counts[0]);

@@ -7,7 +7,10 @@
  *   either captured an error;
  * - every GPU buffer created during a test must be destroyed by the end of it, so a runner that
  *   leaks a buffer fails its test;
- * - without an adapter, tests are skipped with the reason shown, never silently passed.
+ * - without an adapter, tests are skipped with the reason shown, never silently passed;
+ * - engines under test get the file's device through `gpu.policy()`, a GPU policy that never
+ *   destroys it; tests that lose devices on purpose take fresh ones from withFreshDevices, under
+ *   the same scopes and leak checks per device.
  */
 import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -20,6 +23,7 @@ import {
   type GpuLimitsSummary,
 } from '../../src/gpu/device';
 import type { TopK } from '../../src/core/similarity';
+import { GpuPolicy } from '../../src/gpu/backend';
 
 preloadBundledVulkanLoader();
 Object.assign(globalThis, globals);
@@ -31,6 +35,8 @@ export interface GpuTestKit {
   device: GPUDevice;
   adapter: GpuAdapterSummary;
   limits: GpuLimitsSummary;
+  /** A GPU policy over this device for engines under test (it never destroys the device). */
+  policy(): GpuPolicy;
   /** A buffer holding `data`; destroyed by the harness after the test. */
   upload(data: Float32Array | Int32Array | Uint32Array, usage?: GPUBufferUsageFlags): GPUBuffer;
   /** An empty STORAGE | COPY_SRC buffer; destroyed by the harness after the test. */
@@ -74,12 +80,10 @@ export function withDevice(
     if (!acquired.ok) return ctx.skip(`no WebGPU device: ${acquired.reason}`);
     const { device } = acquired;
 
-    const liveBuffers = trackBuffers(device);
+    const watch = watchDevice(device);
     const harnessBuffers: GPUBuffer[] = [];
     const kit = createKit(acquired, harnessBuffers);
 
-    device.pushErrorScope('validation');
-    device.pushErrorScope('out-of-memory');
     let bodyError: unknown;
     try {
       await body(kit, ctx);
@@ -87,16 +91,87 @@ export function withDevice(
       bodyError = error;
     }
     for (const buffer of harnessBuffers) buffer.destroy();
-    await device.queue.onSubmittedWorkDone();
-    const outOfMemory = await device.popErrorScope();
-    const validation = await device.popErrorScope();
-    const leaked = liveBuffers.stop();
+    const problems = await watch.stop();
 
     if (bodyError !== undefined) throw bodyError;
-    expect(validation?.message, 'GPU validation error').toBeUndefined();
-    expect(outOfMemory?.message, 'GPU out-of-memory error').toBeUndefined();
-    expect(leaked, 'GPU buffers created in this test but never destroyed').toEqual([]);
+    expectClean(problems);
   };
+}
+
+export interface FreshDevices {
+  /** A new device of the file's adapter per call, watched like withDevice's; the test may lose it. */
+  acquire(): Promise<GpuAcquisition>;
+  /** Devices handed out so far. */
+  readonly acquired: number;
+}
+
+/**
+ * For tests that lose or destroy devices on purpose (the file's device must survive): each
+ * device `acquire` hands out runs under the same validation / out-of-memory scopes and buffer
+ * leak check as withDevice, checked at the end and then destroyed. Skips without an adapter.
+ */
+export function withFreshDevices(
+  body: (devices: FreshDevices, ctx: TestContext) => Promise<void>,
+): (ctx: TestContext) => Promise<void> {
+  return async (ctx) => {
+    const probe = await acquireTestDevice();
+    if (!probe.ok) return ctx.skip(`no WebGPU device: ${probe.reason}`);
+    const handedOut: { device: GPUDevice; watch: DeviceWatch }[] = [];
+    const devices: FreshDevices = {
+      async acquire() {
+        const acquired = await acquireGpu(nodeGpu, { label: `vitest fresh ${handedOut.length + 1}` });
+        if (acquired.ok) handedOut.push({ device: acquired.device, watch: watchDevice(acquired.device) });
+        return acquired;
+      },
+      get acquired() {
+        return handedOut.length;
+      },
+    };
+    let bodyError: unknown;
+    try {
+      await body(devices, ctx);
+    } catch (error) {
+      bodyError = error;
+    }
+    const problems: DeviceProblems[] = [];
+    for (const { device, watch } of handedOut) {
+      problems.push(await watch.stop());
+      device.destroy();
+    }
+    if (bodyError !== undefined) throw bodyError;
+    for (const found of problems) expectClean(found);
+  };
+}
+
+interface DeviceProblems {
+  validation: string | undefined;
+  outOfMemory: string | undefined;
+  leaked: string[];
+}
+
+interface DeviceWatch {
+  stop(): Promise<DeviceProblems>;
+}
+
+/** Error scopes and buffer tracking on `device` until stop(). A lost device reports no errors. */
+function watchDevice(device: GPUDevice): DeviceWatch {
+  const liveBuffers = trackBuffers(device);
+  device.pushErrorScope('validation');
+  device.pushErrorScope('out-of-memory');
+  return {
+    async stop() {
+      await device.queue.onSubmittedWorkDone();
+      const outOfMemory = await device.popErrorScope();
+      const validation = await device.popErrorScope();
+      return { validation: validation?.message, outOfMemory: outOfMemory?.message, leaked: liveBuffers.stop() };
+    },
+  };
+}
+
+function expectClean(problems: DeviceProblems): void {
+  expect(problems.validation, 'GPU validation error').toBeUndefined();
+  expect(problems.outOfMemory, 'GPU out-of-memory error').toBeUndefined();
+  expect(problems.leaked, 'GPU buffers created in this test but never destroyed').toEqual([]);
 }
 
 /** Records buffers created on `device` until stop(), which returns the labels of live ones. */
@@ -151,6 +226,9 @@ function createKit(
     device,
     adapter: acquired.adapter,
     limits: acquired.limits,
+    policy() {
+      return new GpuPolicy({ acquire: async () => acquired, ownsDevices: false });
+    },
     upload(data, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC) {
       const buffer = own(
         device.createBuffer({
@@ -185,6 +263,43 @@ function createKit(
       device.queue.submit([encoder.finish()]);
       await device.queue.onSubmittedWorkDone();
     },
+  };
+}
+
+// ---- test hooks: faults injected from outside the code under test ----
+
+/**
+ * A test hook from outside the engine: every compute pass `device` encodes from now on asks for
+ * one workgroup more than maxComputeWorkgroupsPerDimension allows, a validation error. Returns
+ * the undo.
+ */
+export function oversizeDispatches(device: GPUDevice): () => void {
+  const createCommandEncoder = device.createCommandEncoder;
+  device.createCommandEncoder = function faultyEncoder(descriptor?: GPUCommandEncoderDescriptor): GPUCommandEncoder {
+    const encoder = createCommandEncoder.call(device, descriptor);
+    const beginComputePass = encoder.beginComputePass;
+    encoder.beginComputePass = function faultyPass(passDescriptor?: GPUComputePassDescriptor): GPUComputePassEncoder {
+      const pass = beginComputePass.call(encoder, passDescriptor);
+      const dispatch = pass.dispatchWorkgroups;
+      pass.dispatchWorkgroups = function oversized(_x: number, y?: number, z?: number): undefined {
+        return dispatch.call(pass, device.limits.maxComputeWorkgroupsPerDimension + 1, y, z);
+      };
+      return pass;
+    };
+    return encoder;
+  };
+  return () => {
+    device.createCommandEncoder = createCommandEncoder;
+  };
+}
+
+/** Destroys `device` when it creates its `nth` command encoder: in the middle of a job. */
+export function destroyOnEncoder(device: GPUDevice, nth: number): void {
+  const createCommandEncoder = device.createCommandEncoder;
+  let created = 0;
+  device.createCommandEncoder = function destroyingEncoder(descriptor?: GPUCommandEncoderDescriptor): GPUCommandEncoder {
+    if (++created === nth) device.destroy();
+    return createCommandEncoder.call(device, descriptor);
   };
 }
 

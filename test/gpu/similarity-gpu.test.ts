@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32, randomNormalMatrix } from '../../src/core/random';
 import { cosineBlock, normalizeRows, similarityTopK } from '../../src/core/similarity';
-import { dispatchGrid1D, u32StructFields } from '../../src/gpu/pipelines';
+import { dispatchGrid1D } from '../../src/gpu/pipelines';
 import { gpuChunkRows, gpuCosineMatrix, gpuSimilarityTopK } from '../../src/gpu/similarity-gpu';
 import { expectTopKEquivalent, maxAbsDiff, nextScoresOf, withDevice } from './gpu-harness';
 
@@ -188,13 +188,6 @@ describe('chunk and dispatch planning', () => {
     expect(dispatchGrid1D(10, 65535)).toEqual([10, 1]);
     expect(dispatchGrid1D(65536, 65535)).toEqual([65535, 2]);
     expect(() => dispatchGrid1D(65535 * 65535 + 1, 65535)).toThrow(RangeError);
-  });
-
-  it('reads uniform layouts from the WGSL source', () => {
-    const wgsl = 'struct Params {\n  a: u32, // first\n  b_c: u32,\n}\nstruct Other { x: f32 }';
-    expect(u32StructFields(wgsl, 'Params')).toEqual(['a', 'b_c']);
-    expect(() => u32StructFields(wgsl, 'Other')).toThrow(/only u32/);
-    expect(() => u32StructFields(wgsl, 'Missing')).toThrow(/no struct Missing/);
   });
 });
 

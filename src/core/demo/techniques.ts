@@ -290,7 +290,8 @@ export function generateTechniques(corpus: DemoCorpus): DemoTechniqueSet {
   const patentGroups = patents.map((p) => distinct(p.codes.map((c) => codeAt('main_group', c)).filter((g): g is string => g !== null && positionOf.has(g))));
   const distances = techniques.map((t) => patentGroups.map((groups) => Math.min(Infinity,
     ...groups.map((g) => Math.sqrt(squaredDistance(t.anchor, positionOf.get(g)!))))));
-  const all = distances.flat().filter(Number.isFinite).sort((a, b) => a - b);
+  // A typed sort: at 650,000 patents there are 14 million distances, which a boxed array sorts slowly and in gigabytes.
+  const all = Float64Array.from(distances.flat().filter(Number.isFinite)).sort();
   const radius = all.length === 0 ? 0 : all[Math.min(all.length - 1, Math.floor(RELEVANT_SHARE * all.length))];
   const relevance: Record<string, string[]> = {};
   techniques.forEach((t, i) => {

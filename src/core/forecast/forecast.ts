@@ -2,6 +2,7 @@ import { throwIfAborted, type TaskOptions } from '../abort';
 import { ProgressTracker, type ProgressCallback } from '../progress';
 import type { CodeLevel } from '../types';
 import { BASELINES, baselineScores, cooccurrenceGraph, type BaselineName } from './baselines';
+import type { PairCosineFn } from '../pair-cosine';
 import { candidateCosines, type CodeEmbedding, type CosineBlockFn } from './candidate-cosine';
 import { selectCandidates, type CandidatePairs } from './candidates';
 import { countWindow, indexPatents, type ForecastPatent } from './cooccurrence';
@@ -30,11 +31,18 @@ export interface ForecastInput extends ForecastSettings {
   patents: readonly ForecastPatent[];
   /** Method name (e.g. `mean-of-patents`) → code vectors from the embedding window. */
   embeddings: Readonly<Record<string, CodeEmbedding>>;
+  /**
+   * Codes at the level in the whole dataset, when `patents` holds only the years the windows
+   * cover (for counts.codes); default: the codes of `patents`.
+   */
+  codesInData?: number;
 }
 
 export interface ForecastRunOptions extends TaskOptions {
-  /** Block scorer for the cosines: the CPU twin by default, gpuCosineMatrix in the browser. */
+  /** Block scorer for the cosines: the CPU twin by default. */
   cosineBlock?: CosineBlockFn;
+  /** Pair scorer for the cosines (the GPU's gpuPairCosines); see candidateCosines. */
+  pairCosines?: PairCosineFn;
   maxBlockBytes?: number;
 }
 
@@ -114,6 +122,7 @@ export async function runForecast(input: ForecastInput, options: ForecastRunOpti
     if (embedding) {
       const result = await candidateCosines(embedding, indexed.codes, candidates, {
         cosineBlock: options.cosineBlock,
+        pairCosines: options.pairCosines,
         maxBlockBytes: options.maxBlockBytes,
         signal: options.signal,
       });
@@ -154,7 +163,7 @@ export async function runForecast(input: ForecastInput, options: ForecastRunOpti
         score: scoreWindow.patents,
         upToEmbedEnd: history.patents,
       },
-      codes: n,
+      codes: input.codesInData ?? n,
       embedCodes: embedCodes.length,
       knownPairs,
       candidates: candidates.length,

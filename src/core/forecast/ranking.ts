@@ -1,5 +1,10 @@
 import { throwIfAborted, type TaskOptions } from '../abort';
 import { ProgressTracker, type ProgressCallback } from '../progress';
+import { wasmRankingSupported, WasmRankingPasses } from '../fast-cosine/ranking-wasm';
+import { HIGH_BUCKETS, JsRankingPasses, walkSorted, walkWide, type RankingPasses } from './ranking-passes';
+import { GroupWalk, type RankingOptions, type RankingSummary } from './ranking-walk';
+
+export type { PrecisionAtK, RankingOptions, RankingSummary, RocCurve } from './ranking-walk';
 
 /**
  * Exact ROC AUC (ties count one half, as `rocAuc` in src/core/auc.ts), ROC curve and precision@k
@@ -8,61 +13,32 @@ import { ProgressTracker, type ProgressCallback } from '../progress';
  *
  *   pass 1  histogram of the high 16 bits of every key (65,536 buckets)
  *   pass 2  scatter (low 16 bits, label) of every score into its bucket's slice of one array
- *   pass 3  buckets in ascending order; inside a bucket, group equal keys (sort small buckets,
- *           count large ones) and walk the tie groups from the lowest score up.
+ *   pass 3  buckets in ascending order; inside a bucket, group equal keys and walk the tie
+ *           groups from the lowest score up. Small buckets are sorted; larger ones are counted
+ *           in a 65,536-entry table indexed by the low 16 bits, then read in key order. Cosine
+ *           scores put ~30 K scores in each of a few thousand buckets, where counting
+ *           (one increment per score, one read per key) is ~5× cheaper than sorting.
  *
  * Two scores tie exactly when their keys are equal, so the walk sees every tie group whole, and
  * 2U = Σ_groups (2·pos·negativesBelow + pos·neg) is accumulated in integers (exact while
  * 2·P·N < 2⁵³). AUC = 2U / (2PN) is then bit-identical to rocAuc's U / (PN).
  * Each pass runs in chunks, so a worker can report progress and stop on abort between chunks.
+ * The per-score loops run in WebAssembly where it exists (ranking-wasm.ts, ~2× the plain-JS
+ * loops of ranking-passes.ts, which remain the fallback); both give identical results.
  */
-export interface RocCurve {
-  /** Ascending false-positive rates from 0 to 1, with the matching true-positive rates. */
-  fpr: number[];
-  tpr: number[];
-  /** Score threshold of each point (score ≥ threshold counts as predicted positive). */
-  thresholds: number[];
-}
-
-export interface PrecisionAtK {
-  k: number;
-  /** Share of positives among the k highest scores; ties at the cut count pro rata. */
-  precision: number;
-}
-
-export interface RankingSummary {
-  positives: number;
-  negatives: number;
-  /** NaN when either class is empty. */
-  auc: number;
-  roc: RocCurve;
-  precisionAtK: PrecisionAtK[];
-}
-
-export interface RankingOptions {
-  ks?: readonly number[];
-  /** At most about this many ROC points (the curve's own corner points, evenly spaced by rank). */
-  rocPoints?: number;
-  /** Scores handled between two progress reports / abort checks. */
-  chunkSize?: number;
-}
-
-const HIGH_BUCKETS = 1 << 16;
-/** Buckets up to this size are sorted; larger ones are counted with a 2×65,536 histogram. */
-const SORT_LIMIT = 1 << 16;
+/**
+ * Buckets up to this size are sorted (O(s log s), no table to read); larger ones are counted
+ * (O(s) plus a 65,536-entry read). Measured crossover on cosine scores: ~1–4 K scores.
+ */
+const SORT_LIMIT = 1024;
+/** Below this size no count reaches 2¹⁶, so one Uint32 holds both: positives << 16 | negatives. */
+const PACKED_LIMIT = 1 << 16;
 const DEFAULT_CHUNK = 1 << 20;
 
 /** Unsigned key with the numeric order of the float32 whose bits are `bits`; -0 maps like +0. */
 export function orderedKey(bits: number): number {
   if (bits === 0x80000000) return 0x80000000;
   return bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
-}
-
-function keyToFloat(key: number): number {
-  const bits = key & 0x80000000 ? key & 0x7fffffff : ~key >>> 0;
-  const view = new DataView(new ArrayBuffer(4));
-  view.setUint32(0, bits >>> 0);
-  return view.getFloat32(0);
 }
 
 /** Synchronous run (tests, CLI). */
@@ -95,74 +71,75 @@ export async function rankScoresChunked(
   }
 }
 
+/** Below this many scores the default engine is JS: a wasm instance and memory cost more than they save. */
+const WASM_MIN_SCORES = 1 << 16;
+
+function createPasses(bits: Uint32Array, labels: Uint8Array, engine: RankingOptions['engine']): RankingPasses {
+  const js = engine === 'js' || (engine === undefined && (bits.length < WASM_MIN_SCORES || !wasmRankingSupported()));
+  if (js) return new JsRankingPasses(bits, labels);
+  try {
+    return new WasmRankingPasses(bits, labels, engine === 'wasm-scalar' ? false : undefined);
+  } catch (error) {
+    // A tab short of address space can refuse a large wasm memory: the JS loops need no more.
+    if (engine === undefined && error instanceof RangeError) return new JsRankingPasses(bits, labels);
+    throw error;
+  }
+}
+
+function isNaNPattern(bits: number): boolean {
+  return (bits & 0x7fffffff) > 0x7f800000;
+}
+
 /** Yields the number of score visits done so far (3 per score in all). */
 export function* rankingSteps(scores: Float32Array, labels: Uint8Array, options: RankingOptions): Generator<number, RankingSummary> {
   if (scores.length !== labels.length) throw new RangeError(`${scores.length} scores but ${labels.length} labels`);
   const m = scores.length;
   const chunk = options.chunkSize ?? DEFAULT_CHUNK;
   const bits = new Uint32Array(scores.buffer, scores.byteOffset, m);
+  const passes = createPasses(bits, labels, options.engine);
 
-  // Pass 1: bucket sizes and class sizes.
-  const bucketSize = new Uint32Array(HIGH_BUCKETS);
-  let positives = 0;
+  // Pass 1: sizes of (bucket, class) cells, entry 2·bucket + label.
   for (let start = 0; start < m; start += chunk) {
     const end = Math.min(m, start + chunk);
-    for (let s = start; s < end; s++) {
-      if ((bits[s] & 0x7fffffff) > 0x7f800000) throw new RangeError(`score ${s} is NaN`);
-      bucketSize[orderedKey(bits[s]) >>> 16]++;
-      if (labels[s]) positives++;
+    if (passes.count(start, end)) {
+      for (let s = start; s < end; s++) if (isNaNPattern(bits[s])) throw new RangeError(`score ${s} is NaN`);
     }
     yield end;
   }
+  const { cellSize } = passes;
+  let positives = 0;
+  for (let b = 0; b < HIGH_BUCKETS; b++) positives += cellSize[2 * b + 1];
   const negatives = m - positives;
 
-  // Pass 2: scatter (low 16 bits << 1 | label) into bucket slices.
-  const bucketStart = new Uint32Array(HIGH_BUCKETS + 1);
-  for (let b = 0; b < HIGH_BUCKETS; b++) bucketStart[b + 1] = bucketStart[b] + bucketSize[b];
-  const cursor = bucketStart.slice(0, HIGH_BUCKETS);
-  const scattered = new Uint32Array(m);
+  // Pass 2: scatter the low 16 bits of each key into its cell (a bucket's negatives, then its
+  // positives): the label is implied by the slot, so 2 bytes per score instead of 4.
+  const cellStart = new Uint32Array(2 * HIGH_BUCKETS + 1);
+  for (let i = 0; i < 2 * HIGH_BUCKETS; i++) cellStart[i + 1] = cellStart[i] + cellSize[i];
+  passes.startScatter(cellStart);
   for (let start = 0; start < m; start += chunk) {
     const end = Math.min(m, start + chunk);
-    for (let s = start; s < end; s++) {
-      const key = orderedKey(bits[s]);
-      scattered[cursor[key >>> 16]++] = ((key & 0xffff) << 1) | (labels[s] ? 1 : 0);
-    }
+    passes.scatter(start, end);
     yield m + end;
   }
 
   // Pass 3: tie groups in ascending score order.
   const walk = new GroupWalk(m, positives, negatives, options);
-  const lowNeg = new Uint32Array(HIGH_BUCKETS);
-  const lowPos = new Uint32Array(HIGH_BUCKETS);
+  const { scattered } = passes;
+  let wide: [Uint32Array, Uint32Array] | undefined;
   let visited = 0;
   let sinceYield = 0;
   for (let b = 0; b < HIGH_BUCKETS; b++) {
-    const size = bucketSize[b];
+    const size = cellSize[2 * b] + cellSize[2 * b + 1];
     if (size === 0) continue;
-    const slice = scattered.subarray(bucketStart[b], bucketStart[b + 1]);
+    const [negFrom, posFrom, posEnd] = [cellStart[2 * b], cellStart[2 * b + 1], cellStart[2 * b + 2]];
     const high = b << 16;
     if (size <= SORT_LIMIT) {
-      slice.sort();
-      for (let a = 0; a < size;) {
-        const low = slice[a] >>> 1;
-        let neg = 0;
-        let pos = 0;
-        for (; a < size && slice[a] >>> 1 === low; a++) {
-          if (slice[a] & 1) pos++;
-          else neg++;
-        }
-        walk.group((high | low) >>> 0, pos, neg);
-      }
+      walkSorted(walk, scattered.subarray(negFrom, posFrom), scattered.subarray(posFrom, posEnd), high);
+    } else if (size < PACKED_LIMIT) {
+      passes.walkPacked(walk, negFrom, posFrom, posEnd, high);
     } else {
-      lowNeg.fill(0);
-      lowPos.fill(0);
-      for (let a = 0; a < size; a++) {
-        if (slice[a] & 1) lowPos[slice[a] >>> 1]++;
-        else lowNeg[slice[a] >>> 1]++;
-      }
-      for (let low = 0; low < HIGH_BUCKETS; low++) {
-        if (lowPos[low] + lowNeg[low] > 0) walk.group((high | low) >>> 0, lowPos[low], lowNeg[low]);
-      }
+      wide ??= [new Uint32Array(HIGH_BUCKETS), new Uint32Array(HIGH_BUCKETS)];
+      walkWide(walk, scattered.subarray(negFrom, posFrom), scattered.subarray(posFrom, posEnd), high, ...wide);
     }
     visited += size;
     sinceYield += size;
@@ -172,58 +149,4 @@ export function* rankingSteps(scores: Float32Array, labels: Uint8Array, options:
     }
   }
   return walk.summary();
-}
-
-/** Accumulates AUC, ROC points and precision@k over tie groups given in ascending score order. */
-class GroupWalk {
-  private twiceU = 0;
-  private negativesBelow = 0;
-  private positivesBelow = 0;
-  private seen = 0;
-  private readonly ks: number[];
-  private readonly hits: number[];
-  private readonly pointEvery: number;
-  private lastPointAt = Number.NEGATIVE_INFINITY;
-  private readonly points: { fpr: number; tpr: number; threshold: number }[] = [];
-
-  constructor(private readonly m: number, private readonly positives: number, private readonly negatives: number, options: RankingOptions) {
-    this.ks = [...(options.ks ?? [])];
-    this.hits = this.ks.map(() => 0);
-    this.pointEvery = m / Math.max(2, options.rocPoints ?? 500);
-  }
-
-  group(key: number, pos: number, neg: number): void {
-    this.twiceU += 2 * pos * this.negativesBelow + pos * neg;
-    const before = this.seen;
-    const after = before + pos + neg;
-    this.ks.forEach((k, index) => {
-      const overlap = Math.min(after, this.m) - Math.max(before, this.m - k);
-      if (overlap > 0) this.hits[index] += (pos * overlap) / (pos + neg);
-    });
-    // Predicting "positive" for scores ≥ this group's score: the point at this threshold.
-    if (before - this.lastPointAt >= this.pointEvery || before === 0) {
-      this.points.push({
-        fpr: (this.negatives - this.negativesBelow) / this.negatives,
-        tpr: (this.positives - this.positivesBelow) / this.positives,
-        threshold: keyToFloat(key),
-      });
-      this.lastPointAt = before;
-    }
-    this.negativesBelow += neg;
-    this.positivesBelow += pos;
-    this.seen = after;
-  }
-
-  summary(): RankingSummary {
-    const { positives, negatives } = this;
-    const auc = positives === 0 || negatives === 0 ? Number.NaN : this.twiceU / (2 * positives * negatives);
-    const points = [{ fpr: 0, tpr: 0, threshold: Number.POSITIVE_INFINITY }, ...this.points.reverse()];
-    return {
-      positives,
-      negatives,
-      auc,
-      roc: { fpr: points.map((p) => p.fpr), tpr: points.map((p) => p.tpr), thresholds: points.map((p) => p.threshold) },
-      precisionAtK: this.ks.map((k, index) => ({ k, precision: k > 0 ? this.hits[index] / Math.min(k, this.m) : Number.NaN })),
-    };
-  }
 }

@@ -92,3 +92,18 @@ export function scaledDefaultWindows(firstYear: number, lastYear: number): Forec
   const embed = { from: score.from - windowYears, to: score.from - 1 };
   return { learn: { from: Number.NEGATIVE_INFINITY, to: embed.from - 1 }, embed, score };
 }
+
+/**
+ * Why a model must not be used for a forecast scored on `windows`, or null when it may: a model
+ * that saw patents of the scoring years (or says nothing of its training years) has seen the
+ * combinations it is asked to predict.
+ */
+export function trainingLeak(untilYear: number | null | undefined, windows: ForecastWindows, modelName: string): string | null {
+  if (untilYear === null || untilYear === undefined) {
+    return `${modelName} does not state the last year of its training data (until_year), so it may have seen the scoring window ${formatRange(windows.score)}: its AUC may be optimistic.`;
+  }
+  if (untilYear >= windows.score.from) {
+    return `${modelName} was trained on patents up to ${untilYear}, which reaches into the scoring window ${formatRange(windows.score)}: its AUC is optimistic. Use a model trained up to ${windows.score.from - 1} at most.`;
+  }
+  return null;
+}

@@ -1,21 +1,12 @@
 /**
- * Streaming CSV/TSV (RFC 4180) and the tabular patent reader built on it (generic CSV, TSV and
- * Lens.org exports differ only in delimiter and mapping).
+ * Streaming CSV/TSV records (RFC 4180), for the tabular patent reader, PatentsView tables and
+ * format detection.
  *
  * Speed: fields are cut with indexOf + slice, never built character by character, so the reader
  * runs at memory-scan speed. The parser is resumable: state survives between chunks, so a record
  * split over many chunks is scanned once, whatever the chunk size.
  */
-import { splitCodeCell } from '../codes';
-import { toRawPatent, type MappedRecord } from './presets';
-import {
-  NotAPatentFileError,
-  type ColumnMapping,
-  type PatentReader,
-  type RawPatent,
-  type ReadBatch,
-  type RowError,
-} from './types';
+import type { RowError } from './types';
 
 export interface CsvRecord {
   /** 1-based line where the record starts (a quoted field may carry it over several lines). */
@@ -29,12 +20,18 @@ export interface CsvBatch {
 }
 
 /**
- * A record this long (UTF-16 code units, ~1 MiB of text) or spanning this many lines without its
- * closing quote is taken as an unclosed quote, so one stray `"` cannot swallow the rest of a file.
- * Real cells (long claims) stay far below both.
+ * Bounds on a record, so that one stray `"` cannot swallow the rest of a file: a record longer
+ * than this (UTF-16 code units, ~1 MiB of text) is reported as too long, one whose quoted field
+ * spans more lines as an unclosed quote; reading resumes on the line after its start. Real cells
+ * (long claims) stay far below both.
  */
 export const MAX_RECORD_CHARS = 1 << 20;
 export const MAX_RECORD_LINES = 10_000;
+/**
+ * The first record (the header) may be this long: exports with hundreds of thousands of columns
+ * exist (one per code). Records after it may then be twice the header's length.
+ */
+export const MAX_HEADER_CHARS = 1 << 24;
 
 const QUOTE = 34;
 const LF = 10;
@@ -69,6 +66,9 @@ export class CsvRecordReader {
   private nextDelimiter = -2;
   private nextNewline = -2;
   private readonly delimiterCode: number;
+  /** The length bound of the record in progress: MAX_HEADER_CHARS until the first record is out. */
+  private maxRecordChars = MAX_HEADER_CHARS;
+  private sawRecord = false;
 
   constructor(private readonly delimiter: string) {
     if (delimiter.length !== 1 || '"\r\n'.includes(delimiter)) {
@@ -162,8 +162,8 @@ export class CsvRecordReader {
       // The bound is checked both on a complete record and while waiting, so the outcome does
       // not depend on where chunks happen to be cut.
       const lineEnd = newlineAt === -1 ? n : newlineAt;
-      if (lineEnd - this.recordStart > MAX_RECORD_CHARS) {
-        out.errors.push({ line: this.recordLine, reason: `record longer than ${MAX_RECORD_CHARS} characters` });
+      if (lineEnd - this.recordStart > this.maxRecordChars) {
+        out.errors.push({ line: this.recordLine, reason: this.tooLong() });
         this.fields = [];
         this.skippingLine = true;
         continue;
@@ -192,7 +192,7 @@ export class CsvRecordReader {
       }
       this.line += countNewlines(text, this.searchFrom, quoteAt);
       this.searchFrom = quoteAt;
-      if (this.pastBound(quoteAt)) break; // closed too late: judged like a quote never closed
+      if (this.boundExceeded(quoteAt) !== null) break; // closed too late: judged like a quote never closed
       let value = text.slice(this.quoteStart, quoteAt);
       if (this.quoteHasEscapes) value = value.replaceAll('""', '"');
       this.fields.push(value);
@@ -204,16 +204,25 @@ export class CsvRecordReader {
     const scannedTo = quoteAt === -1 ? n : quoteAt;
     this.line += countNewlines(text, this.searchFrom, scannedTo);
     this.searchFrom = scannedTo;
-    if (final || this.pastBound(scannedTo)) {
-      this.abandonRecord(text, final, out, 'unclosed quote');
+    const exceeded = this.boundExceeded(scannedTo);
+    if (final || exceeded !== null) {
+      this.abandonRecord(text, final, out, exceeded ?? 'unclosed quote');
       return true;
     }
     return false;
   }
 
-  /** Whether the record in progress, read up to `index`, is longer than a real record can be. */
-  private pastBound(index: number): boolean {
-    return this.line - this.recordLine > MAX_RECORD_LINES || index - this.recordStart > MAX_RECORD_CHARS;
+  /**
+   * Why the record in progress, read up to `index`, cannot be a real record, or null. Length comes
+   * first: a 50 MB cell is a cell too long to import, whatever quotes it may still close.
+   */
+  private boundExceeded(index: number): string | null {
+    if (index - this.recordStart > this.maxRecordChars) return this.tooLong();
+    return this.line - this.recordLine > MAX_RECORD_LINES ? 'unclosed quote' : null;
+  }
+
+  private tooLong(): string {
+    return `record longer than ${this.maxRecordChars} characters`;
   }
 
   /** After a closing quote; false when more text is needed. */
@@ -265,6 +274,10 @@ export class CsvRecordReader {
   }
 
   private emit(out: CsvBatch): void {
+    if (!this.sawRecord) {
+      this.sawRecord = true;
+      this.maxRecordChars = Math.max(MAX_RECORD_CHARS, 2 * (this.pos - this.recordStart));
+    }
     out.records.push({ line: this.recordLine, fields: this.fields });
     this.fields = [];
     this.startRecord();
@@ -291,109 +304,4 @@ function countNewlines(text: string, from: number, to: number): number {
   let count = 0;
   for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) count++;
   return count;
-}
-
-/** Header positions of the mapped columns; -1 when absent. */
-interface ColumnIndex {
-  width: number;
-  id: number;
-  title: number;
-  abstract: number;
-  claims: number;
-  year: number;
-  date: number;
-  codes: number[];
-}
-
-/** Reads a header row, then maps every record to a RawPatent through a ColumnMapping. */
-export class TabularPatentReader implements PatentReader {
-  private readonly records: CsvRecordReader;
-  /** Set by the first record (the header). */
-  private columns: ColumnIndex | null = null;
-
-  constructor(
-    delimiter: ',' | '\t' | ';',
-    private readonly mapping: ColumnMapping,
-    private readonly fileName: string,
-  ) {
-    this.records = new CsvRecordReader(delimiter);
-  }
-
-  push(chunk: string): ReadBatch {
-    return this.convert(this.records.push(chunk));
-  }
-
-  end(): ReadBatch {
-    const batch = this.convert(this.records.end());
-    if (this.columns === null) {
-      throw new NotAPatentFileError(this.fileName, 'the file is empty; expected a header row and one patent per row');
-    }
-    return batch;
-  }
-
-  private convert(batch: CsvBatch): ReadBatch {
-    const out: ReadBatch = { patents: [], errors: batch.errors.map((error) => ({ ...error, file: this.fileName })) };
-    for (const record of batch.records) {
-      if (this.columns === null) {
-        this.columns = this.resolveHeader(record.fields);
-        continue;
-      }
-      const result = this.toPatent(this.columns, record);
-      if (typeof result === 'string') out.errors.push({ line: record.line, reason: result, file: this.fileName });
-      else if (result !== null) out.patents.push(result);
-    }
-    // Parse errors and mapping errors were collected apart: restore file order.
-    if (batch.errors.length > 0) out.errors.sort((a, b) => a.line - b.line);
-    return out;
-  }
-
-  /** A patent, a RowError reason, or null for a row with nothing in it (spreadsheets leave `,,,` rows). */
-  private toPatent(columns: ColumnIndex, { line, fields }: CsvRecord): RawPatent | string | null {
-    if (fields.every((field) => field.trim() === '')) return null;
-    if (fields.length < columns.width || (fields.length > columns.width && fields.slice(columns.width).some((f) => f.trim() !== ''))) {
-      return `expected ${columns.width} fields as in the header, found ${fields.length}`;
-    }
-    const at = (index: number): string | undefined => (index === -1 ? undefined : fields[index]);
-    const codes: string[] = [];
-    for (const index of columns.codes) codes.push(...splitCodeCell(fields[index], this.mapping.codeSeparator));
-    const mapped: MappedRecord = {
-      id: at(columns.id),
-      title: at(columns.title),
-      abstract: at(columns.abstract),
-      claims: at(columns.claims),
-      year: at(columns.year),
-      date: at(columns.date),
-      codes,
-    };
-    return toRawPatent(mapped, line);
-  }
-
-  private resolveHeader(header: string[]): ColumnIndex {
-    const names = header.map((name) => name.trim());
-    const lowered = names.map((name) => name.toLowerCase());
-    const find = (column: string | undefined): number => {
-      if (column === undefined) return -1;
-      const exact = names.indexOf(column.trim());
-      return exact !== -1 ? exact : lowered.indexOf(column.trim().toLowerCase());
-    };
-    const listed = names.slice(0, 12).map((name) => JSON.stringify(name)).join(', ') + (names.length > 12 ? ', …' : '');
-    const columns: ColumnIndex = {
-      width: header.length,
-      id: find(this.mapping.id),
-      title: find(this.mapping.title),
-      abstract: find(this.mapping.abstract),
-      claims: find(this.mapping.claims),
-      year: find(this.mapping.year),
-      date: find(this.mapping.date),
-      // Absent code columns are skipped (a Lens export may omit CPC); a patent without codes still loads.
-      codes: this.mapping.codes.map(find).filter((index) => index !== -1),
-    };
-    if (columns.title === -1) {
-      throw new NotAPatentFileError(this.fileName, `it has no "${this.mapping.title}" title column (its header: ${listed})`);
-    }
-    if (columns.year === -1 && columns.date === -1) {
-      throw new NotAPatentFileError(this.fileName, `it has no year or date column (its header: ${listed})`);
-    }
-    return columns;
-  }
 }

@@ -3,8 +3,11 @@
  * mapping with a confidence (the UI asks the user below CONFIDENT_DETECTION), and the reader
  * factory for the tabular and JSON formats. EPO XML and PatentsView have readers of their own.
  */
-import { CsvRecordReader, TabularPatentReader, type CsvRecord } from './csv';
-import { JsonArrayPatentReader, JsonArraySplitter, JsonlPatentReader, JsonPatentReader } from './json';
+import { CsvRecordReader, type CsvRecord } from './csv';
+import { TabularPatentReader } from './tabular';
+import { JsonPatentReader } from './json';
+import { JsonArrayPatentReader, JsonArraySplitter } from './json-array';
+import { JsonlPatentReader } from './jsonl';
 import {
   FIELD_SYNONYMS,
   GOOGLE_PRESET,

@@ -1,12 +1,14 @@
 import { throwIfAborted } from '../abort';
-import { codeAt, normalizeCode } from '../codes';
 import { ProgressTracker, type ProgressCallback } from '../progress';
-import type { CodeLevel, Patent } from '../types';
+import type { Patent } from '../types';
+import { ImportCollector } from './collector';
+import { MAX_HEADER_CHARS } from './csv';
 import { detectFormat, createReader } from './detect';
+import { ENCODING_LABELS, sniffEncoding, StreamDecoder, type TextEncodingName } from './encoding';
 import { EpoXmlPatentReader } from './epo-xml';
 import { PatentsViewJoin } from './patentsview';
-import { MAX_LISTED_ISSUES, type ImportReport, type RejectedCode } from './report';
-import { NotAPatentFileError, type ColumnMapping, type DetectedFormat, type PatentReader, type RawPatent, type ReadBatch } from './types';
+import type { ImportReport } from './report';
+import { NotAPatentFileError, type ColumnMapping, type DetectedFormat, type PatentReader, type ReadBatch, type RowError } from './types';
 
 /** A file to import: browsers wrap a File, Node wraps a read stream. */
 export interface ImportSource {
@@ -45,19 +47,43 @@ export interface ImportOutcome {
 
 /** Enough of the file to recognise its format and header. */
 const DETECTION_BYTES = 64 * 1024;
+/**
+ * A table whose header line is longer than DETECTION_BYTES (200,000 columns, one per code) is read
+ * on to the end of its header and DETECTION_BYTES of rows after it, up to this many bytes (as many
+ * characters for the ASCII names such headers have): detection must see the header the import
+ * will read, or the two disagree on columns and delimiter.
+ */
+const MAX_HEAD_BYTES = MAX_HEADER_CHARS + DETECTION_BYTES;
 /** Patents written per sink call: bounds memory and keeps IndexedDB transactions short. */
 const WRITE_CHUNK = 2000;
 
 export async function detectSources(sources: ImportSource[]): Promise<DetectedSource[]> {
   return Promise.all(sources.map(async (source) => {
-    const head = await readHead(source, DETECTION_BYTES);
+    const head = await readHead(source);
+    const encoding = sniffEncoding(head);
+    // A decoder in stream mode drops a character cut at the end instead of inventing U+FFFD.
+    const text = new StreamDecoder(encoding).decode(head);
     try {
-      return { source, detected: detectFormat(source.name, head) };
+      return { source, detected: withEncoding(detectFormat(source.name, text), encoding) };
     } catch (error) {
       if (error instanceof NotAPatentFileError) return { source, detected: null, error: error.message };
       throw error;
     }
   }));
+}
+
+function withEncoding(detected: DetectedFormat, encoding: TextEncodingName): DetectedFormat {
+  if (encoding === 'utf-8') return detected;
+  const why = encoding === 'windows-1252' ? 'the file is not UTF-8' : 'byte-order mark';
+  return { ...detected, encoding, explanation: `${detected.explanation} Read as ${ENCODING_LABELS[encoding]} (${why}).` };
+}
+
+/** The warning that tells the user a file was not read as UTF-8, on the line where that showed. */
+function encodingWarning(file: string, encoding: TextEncodingName, line: number): RowError {
+  const reason = encoding === 'windows-1252'
+    ? `not UTF-8: read as ${ENCODING_LABELS[encoding]}, as Excel saves CSV on Western-European Windows; check accents and € signs`
+    : `read as ${ENCODING_LABELS[encoding]} (byte-order mark)`;
+  return { line, file, reason };
 }
 
 /**
@@ -77,6 +103,7 @@ export async function importSources(
   const tracker = new ProgressTracker('parse', 'bytes', Math.max(1, totalBytes), onProgress);
   const collector = new ImportCollector(sink, options.writeChunk ?? WRITE_CHUNK);
   const fileErrors: ImportReport['fileErrors'] = [];
+  const encodings = new Map<string, TextEncodingName>();
   let bytesBefore = 0;
 
   const patentsView = ordered.filter((p) => p.detected.kind === 'patentsview');
@@ -87,11 +114,16 @@ export async function importSources(
       : plan.detected.kind === 'epo-xml'
         ? new EpoXmlPatentReader(plan.source.name)
         : createReader(plan.detected, plan.source.name, plan.mapping);
+    const decoder = new StreamDecoder(plan.detected.encoding ?? 'utf-8');
     try {
-      await streamInto(plan.source, reader, options.signal, async (batch, bytes) => {
+      await streamInto(plan.source, decoder, reader, options.signal, async (batch, bytes) => {
         await collector.add(batch, plan.source.name);
         tracker.report(bytesBefore + bytes, collector.rowsRead);
       });
+      encodings.set(plan.source.name, decoder.encoding);
+      if (decoder.encoding !== 'utf-8') {
+        collector.warn(encodingWarning(plan.source.name, decoder.encoding, decoder.switchedAtLine ?? 1));
+      }
     } catch (error) {
       if (!(error instanceof NotAPatentFileError)) throw error;
       fileErrors.push({ file: plan.source.name, message: error.message });
@@ -104,7 +136,9 @@ export async function importSources(
 
   return {
     report: collector.report({
-      files: ordered.map((p) => ({ name: p.source.name, bytes: p.source.bytes, format: p.detected.kind })),
+      files: ordered.map((p) => ({
+        name: p.source.name, bytes: p.source.bytes, format: p.detected.kind, encoding: encodings.get(p.source.name) ?? p.detected.encoding ?? 'utf-8',
+      })),
       fileErrors,
       bytes: totalBytes,
       durationMs: Date.now() - started,
@@ -115,11 +149,11 @@ export async function importSources(
 
 async function streamInto(
   source: ImportSource,
+  decoder: StreamDecoder,
   reader: PatentReader,
   signal: AbortSignal | undefined,
   onBatch: (batch: ReadBatch, bytesRead: number) => Promise<void>,
 ): Promise<void> {
-  const decoder = new TextDecoder('utf-8');
   const byteReader = source.stream().getReader();
   let bytes = 0;
   try {
@@ -128,9 +162,9 @@ async function streamInto(
       const { done, value } = await byteReader.read();
       if (done) break;
       bytes += value.byteLength;
-      await onBatch(reader.push(decoder.decode(value, { stream: true })), bytes);
+      await onBatch(reader.push(decoder.decode(value)), bytes);
     }
-    const tail = decoder.decode();
+    const tail = decoder.end();
     await onBatch(tail ? reader.push(tail) : { patents: [], errors: [] }, bytes);
     await onBatch(reader.end(), bytes);
   } finally {
@@ -138,188 +172,56 @@ async function streamInto(
   }
 }
 
-async function readHead(source: ImportSource, maxBytes: number): Promise<string> {
+async function readHead(source: ImportSource): Promise<Uint8Array> {
   const reader = source.stream().getReader();
   const parts: Uint8Array[] = [];
   let length = 0;
+  let limit = DETECTION_BYTES;
+  let lookingForLineEnd = false;
   try {
-    while (length < maxBytes) {
+    while (length < limit) {
       const { done, value } = await reader.read();
       if (done) break;
       parts.push(value);
       length += value.byteLength;
+      if (lookingForLineEnd) {
+        const lf = value.indexOf(LF);
+        if (lf !== -1) {
+          lookingForLineEnd = false;
+          limit = Math.min(MAX_HEAD_BYTES, length - value.byteLength + lf + 1 + DETECTION_BYTES);
+        }
+      } else if (limit === DETECTION_BYTES && length >= limit && startsLongTableHeader(join(parts, length))) {
+        lookingForLineEnd = true;
+        limit = MAX_HEAD_BYTES;
+      }
     }
   } finally {
     await reader.cancel().catch(() => undefined);
   }
-  const joined = new Uint8Array(Math.min(length, maxBytes));
+  return join(parts, Math.min(length, limit));
+}
+
+const LF = 10;
+
+/** No line end in the head, and not XML or JSON (whose first record may be long): a wide table header. */
+function startsLongTableHeader(head: Uint8Array): boolean {
+  if (head.indexOf(LF) !== -1) return false;
+  for (const byte of head) {
+    // Skip byte-order marks, the zero bytes of UTF-16 and leading blanks.
+    if (byte === 0 || byte === 0xef || byte === 0xbb || byte === 0xbf || byte === 0xfe || byte === 0xff || byte === 32 || byte === 9 || byte === 13) continue;
+    return byte !== 0x3c && byte !== 0x5b && byte !== 0x7b; // '<', '[', '{'
+  }
+  return false;
+}
+
+function join(parts: Uint8Array[], length: number): Uint8Array {
+  const joined = new Uint8Array(length);
   let offset = 0;
   for (const part of parts) {
-    const take = Math.min(part.byteLength, joined.length - offset);
+    const take = Math.min(part.byteLength, length - offset);
     joined.set(part.subarray(0, take), offset);
     offset += take;
-    if (offset >= joined.length) break;
+    if (offset >= length) break;
   }
-  // `stream: true` drops a multi-byte character cut at the end instead of inventing U+FFFD.
-  return new TextDecoder('utf-8').decode(joined, { stream: true });
-}
-
-/** Accumulates one import: normalisation, duplicate merging, counts and the report. */
-class ImportCollector {
-  rowsRead = 0;
-  private readonly tally = new PatentTally();
-  private pending = new Map<string, Patent>();
-  private readonly written = new Set<string>();
-  private duplicates = 0;
-  private readonly rowErrors: ImportReport['rowErrors'] = [];
-  private rowErrorCount = 0;
-  private readonly rejected = new Map<string, RejectedCode>();
-  private rejectedCodeCount = 0;
-
-  constructor(private readonly sink: PatentSink, private readonly writeChunk: number) {}
-
-  async add(batch: ReadBatch, file: string | undefined): Promise<void> {
-    for (const error of batch.errors) {
-      this.rowErrorCount++;
-      if (this.rowErrors.length < MAX_LISTED_ISSUES) this.rowErrors.push(file && !error.file ? { ...error, file } : error);
-    }
-    for (const raw of batch.patents) {
-      this.rowsRead++;
-      const patent = this.normalise(raw, file);
-      const earlier = this.pending.get(patent.id);
-      if (earlier || this.written.has(patent.id)) this.duplicates++;
-      this.pending.set(patent.id, earlier ? mergePatents(earlier, patent) : patent);
-    }
-    if (this.pending.size >= this.writeChunk) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    if (this.pending.size === 0) return;
-    const chunk = this.pending;
-    this.pending = new Map();
-    const lateIds = [...chunk.keys()].filter((id) => this.written.has(id));
-    for (const earlier of lateIds.length > 0 ? await this.sink.read(lateIds) : []) {
-      // The stored record was counted when written: count the merged one instead.
-      this.tally.add(earlier, -1);
-      chunk.set(earlier.id, mergePatents(earlier, chunk.get(earlier.id) as Patent));
-    }
-    await this.sink.write([...chunk.values()]);
-    for (const patent of chunk.values()) {
-      this.tally.add(patent, 1);
-      this.written.add(patent.id);
-    }
-  }
-
-  report(fixed: Pick<ImportReport, 'files' | 'fileErrors' | 'bytes' | 'durationMs'>): ImportReport {
-    return {
-      ...fixed,
-      rowsRead: this.rowsRead,
-      patentsImported: this.written.size,
-      duplicatesMerged: this.duplicates,
-      rowErrors: this.rowErrors,
-      rowErrorCount: this.rowErrorCount,
-      rejectedCodes: [...this.rejected.values()],
-      rejectedCodeCount: this.rejectedCodeCount,
-      ...this.tally.summary(),
-    };
-  }
-
-  private normalise(raw: RawPatent, file: string | undefined): Patent {
-    const codes = new Set<string>();
-    for (const written of raw.rawCodes) {
-      if (written.trim() === '') continue;
-      const canonical = normalizeCode(written);
-      if (canonical) codes.add(canonical);
-      else this.reject(written.trim(), raw.line, file);
-    }
-    const patent: Patent = { id: detachedCopy(raw.id), year: raw.year, title: raw.title, codes: [...codes].sort() };
-    if (raw.abstract) patent.abstract = raw.abstract;
-    if (raw.claims) patent.claims = raw.claims;
-    return patent;
-  }
-
-  codeCounts(): Map<string, number> {
-    return this.tally.codeCounts();
-  }
-
-  private reject(code: string, line: number, file: string | undefined): void {
-    this.rejectedCodeCount++;
-    const key = `${file ?? ''}\u0000${code}`;
-    let entry = this.rejected.get(key);
-    if (!entry) {
-      if (this.rejected.size >= MAX_LISTED_ISSUES) return;
-      entry = file ? { code, file, lines: [] } : { code, lines: [] };
-      this.rejected.set(key, entry);
-    }
-    if (entry.lines.length < MAX_LISTED_ISSUES) entry.lines.push(line);
-  }
-}
-
-/**
- * A copy of `text` that does not keep its source alive. Readers return fields as slices of the
- * 64 KiB chunk they came from; the set of written ids lives for the whole import, and holding
- * slices there would keep every chunk of a 1 GB file in memory. Concatenating makes V8 build a
- * new flat string, which the slice then points into instead of the chunk.
- */
-function detachedCopy(text: string): string {
-  return `${text} `.slice(0, -1);
-}
-
-/** Deterministic merge of two records with one id: earlier text wins when present. */
-export function mergePatents(first: Patent, second: Patent): Patent {
-  const merged: Patent = {
-    id: first.id,
-    year: Math.min(first.year, second.year),
-    title: first.title || second.title,
-    codes: [...new Set([...first.codes, ...second.codes])].sort(),
-  };
-  const abstract = first.abstract || second.abstract;
-  const claims = first.claims || second.claims;
-  if (abstract) merged.abstract = abstract;
-  if (claims) merged.claims = claims;
-  return merged;
-}
-
-/**
- * Patents per year and per code at every level, kept exact when a stored patent is replaced by
- * its merged version (add it with -1, the merged one with +1).
- */
-export class PatentTally {
-  private readonly perYear = new Map<number, number>();
-  private readonly perCode: Record<CodeLevel, Map<string, number>> = {
-    subclass: new Map(), main_group: new Map(), subgroup: new Map(),
-  };
-  private readonly perCanonical = new Map<string, number>();
-
-  add(patent: Patent, sign: 1 | -1): void {
-    bump(this.perYear, patent.year, sign);
-    for (const code of patent.codes) {
-      bump(this.perCanonical, code, sign);
-    }
-    for (const level of Object.keys(this.perCode) as CodeLevel[]) {
-      const atLevel = new Set(patent.codes.map((code) => codeAt(level, code)).filter((c): c is string => c !== null));
-      for (const code of atLevel) bump(this.perCode[level], code, sign);
-    }
-  }
-
-  summary(): Pick<ImportReport, 'patentsPerYear' | 'codesPerLevel'> {
-    const patentsPerYear: Record<number, number> = {};
-    for (const year of [...this.perYear.keys()].sort((a, b) => a - b)) patentsPerYear[year] = this.perYear.get(year) as number;
-    return {
-      patentsPerYear,
-      codesPerLevel: {
-        subclass: this.perCode.subclass.size, main_group: this.perCode.main_group.size, subgroup: this.perCode.subgroup.size,
-      },
-    };
-  }
-
-  codeCounts(): Map<string, number> {
-    return new Map(this.perCanonical);
-  }
-}
-
-function bump<K>(counts: Map<K, number>, key: K, sign: 1 | -1): void {
-  const next = (counts.get(key) ?? 0) + sign;
-  if (next === 0) counts.delete(key);
-  else counts.set(key, next);
+  return joined;
 }

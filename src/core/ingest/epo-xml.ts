@@ -8,10 +8,13 @@
  * fixed paths (see `captureFor`); text elsewhere, including the full description, is never kept.
  */
 import { joinClassificationParts } from '../codes';
+import { hasValidCode, NO_TITLE_WARNING } from './presets';
 import { NotAPatentFileError, type PatentReader, type RawPatent, type ReadBatch, type RowError } from './types';
-import { XmlTokenizer, localName, type XmlEvent } from './xml-tokenizer';
+import { XmlEventStream, type XmlHandlers } from './xml-events';
 
 const DOCUMENT_ELEMENTS = new Set(['ep-patent-document', 'exchange-document']);
+/** Where reading resumes after malformed markup: the start tag of the next document, any prefix. */
+const DOCUMENT_START = /<(?:[A-Za-z_][\w.-]*:)?(?:ep-patent-document|exchange-document)(?=[\s/>])/g;
 /** Input read without meeting a document element before we decide the file is not EPO XML. */
 const MAX_CHARS_BEFORE_FIRST_DOCUMENT = 4_000_000;
 /** Real documents nest < 20 deep; the cap keeps end-tag matching (a stack search) cheap on garbage. */
@@ -66,6 +69,11 @@ class PreferEnglish {
 }
 
 const isEnglish = (lang: string): boolean => lang.trim().toLowerCase() === 'en';
+/** `exch:exchange-document` → `exchange-document`: elements are matched on local names. */
+export function localName(name: string): string {
+  const colon = name.indexOf(':');
+  return colon < 0 ? name : name.slice(colon + 1);
+}
 const collapse = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 /** One document being read: which fields it has so far, and the text being captured now. */
@@ -88,7 +96,7 @@ class DocumentBuilder {
   constructor(
     readonly line: number,
     private readonly element: string,
-    private readonly attributes: Record<string, string>,
+    private readonly attributes: Readonly<Record<string, string>>,
   ) {}
 
   /** Keeps the first problem: later ones are usually consequences of it. */
@@ -96,7 +104,11 @@ class DocumentBuilder {
     if (this.problem === '') this.problem = `malformed XML: ${message} (line ${line})`;
   }
 
-  open(name: string, attributes: Record<string, string>, stack: readonly string[]): void {
+  get isMalformed(): boolean {
+    return this.problem !== '';
+  }
+
+  open(name: string, attributes: Readonly<Record<string, string>>, stack: readonly string[]): void {
     if (this.capture) {
       if (BLOCK_ELEMENTS.has(name)) this.capture.blocks.push([]);
       return;
@@ -153,7 +165,10 @@ class DocumentBuilder {
     }
   }
 
-  /** The finished record, or why it cannot be one. `truncation` is set when the end tag never came. */
+  /**
+   * The finished record, or why it cannot be one. `truncation` is set when the end tag never came.
+   * A document without a title but with codes still counts in co-occurrence: its title is ''.
+   */
   finish(truncation?: string): RawPatent | string {
     if (this.problem !== '') return this.problem;
     if (truncation) return truncation;
@@ -162,19 +177,20 @@ class DocumentBuilder {
     const number = (a['doc-number'] || this.id.number || '').replace(/\s+/g, '');
     if (number === '') return 'no publication number';
     const id = `${country.trim()}${number}${(a.kind || this.id.kind || '').trim()}`;
-    if (this.title.value === undefined) return 'no title';
+    const title = this.title.value;
+    if (title === undefined && !hasValidCode(this.codes)) return 'no title';
     const date = this.id.date || a['date-publ'] || '';
     const year = /^\d{4}/.test(date) ? Number(date.slice(0, 4)) : NaN;
     if (!(year >= 1800 && year <= 2100)) return date === '' ? 'bad year' : `bad year "${date}"`;
-    const patent: RawPatent = { line: this.line, id, year, title: this.title.value, rawCodes: this.codes };
+    const patent: RawPatent = { line: this.line, id, year, title: title ?? '', rawCodes: this.codes };
     if (this.abstract.value !== undefined) patent.abstract = this.abstract.value;
     if (this.claims.value !== undefined) patent.claims = this.claims.value;
     return patent;
   }
 }
 
-export class EpoXmlPatentReader implements PatentReader {
-  private readonly tokenizer = new XmlTokenizer();
+export class EpoXmlPatentReader implements PatentReader, XmlHandlers {
+  private readonly xml = new XmlEventStream(this, DOCUMENT_START);
   /** Local names of the open elements, from the file's root down. */
   private readonly stack: string[] = [];
   private doc: DocumentBuilder | null = null;
@@ -190,9 +206,14 @@ export class EpoXmlPatentReader implements PatentReader {
 
   constructor(private readonly fileName: string) {}
 
+  /** Counted work so far: characters parsed and characters searched after malformed markup. */
+  get work(): { charsParsed: number; charsSearched: number } {
+    return { charsParsed: this.xml.charsParsed, charsSearched: this.xml.charsSearched };
+  }
+
   push(chunk: string): ReadBatch {
     this.checkLooksLikeXml(chunk);
-    this.handle(this.tokenizer.push(chunk));
+    this.xml.push(chunk);
     if (this.documents === 0 && this.doc === null && this.charsRead > MAX_CHARS_BEFORE_FIRST_DOCUMENT) {
       throw this.notEpo(`no ep-patent-document or exchange-document in the first ${MAX_CHARS_BEFORE_FIRST_DOCUMENT} characters`);
     }
@@ -200,7 +221,7 @@ export class EpoXmlPatentReader implements PatentReader {
   }
 
   end(): ReadBatch {
-    this.handle(this.tokenizer.end());
+    this.xml.end();
     if (this.doc) this.finishDocument(`truncated document: the file ends before </${this.stack[this.docIndex]}>`);
     if (this.documents === 0) throw this.notEpo('no ep-patent-document or exchange-document element');
     return this.takeBatch();
@@ -221,24 +242,40 @@ export class EpoXmlPatentReader implements PatentReader {
     return new NotAPatentFileError(this.fileName, `${detail}${root}; expected EPO ST.36 or DOCDB XML`);
   }
 
-  private handle(events: XmlEvent[]): void {
-    for (const event of events) {
-      switch (event.kind) {
-        case 'open': this.open(localName(event.name), event.attributes, event.line); break;
-        case 'close': this.close(localName(event.name), event.line); break;
-        case 'text': this.doc?.text(event.text); break;
-        case 'error':
-          if (this.doc) this.doc.malformed(event.message, event.line);
-          else this.outsideError(event.message, event.line);
-      }
-    }
+  /** @internal XmlHandlers, called by the event stream. */
+  text(text: string): void {
+    this.doc?.text(text);
+  }
+
+  /** @internal */
+  error(message: string, line: number): void {
+    if (this.doc) this.doc.malformed(message, line);
+    else this.outsideError(message, line);
+    this.skipIfMalformed();
+  }
+
+  /** A document already known to be bad is not read further: reading resumes at the next document. */
+  private skipIfMalformed(): void {
+    if (this.doc?.isMalformed) this.xml.skipToResume();
   }
 
   private outsideError(message: string, line: number): void {
     this.batch.errors.push({ line, reason: `malformed XML outside a patent document: ${message}`, file: this.fileName });
   }
 
-  private open(name: string, attributes: Record<string, string>, line: number): void {
+  /** @internal */
+  open(written: string, attributes: Readonly<Record<string, string>>, line: number): void {
+    this.openElement(localName(written), attributes, line);
+    this.skipIfMalformed();
+  }
+
+  /** @internal */
+  close(written: string, line: number): void {
+    this.closeElement(localName(written), line);
+    this.skipIfMalformed();
+  }
+
+  private openElement(name: string, attributes: Readonly<Record<string, string>>, line: number): void {
     if (this.rootElement === '') this.rootElement = name;
     if (DOCUMENT_ELEMENTS.has(name)) {
       if (this.doc) {
@@ -262,7 +299,7 @@ export class EpoXmlPatentReader implements PatentReader {
   }
 
   /** Matches the end tag to the nearest open element of that name, closing any left open. */
-  private close(name: string, line: number): void {
+  private closeElement(name: string, line: number): void {
     if (this.overflow > 0 && !(this.doc && name === this.stack[this.docIndex])) {
       this.overflow--; // pairs with an element too deep to track (the document is already marked)
       return;
@@ -290,8 +327,12 @@ export class EpoXmlPatentReader implements PatentReader {
     this.overflow = 0;
     this.doc = null;
     const result = doc.finish(truncation);
-    if (typeof result === 'string') this.batch.errors.push({ line: doc.line, reason: result, file: this.fileName } satisfies RowError);
-    else this.batch.patents.push(result);
+    if (typeof result === 'string') {
+      this.batch.errors.push({ line: doc.line, reason: result, file: this.fileName } satisfies RowError);
+    } else {
+      this.batch.patents.push(result);
+      if (result.title === '') (this.batch.warnings ??= []).push({ line: doc.line, reason: NO_TITLE_WARNING, file: this.fileName });
+    }
   }
 
   private takeBatch(): ReadBatch {

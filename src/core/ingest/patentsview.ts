@@ -9,6 +9,7 @@
  */
 import { joinClassificationParts } from '../codes';
 import { CsvRecordReader, type CsvBatch } from './csv';
+import { hasValidCode, NO_TITLE_WARNING } from './presets';
 import { NotAPatentFileError, type PatentReader, type RawPatent, type ReadBatch, type RowError } from './types';
 
 export type PatentsViewTable = 'patent' | 'abstract' | 'ipc' | 'cpc';
@@ -51,7 +52,8 @@ interface PartialPatent {
   firstLine: number;
   /** Set by its g_patent row, even a rejected one (which is reported there, not as an orphan). */
   inPatentTable: boolean;
-  patent?: { line: number; year: number; title: string };
+  /** From its g_patent row; an empty title is judged in `finish`, once the codes are known. */
+  patent?: { line: number; file: string; year: number; title: string };
   abstract?: string;
   ipc?: string[];
   cpc?: string[];
@@ -73,15 +75,25 @@ export class PatentsViewJoin {
   /** Call once, after every feeder has ended. */
   finish(): ReadBatch {
     const patents: RawPatent[] = [];
+    const errors: RowError[] = [];
+    const warnings: RowError[] = [];
     for (const id of this.order) {
       const record = this.records.get(id);
       if (!record?.patent) continue;
-      const { line, year, title } = record.patent;
-      const patent: RawPatent = { line, id, year, title, rawCodes: [...new Set([...record.ipc ?? [], ...record.cpc ?? []])] };
+      const { line, file, year, title } = record.patent;
+      const rawCodes = [...new Set([...record.ipc ?? [], ...record.cpc ?? []])];
+      if (title === '') {
+        // Without a title a patent is worth keeping only for its codes (co-occurrence).
+        if (!hasValidCode(rawCodes)) {
+          errors.push({ line, reason: 'no title', file });
+          continue;
+        }
+        warnings.push({ line, reason: NO_TITLE_WARNING, file });
+      }
+      const patent: RawPatent = { line, id, year, title, rawCodes };
       if (record.abstract) patent.abstract = record.abstract;
       patents.push(patent);
     }
-    const errors: RowError[] = [];
     const orphans = [...this.records].filter(([, r]) => !r.inPatentTable);
     if (this.patentTables === 0 && orphans.length > 0) {
       // Without g_patent every patent is an orphan: one clear message beats thousands of rows.
@@ -94,7 +106,7 @@ export class PatentsViewJoin {
     }
     this.records.clear();
     this.order.length = 0;
-    return { patents, errors };
+    return warnings.length > 0 ? { patents, errors, warnings } : { patents, errors };
   }
 
   /** @internal Adds one data row of `table` (for TableFeeder); returns a reason when the row is rejected. */
@@ -111,11 +123,10 @@ export class PatentsViewJoin {
         if (record.inPatentTable) return `duplicate patent_id ${id}`;
         record.inPatentTable = true;
         const title = row('patent_title').replace(/\s+/g, ' ').trim();
-        if (title === '') return 'no title';
         const date = row('patent_date').trim();
         const year = /^\d{4}/.test(date) ? Number(date.slice(0, 4)) : NaN;
-        if (!(year >= 1800 && year <= 2100)) return `bad year "${date}"`;
-        record.patent = { line, year, title };
+        if (!(year >= 1800 && year <= 2100)) return title === '' ? 'no title' : `bad year "${date}"`;
+        record.patent = { line, file, year, title };
         this.order.push(id);
         return null;
       }

@@ -2,6 +2,7 @@
  * Column-mapping presets (data) and the one place where a mapped record becomes a RawPatent, so
  * CSV, TSV and JSON readers agree on years, blank titles and fallback ids.
  */
+import { normalizeCode } from '../codes';
 import type { ColumnMapping, RawPatent } from './types';
 
 /** Lens.org CSV export. Lens has no claims column by default; readers skip absent optional columns. */
@@ -118,10 +119,20 @@ export interface MappedRecord {
   codes: string[];
 }
 
-/** A RawPatent, or the RowError reason that keeps the record out. */
+/**
+ * Said of a patent that has codes but no title: it still links its codes, but nothing describes it
+ * to the text model. Stores and engines see `title: ''`.
+ */
+export const NO_TITLE_WARNING = 'no title: counted in co-occurrence, no text embedding';
+
+/**
+ * A RawPatent, or the RowError reason that keeps the record out. A record without a title is kept
+ * when it has a year and a valid code (its title is then '', which callers report with
+ * NO_TITLE_WARNING); without either it is of no use.
+ */
 export function toRawPatent(record: MappedRecord, line: number): RawPatent | string {
   const title = record.title?.trim() ?? '';
-  if (title === '') return 'no title';
+  if (title === '' && !hasValidCode(record.codes)) return 'no title';
   const year = resolveYear(record);
   if (typeof year === 'string') return year;
   const id = record.id?.trim();
@@ -137,6 +148,11 @@ export function toRawPatent(record: MappedRecord, line: number): RawPatent | str
   const claims = record.claims?.trim();
   if (claims) patent.claims = claims;
   return patent;
+}
+
+/** Whether any of the codes as written is an IPC/CPC code the engine will keep. */
+export function hasValidCode(codes: readonly string[]): boolean {
+  return codes.some((code) => normalizeCode(code) !== null);
 }
 
 /** Year column first, then date column; the reason names the first non-blank value that failed. */

@@ -1,4 +1,5 @@
 import type { CodeLevel } from '../types';
+import type { TextEncodingName } from './encoding';
 import type { FormatKind, RowError } from './types';
 
 /** Kept in full up to this many entries; counts are always exact. */
@@ -14,7 +15,8 @@ export interface RejectedCode {
 
 /** What an import did, shown to the user and stored with the dataset. */
 export interface ImportReport {
-  files: { name: string; bytes: number; format: FormatKind }[];
+  /** `encoding`: how the file was decoded (set by every import since encodings were detected). */
+  files: { name: string; bytes: number; format: FormatKind; encoding?: TextEncodingName }[];
   /** Files that were not patent files at all (one message each); the other files still imported. */
   fileErrors: { file: string; message: string }[];
   bytes: number;
@@ -24,6 +26,12 @@ export interface ImportReport {
   duplicatesMerged: number;
   rowErrors: RowError[];
   rowErrorCount: number;
+  /**
+   * Things the user should know that kept nothing out: the encoding a file was read in, a patent
+   * without a title, a key given twice. Optional because reports stored before they existed lack them.
+   */
+  warnings?: RowError[];
+  warningCount?: number;
   rejectedCodes: RejectedCode[];
   rejectedCodeCount: number;
   patentsPerYear: Record<number, number>;

@@ -6,6 +6,8 @@
  * merge duplicates or touch storage: the engine does that once for every format.
  */
 
+import type { TextEncodingName } from './encoding';
+
 /** Formats the importer recognises. */
 export type FormatKind =
   | 'csv' // generic comma-separated, header row, columns chosen by a ColumnMapping
@@ -17,7 +19,10 @@ export type FormatKind =
   | 'patentsview' // PatentsView bulk TSV tables (several files joined on patent_id)
   | 'epo-xml'; // EPO publication-server ST.36 or DOCDB exchange XML
 
-/** A problem with one row (or XML document) that kept it out; the rest of the file still loads. */
+/**
+ * A problem with one row (or XML document) that kept it out; the rest of the file still loads.
+ * Warnings have the same shape.
+ */
 export interface RowError {
   /** 1-based physical line where the row (record, object, document) starts. */
   line: number;
@@ -44,6 +49,8 @@ export interface RawPatent {
 export interface ReadBatch {
   patents: RawPatent[];
   errors: RowError[];
+  /** Problems that kept nothing out (a patent without a title, a repeated key); absent when none. */
+  warnings?: RowError[];
 }
 
 /**
@@ -88,6 +95,8 @@ export interface DetectedFormat {
   explanation: string;
   /** Field separator of a 'csv' file when it is not a comma (';' from European-locale spreadsheets). */
   delimiter?: ';';
+  /** How the file's bytes are decoded when it is not UTF-8 (the import may still switch to Windows-1252). */
+  encoding?: TextEncodingName;
 }
 
 export const CONFIDENT_DETECTION = 0.8;

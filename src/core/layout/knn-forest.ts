@@ -3,6 +3,10 @@
  * Annoy and pynndescent) split the points by hyperplanes between two random members until leaves
  * are small, and every pair within a leaf is scored exactly. Close points share a leaf in most
  * trees; those split apart are recovered by refineKnn (neighbours of neighbours). Seeded.
+ *
+ * Cosine on L2-normalised rows by default. With `halfNorms` (|x|²/2 per row) it ranks by Euclidean
+ * distance instead, as a·b − |b|²/2 = −|a − b|²/2 + const, and reports |a − b|²/2 as the distance:
+ * on PCA coordinates of unit vectors that estimates the cosine distance 1 − cos = |a − b|²/2.
  */
 import { throwIfAborted } from '../abort';
 import { mulberry32 } from '../random';
@@ -12,6 +16,8 @@ export interface ForestOptions {
   trees?: number;
   leafSize?: number;
   seed?: number;
+  /** |x|²/2 per row: Euclidean ranking (see above); absent, cosine on unit rows. */
+  halfNorms?: Float64Array;
 }
 
 const DEFAULT_TREES = 4;
@@ -26,12 +32,23 @@ export async function forestKnn(
   const rng = mulberry32(options.seed ?? 0);
   const indices = new Int32Array(n * k).fill(-1);
   const scores = new Float64Array(n * k).fill(-Infinity);
+  const halfNorms = options.halfNorms ?? null;
   for (let tree = 0; tree < (options.trees ?? DEFAULT_TREES); tree++) {
-    for (const leaf of treeLeaves(unit, n, dim, leafSize, rng)) scoreLeaf(unit, dim, leaf, indices, scores, k);
+    for (const leaf of treeLeaves(unit, n, dim, leafSize, rng)) scoreLeaf(unit, dim, leaf, indices, scores, k, halfNorms);
     await nextTurn();
     throwIfAborted(signal);
   }
-  return { rows: n, k, indices, distances: Float32Array.from(scores, (s) => (Number.isFinite(s) ? Math.max(0, 1 - s) : Infinity)) };
+  return { rows: n, k, indices, distances: scoresToDistances(scores, k, halfNorms) };
+}
+
+/** Cosine distance 1 − s, or |a − b|²/2 = |a|²/2 − s for the Euclidean scores a·b − |b|²/2. */
+export function scoresToDistances(scores: Float64Array, k: number, halfNorms: Float64Array | null): Float32Array {
+  const out = new Float32Array(scores.length);
+  for (let at = 0; at < scores.length; at++) {
+    const s = scores[at];
+    out[at] = !Number.isFinite(s) ? Infinity : Math.max(0, (halfNorms ? halfNorms[Math.floor(at / k)] : 1) - s);
+  }
+  return out;
 }
 
 function treeLeaves(unit: Float32Array, n: number, dim: number, leafSize: number, rng: () => number): Int32Array[] {
@@ -60,15 +77,17 @@ function treeLeaves(unit: Float32Array, n: number, dim: number, leafSize: number
   return leaves;
 }
 
-function scoreLeaf(unit: Float32Array, dim: number, leaf: Int32Array, indices: Int32Array, scores: Float64Array, k: number): void {
+function scoreLeaf(
+  unit: Float32Array, dim: number, leaf: Int32Array, indices: Int32Array, scores: Float64Array, k: number, halfNorms: Float64Array | null,
+): void {
   for (let x = 0; x < leaf.length; x++) {
     const i = leaf[x];
     for (let y = x + 1; y < leaf.length; y++) {
       const j = leaf[y];
       let sum = 0;
       for (let d = 0; d < dim; d++) sum += unit[i * dim + d] * unit[j * dim + d];
-      insertUnique(indices, scores, i * k, k, j, sum);
-      insertUnique(indices, scores, j * k, k, i, sum);
+      insertUnique(indices, scores, i * k, k, j, halfNorms ? sum - halfNorms[j] : sum);
+      insertUnique(indices, scores, j * k, k, i, halfNorms ? sum - halfNorms[i] : sum);
     }
   }
 }

@@ -19,12 +19,13 @@
  *    Deterministic: no random numbers besides the UMAP seed.
  * 5. Frames → trajectories (buildTrajectories, centred moving average of `smoothing` frames).
  * 6. Each code's k nearest codes by cosine of the all-years vectors on the WebGPU kernels
- *    (SimilarityEngine; CPU twin without an adapter).
+ *    (src/engines/similarity-engine.ts; CPU twin without an adapter or when the GPU fails).
  */
 import { throwIfAborted } from '../abort';
 import type { SimilarityBackend } from '../backend';
 import { meanOfPatentVectors } from '../code-vectors';
 import { codeAt } from '../codes';
+import type { NoEmbeddings } from '../outcomes';
 import type { ProgressCallback } from '../progress';
 import { sectionOf } from '../sections';
 import type { TopK } from '../similarity';
@@ -105,7 +106,7 @@ export interface SpaceResult {
   readMs: number;
 }
 
-export type SpaceOutcome = SpaceResult | { kind: 'no-embeddings'; modelId: string; patents: number };
+export type SpaceOutcome = SpaceResult | NoEmbeddings;
 
 export type NeighbourSearch = (vectors: Float32Array, n: number, dim: number, k: number, signal: AbortSignal | undefined) =>
   Promise<{ topK: TopK; backend: SimilarityBackend }>;

@@ -19,6 +19,7 @@
 import { throwIfAborted, type TaskOptions } from '../abort';
 import { mulberry32 } from '../random';
 import { exactKnnAsync, nextTurn, type NeighbourGraph } from './knn';
+import { pcaReduce, reducedCosineKnn } from './knn-reduced';
 import { approximateCosineKnn } from './knn-refine';
 import { pca } from './pca';
 import { fitCurve } from './umap-curve';
@@ -42,6 +43,14 @@ export interface UmapOptions {
   /** Approximate k-NN: random projection trees, and the most refinement rounds run. */
   forestTrees?: number;
   refineRounds?: number;
+  /**
+   * Reduce wider inputs to this many PCA axes (fitted on a sample of rows) for the approximate
+   * k-NN and the initialisation, as umap-learn users do (50 is usual); the graph's distances stay
+   * exact cosine distances of the full vectors (knn-reduced.ts). Absent: full vectors throughout.
+   */
+  pcaDims?: number;
+  /** With pcaDims: refinement rounds on the full vectors after the reduced search (default 2). */
+  pcaFullRounds?: number;
 }
 
 export interface UmapProgress {
@@ -60,6 +69,10 @@ export interface UmapResult {
   components: number;
   epochs: number;
   knn: 'exact' | 'approximate' | 'precomputed';
+  /** PCA axes the k-NN search and the initialisation used, or null for the full vectors. */
+  reducedDim: number | null;
+  /** The k-NN graph the layout was built from (cosine distances, self excluded). */
+  graph: NeighbourGraph;
   a: number;
   b: number;
 }
@@ -90,15 +103,21 @@ export async function umap(
   const rng = mulberry32(seed);
   const epochs = o.epochs ?? (n <= 10_000 ? 500 : 200);
   const { a, b } = fitCurve(o.minDist, o.spread);
-  if (n <= components + 1) return { coordinates: new Float32Array(n * components), components, epochs: 0, knn: 'exact', a, b };
+  if (n <= components + 1) return { coordinates: new Float32Array(n * components), components, epochs: 0, knn: 'exact', reducedDim: null, a, b,
+    graph: { rows: n, k: 0, indices: new Int32Array(0), distances: new Float32Array(0) } };
 
   const k = Math.min(o.neighbours - 1, n - 1);
   const approximate = !o.graph && n > o.exactKnnMaxPoints;
+  const reduced = o.pcaDims !== undefined && o.pcaDims >= components && dim > o.pcaDims ? pcaReduce(vectors, n, dim, o.pcaDims, { seed }) : null;
+  throwIfAborted(signal);
   let graph: NeighbourGraph;
   if (o.graph) graph = truncateGraph(o.graph, n, k);
   else if (approximate) {
     const report = (done: number) => onProgress?.({ stage: 'layout', phase: 'refine', done, total: o.refineRounds, unit: 'rounds' });
-    graph = await approximateCosineKnn(vectors, n, dim, k, { trees: o.forestTrees, rounds: o.refineRounds, seed }, report, signal);
+    const knnOptions = { trees: o.forestTrees, rounds: o.refineRounds, seed, fullRounds: o.pcaFullRounds ?? 2 };
+    graph = reduced
+      ? await reducedCosineKnn(vectors, n, dim, reduced, k, knnOptions, report, signal)
+      : await approximateCosineKnn(vectors, n, dim, k, knnOptions, report, signal);
     report(o.refineRounds);
   }
   else {
@@ -108,13 +127,16 @@ export async function umap(
   throwIfAborted(signal);
 
   const fuzzy = pruneWeakEdges(fuzzySimplicialSet(graph), epochs);
+  // The leading reduced axes are the leading principal axes: no second PCA over the full vectors.
   const embedding = o.init === 'random'
     ? randomInit(rng, n, components)
-    : pcaInit(rng, pca(vectors, n, dim, { components, seed }).coordinates, n, components);
+    : pcaInit(rng, reduced ? leadingColumns(reduced.coordinates, n, reduced.dim, components) : pca(vectors, n, dim, { components, seed }).coordinates, n, components);
   await optimise(embedding, fuzzy, { ...o, a, b, epochs, components }, rng, onProgress, signal);
   return {
     coordinates: Float32Array.from(embedding), components, epochs, a, b,
     knn: o.graph ? 'precomputed' : approximate ? 'approximate' : 'exact',
+    reducedDim: reduced && (approximate || o.init !== 'random') ? reduced.dim : null,
+    graph,
   };
 }
 
@@ -146,35 +168,39 @@ async function optimise(
 
   for (let epoch = 0; epoch < epochs; epoch++) {
     const alpha = s.learningRate * (1 - epoch / epochs);
-    for (let e = 0; e < edges; e++) {
-      if (nextSample[e] > epoch) continue;
-      const head = heads[e] * dims;
-      const tail = tails[e] * dims;
-      let d2 = 0;
-      for (let d = 0; d < dims; d++) d2 += (embedding[head + d] - embedding[tail + d]) ** 2;
-      if (d2 > 0) {
-        const powered = Math.pow(d2, b);
-        const coefficient = (-2 * a * b * (powered / d2)) / (a * powered + 1);
-        for (let d = 0; d < dims; d++) {
-          const step = alpha * clip(coefficient * (embedding[head + d] - embedding[tail + d]));
-          embedding[head + d] += step;
-          embedding[tail + d] -= step;
+    if (dims === 2) {
+      epoch2d(embedding, heads, tails, n, a, b, alpha, epoch, epochsPerSample, epochsPerNegative, nextSample, nextNegative, rng);
+    } else {
+      for (let e = 0; e < edges; e++) {
+        if (nextSample[e] > epoch) continue;
+        const head = heads[e] * dims;
+        const tail = tails[e] * dims;
+        let d2 = 0;
+        for (let d = 0; d < dims; d++) d2 += (embedding[head + d] - embedding[tail + d]) ** 2;
+        if (d2 > 0) {
+          const powered = Math.pow(d2, b);
+          const coefficient = (-2 * a * b * (powered / d2)) / (a * powered + 1);
+          for (let d = 0; d < dims; d++) {
+            const step = alpha * clip(coefficient * (embedding[head + d] - embedding[tail + d]));
+            embedding[head + d] += step;
+            embedding[tail + d] -= step;
+          }
         }
-      }
-      nextSample[e] += epochsPerSample[e];
+        nextSample[e] += epochsPerSample[e];
 
-      const negatives = Math.floor((epoch - nextNegative[e]) / epochsPerNegative[e]);
-      for (let p = 0; p < negatives; p++) {
-        const other = Math.floor(rng() * n);
-        if (other === heads[e]) continue;
-        const far = other * dims;
-        let q2 = 0;
-        for (let d = 0; d < dims; d++) q2 += (embedding[head + d] - embedding[far + d]) ** 2;
-        if (q2 <= 0) continue;
-        const coefficient = (2 * b) / ((0.001 + q2) * (a * Math.pow(q2, b) + 1));
-        for (let d = 0; d < dims; d++) embedding[head + d] += alpha * clip(coefficient * (embedding[head + d] - embedding[far + d]));
+        const negatives = Math.floor((epoch - nextNegative[e]) / epochsPerNegative[e]);
+        for (let p = 0; p < negatives; p++) {
+          const other = Math.floor(rng() * n);
+          if (other === heads[e]) continue;
+          const far = other * dims;
+          let q2 = 0;
+          for (let d = 0; d < dims; d++) q2 += (embedding[head + d] - embedding[far + d]) ** 2;
+          if (q2 <= 0) continue;
+          const coefficient = (2 * b) / ((0.001 + q2) * (a * Math.pow(q2, b) + 1));
+          for (let d = 0; d < dims; d++) embedding[head + d] += alpha * clip(coefficient * (embedding[head + d] - embedding[far + d]));
+        }
+        nextNegative[e] += negatives * epochsPerNegative[e];
       }
-      nextNegative[e] += negatives * epochsPerNegative[e];
     }
     if ((epoch + 1) % reportEvery === 0 || epoch + 1 === epochs) {
       onProgress?.({ stage: 'layout', phase: 'epochs', done: epoch + 1, total: epochs, unit: 'epochs' });
@@ -185,6 +211,52 @@ async function optimise(
       lastYield = performance.now();
     }
     throwIfAborted(signal);
+  }
+}
+
+/**
+ * One epoch of the loop above for 2D layouts, unrolled: the same operations in the same order
+ * (so the same coordinates bit for bit) without the inner loops over dimensions, which are most
+ * of the work at 650,000 points (~20 M edges, 5 negative samples per positive one).
+ */
+function epoch2d(
+  embedding: Float64Array, heads: Int32Array, tails: Int32Array, n: number, a: number, b: number, alpha: number, epoch: number,
+  epochsPerSample: Float64Array, epochsPerNegative: Float64Array, nextSample: Float64Array, nextNegative: Float64Array, rng: () => number,
+): void {
+  const edges = heads.length;
+  for (let e = 0; e < edges; e++) {
+    if (nextSample[e] > epoch) continue;
+    const head = heads[e] * 2;
+    const tail = tails[e] * 2;
+    const dx = embedding[head] - embedding[tail];
+    const dy = embedding[head + 1] - embedding[tail + 1];
+    const d2 = dx * dx + dy * dy;
+    if (d2 > 0) {
+      const powered = Math.pow(d2, b);
+      const coefficient = (-2 * a * b * (powered / d2)) / (a * powered + 1);
+      const stepX = alpha * clip(coefficient * dx);
+      embedding[head] += stepX;
+      embedding[tail] -= stepX;
+      const stepY = alpha * clip(coefficient * (embedding[head + 1] - embedding[tail + 1]));
+      embedding[head + 1] += stepY;
+      embedding[tail + 1] -= stepY;
+    }
+    nextSample[e] += epochsPerSample[e];
+
+    const negatives = Math.floor((epoch - nextNegative[e]) / epochsPerNegative[e]);
+    for (let p = 0; p < negatives; p++) {
+      const other = Math.floor(rng() * n);
+      if (other === heads[e]) continue;
+      const far = other * 2;
+      const qx = embedding[head] - embedding[far];
+      const qy = embedding[head + 1] - embedding[far + 1];
+      const q2 = qx * qx + qy * qy;
+      if (q2 <= 0) continue;
+      const coefficient = (2 * b) / ((0.001 + q2) * (a * Math.pow(q2, b) + 1));
+      embedding[head] += alpha * clip(coefficient * qx);
+      embedding[head + 1] += alpha * clip(coefficient * (embedding[head + 1] - embedding[far + 1]));
+    }
+    nextNegative[e] += negatives * epochsPerNegative[e];
   }
 }
 
@@ -223,6 +295,12 @@ function pcaInit(rng: () => number, coordinates: Float32Array, n: number, dims: 
     for (let i = 0; i < n; i++) out[i * dims + d] = (coordinates[i * dims + d] - min) * scale;
   }
   for (let i = 0; i < out.length; i++) out[i] += (rng() - 0.5) * 2 * INIT_NOISE;
+  return out;
+}
+
+function leadingColumns(rows: Float32Array, n: number, width: number, count: number): Float32Array {
+  const out = new Float32Array(n * count);
+  for (let i = 0; i < n; i++) for (let c = 0; c < count; c++) out[i * count + c] = rows[i * width + c];
   return out;
 }
 

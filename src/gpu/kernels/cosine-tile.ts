@@ -4,12 +4,8 @@
  * src/core/similarity.ts.
  */
 import source from '../../../shaders/cosine_tile.wgsl?raw';
-import {
-  assertBufferBytes,
-  createU32ParamsBuffer,
-  getPipeline,
-  wgslU32Constant,
-} from '../pipelines';
+import { assertBufferBytes, wgslU32Constant } from '../pipelines';
+import { ComputeKernel } from '../runner';
 
 const PIPELINE_KEY = 'cosine_tile';
 /** Rows of `a` (and columns of `b`) covered by one workgroup: BLOCK × WORKGROUP_EDGE. */
@@ -32,21 +28,15 @@ export interface CosineTileArgs {
 }
 
 export class CosineTileKernel {
-  /** One small params buffer per encode(), freed by destroy() once the caller's work is done. */
-  private readonly paramsBuffers: GPUBuffer[] = [];
-
-  private constructor(
-    private readonly device: GPUDevice,
-    private readonly pipeline: GPUComputePipeline,
-  ) {}
+  private constructor(private readonly kernel: ComputeKernel) {}
 
   static async create(device: GPUDevice): Promise<CosineTileKernel> {
-    return new CosineTileKernel(device, await getPipeline(device, PIPELINE_KEY, source));
+    return new CosineTileKernel(await ComputeKernel.create(device, PIPELINE_KEY, source));
   }
 
   /** The largest aRows or bRows one dispatch can cover on this device. */
   maxRowsPerDispatch(): number {
-    return this.device.limits.maxComputeWorkgroupsPerDimension * COSINE_TILE_EDGE;
+    return this.kernel.device.limits.maxComputeWorkgroupsPerDimension * COSINE_TILE_EDGE;
   }
 
   /** Records the dispatch into `encoder`; scores are written when it is submitted. */
@@ -60,34 +50,16 @@ export class CosineTileKernel {
     assertBufferBytes('a', a, (aRowOffset + aRows) * vec4sPerRow * BYTES_PER_VEC4);
     assertBufferBytes('b', b, bRows * vec4sPerRow * BYTES_PER_VEC4);
     assertBufferBytes('scores', scores, aRows * bRows * BYTES_PER_F32);
-
-    const params = createU32ParamsBuffer(
-      this.device,
-      source,
-      'Params',
+    this.kernel.dispatch(
+      encoder,
+      { a, b, scores },
       { a_row_offset: aRowOffset, a_rows: aRows, b_rows: bRows, vec4s_per_row: vec4sPerRow },
-      `${PIPELINE_KEY} params`,
+      [Math.ceil(bRows / COSINE_TILE_EDGE), Math.ceil(aRows / COSINE_TILE_EDGE)],
     );
-    this.paramsBuffers.push(params);
-    const bindGroup = this.device.createBindGroup({
-      label: PIPELINE_KEY,
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: a } },
-        { binding: 1, resource: { buffer: b } },
-        { binding: 2, resource: { buffer: scores } },
-        { binding: 3, resource: { buffer: params } },
-      ],
-    });
-    const pass = encoder.beginComputePass({ label: PIPELINE_KEY });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(bRows / COSINE_TILE_EDGE), Math.ceil(aRows / COSINE_TILE_EDGE));
-    pass.end();
   }
 
   /** Frees the params buffers; safe right after submit (WebGPU defers the free) and twice. */
   destroy(): void {
-    for (const buffer of this.paramsBuffers.splice(0)) buffer.destroy();
+    this.kernel.destroy();
   }
 }

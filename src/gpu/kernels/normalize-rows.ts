@@ -3,13 +3,8 @@
  * buffer to unit L2 norm, in place. CPU twin: normalizeRows in src/core/similarity.ts.
  */
 import source from '../../../shaders/normalize_rows.wgsl?raw';
-import {
-  assertBufferBytes,
-  createU32ParamsBuffer,
-  dispatchGrid1D,
-  getPipeline,
-  wgslU32Constant,
-} from '../pipelines';
+import { assertBufferBytes, wgslU32Constant } from '../pipelines';
+import { ComputeKernel } from '../runner';
 
 const PIPELINE_KEY = 'normalize_rows';
 const WORKGROUP_SIZE = wgslU32Constant(source, 'WORKGROUP_SIZE');
@@ -23,16 +18,10 @@ export interface NormalizeRowsArgs {
 }
 
 export class NormalizeRowsKernel {
-  /** One small params buffer per encode(), freed by destroy() once the caller's work is done. */
-  private readonly paramsBuffers: GPUBuffer[] = [];
-
-  private constructor(
-    private readonly device: GPUDevice,
-    private readonly pipeline: GPUComputePipeline,
-  ) {}
+  private constructor(private readonly kernel: ComputeKernel) {}
 
   static async create(device: GPUDevice): Promise<NormalizeRowsKernel> {
-    return new NormalizeRowsKernel(device, await getPipeline(device, PIPELINE_KEY, source));
+    return new NormalizeRowsKernel(await ComputeKernel.create(device, PIPELINE_KEY, source));
   }
 
   /** Records the dispatch into `encoder`; the rows are normalised when it is submitted. */
@@ -40,35 +29,11 @@ export class NormalizeRowsKernel {
     const { rows, rowCount, vec4sPerRow } = args;
     if (rowCount === 0 || vec4sPerRow === 0) return;
     assertBufferBytes('rows', rows, rowCount * vec4sPerRow * BYTES_PER_VEC4);
-    const params = createU32ParamsBuffer(
-      this.device,
-      source,
-      'Params',
-      { row_count: rowCount, vec4s_per_row: vec4sPerRow },
-      `${PIPELINE_KEY} params`,
-    );
-    this.paramsBuffers.push(params);
-    const bindGroup = this.device.createBindGroup({
-      label: PIPELINE_KEY,
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: rows } },
-        { binding: 1, resource: { buffer: params } },
-      ],
-    });
-    const [x, y] = dispatchGrid1D(
-      Math.ceil(rowCount / WORKGROUP_SIZE),
-      this.device.limits.maxComputeWorkgroupsPerDimension,
-    );
-    const pass = encoder.beginComputePass({ label: PIPELINE_KEY });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(x, y);
-    pass.end();
+    this.kernel.dispatch1D(encoder, { rows }, { row_count: rowCount, vec4s_per_row: vec4sPerRow }, rowCount, WORKGROUP_SIZE);
   }
 
   /** Frees the params buffers; safe right after submit (WebGPU defers the free) and twice. */
   destroy(): void {
-    for (const buffer of this.paramsBuffers.splice(0)) buffer.destroy();
+    this.kernel.destroy();
   }
 }

@@ -3,13 +3,8 @@
  * CPU twin: topkRows in src/core/similarity.ts (same tie rule: lower column index wins).
  */
 import source from '../../../shaders/topk_rows.wgsl?raw';
-import {
-  assertBufferBytes,
-  createU32ParamsBuffer,
-  dispatchGrid1D,
-  getPipeline,
-  wgslU32Constant,
-} from '../pipelines';
+import { assertBufferBytes, wgslU32Constant } from '../pipelines';
+import { ComputeKernel } from '../runner';
 
 const PIPELINE_KEY = 'topk_rows';
 /** Largest k the kernel supports; read from the shader, which explains the choice of 32. */
@@ -53,16 +48,10 @@ export function finishTopKScores(indices: Int32Array, scores: Float32Array): voi
 }
 
 export class TopkRowsKernel {
-  /** One small params buffer per encode(), freed by destroy() once the caller's work is done. */
-  private readonly paramsBuffers: GPUBuffer[] = [];
-
-  private constructor(
-    private readonly device: GPUDevice,
-    private readonly pipeline: GPUComputePipeline,
-  ) {}
+  private constructor(private readonly kernel: ComputeKernel) {}
 
   static async create(device: GPUDevice): Promise<TopkRowsKernel> {
-    return new TopkRowsKernel(device, await getPipeline(device, PIPELINE_KEY, source));
+    return new TopkRowsKernel(await ComputeKernel.create(device, PIPELINE_KEY, source));
   }
 
   /** Records the dispatch into `encoder`; results are written when it is submitted. */
@@ -73,38 +62,17 @@ export class TopkRowsKernel {
     assertBufferBytes('scores', scores, rows * cols * BYTES_PER_WORD);
     assertBufferBytes('topIndices', topIndices, rows * k * BYTES_PER_WORD);
     assertBufferBytes('topScores', topScores, rows * k * BYTES_PER_WORD);
-
-    const params = createU32ParamsBuffer(
-      this.device,
-      source,
-      'Params',
+    this.kernel.dispatch1D(
+      encoder,
+      { scores, top_indices: topIndices, top_scores: topScores },
       { row_count: rows, col_count: cols, k, row_offset: rowOffset, exclude_self: excludeSelf ? 1 : 0 },
-      `${PIPELINE_KEY} params`,
+      rows,
+      WORKGROUP_SIZE,
     );
-    this.paramsBuffers.push(params);
-    const bindGroup = this.device.createBindGroup({
-      label: PIPELINE_KEY,
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: scores } },
-        { binding: 1, resource: { buffer: topIndices } },
-        { binding: 2, resource: { buffer: topScores } },
-        { binding: 3, resource: { buffer: params } },
-      ],
-    });
-    const [x, y] = dispatchGrid1D(
-      Math.ceil(rows / WORKGROUP_SIZE),
-      this.device.limits.maxComputeWorkgroupsPerDimension,
-    );
-    const pass = encoder.beginComputePass({ label: PIPELINE_KEY });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(x, y);
-    pass.end();
   }
 
   /** Frees the params buffers; safe right after submit (WebGPU defers the free) and twice. */
   destroy(): void {
-    for (const buffer of this.paramsBuffers.splice(0)) buffer.destroy();
+    this.kernel.destroy();
   }
 }

@@ -1,6 +1,10 @@
-/** A forecast report as files: JSON (everything, with the settings) and CSV (every method's top pairs with code titles). */
+/**
+ * A forecast report as files: JSON (everything, with the settings) and CSV (every method's top
+ * pairs with code titles). AUCs and intervals lie in [0, 1] and keep six decimals as written;
+ * scores may be negative, so they go to the CSV writer as numbers.
+ */
 import type { ForecastOutcome } from '../../clients/engine-types';
-import { downloadCsv, downloadJson } from '../download';
+import { downloadCsv, downloadJson, rounded } from '../download';
 
 export const FORECAST_CSV_HEADER = ['method', 'auc', 'ci_low', 'ci_high', 'rank', 'code_1', 'title_1', 'code_2', 'title_2', 'score', 'came_true', 'observed'];
 
@@ -27,6 +31,6 @@ export function exportForecastCsv({ outcome, titles }: ForecastExport): void {
   const title = (code: string) => titles[code] ?? '';
   downloadCsv(`${baseName(outcome)}.csv`, FORECAST_CSV_HEADER, outcome.report.methods.flatMap((m) => m.top.map((p) => [
     m.method, m.auc.toFixed(6), m.ci.low.toFixed(6), m.ci.high.toFixed(6), p.rank, p.codes[0], title(p.codes[0]),
-    p.codes[1], title(p.codes[1]), p.score.toFixed(6), p.cameTrue ? 'yes' : 'no', p.observed,
+    p.codes[1], title(p.codes[1]), rounded(p.score, 6), p.cameTrue ? 'yes' : 'no', p.observed,
   ])));
 }

@@ -1,7 +1,10 @@
 /**
  * The patent map's drawing surface: the WebGL renderer (map-renderer.ts), the view transform,
- * the hover grid, draws batched into one animation frame, and the topic labels placed over the
- * canvas. No data loading and no selection logic: the view and the gestures drive it.
+ * the point grid (hover, box and lasso), draws batched into one animation frame, and the topic
+ * labels placed over the canvas. On a software rasteriser, frames during a pan or zoom draw a
+ * budget of INTERACTIVE_POINTS (the renderer's uniform sample plus highlighted and selected
+ * points), and the full frame follows once the gesture rests. No data loading and no selection
+ * logic: the view and the gestures drive it.
  */
 import type { MapTopic } from '../../clients/engine-types';
 import { PointGrid, fitView, panBy, toLayout, toScreen, zoomAt, type MapViewport } from '../map-geometry';
@@ -12,6 +15,10 @@ const HOVER_RADIUS_PX = 8;
 /** Zoom limits relative to the fitted view. */
 const MIN_ZOOM = 0.2;
 const MAX_ZOOM = 500;
+/** Points a frame submits while the view moves on a software renderer (~0.2 µs each there). */
+export const INTERACTIVE_POINTS = 100_000;
+/** Quiet time after the last pan or zoom before the full frame is drawn. */
+const SETTLE_MS = 160;
 
 export interface MapPoints {
   coordinates: Float32Array;
@@ -28,6 +35,9 @@ export class MapCanvas {
   private grid: PointGrid | null = null;
   private points: MapPoints | null = null;
   private frame = 0;
+  /** Set while the view moves (software renderers only): frames use the point budget. */
+  private moving = false;
+  private settle: ReturnType<typeof setTimeout> | null = null;
   private resizeObserver: ResizeObserver | null = null;
   /** The canvas whose listeners are attached (once, even across reconnects). */
   private wired: HTMLCanvasElement | null = null;
@@ -67,6 +77,9 @@ export class MapCanvas {
     this.resizeObserver = null;
     cancelAnimationFrame(this.frame);
     this.frame = 0;
+    if (this.settle) clearTimeout(this.settle);
+    this.settle = null;
+    this.moving = false;
     this.renderer?.destroy();
     this.renderer = null;
   }
@@ -80,9 +93,29 @@ export class MapCanvas {
     this.scheduleDraw();
   }
 
-  setStyle(colours: Uint8Array, states: Uint8Array): void {
-    this.renderer?.setStyle(colours, states);
+  /** Colours per point (a colour mode, code or topic change). */
+  setColours(colours: Uint8Array): void {
+    this.renderer?.setColours(colours);
     this.scheduleDraw();
+  }
+
+  /** States per point (search, selection): one byte per point is uploaded. */
+  setStates(states: Uint8Array): void {
+    this.renderer?.setStates(states);
+    this.scheduleDraw();
+  }
+
+  /** Points inside the box spanned by two screen corners (through the grid: costs about its outline). */
+  inBox(sx0: number, sy0: number, sx1: number, sy1: number): number[] {
+    if (!this.grid) return [];
+    const [x0, y0] = toLayout(this.viewport, sx0, sy0);
+    const [x1, y1] = toLayout(this.viewport, sx1, sy1);
+    return this.grid.inBox(x0, y0, x1, y1);
+  }
+
+  /** Points inside a lasso given in screen coordinates. */
+  inPolygon(screen: ReadonlyArray<readonly [number, number]>): number[] {
+    return this.grid ? this.grid.inPolygon(screen.map(([sx, sy]) => toLayout(this.viewport, sx, sy))) : [];
   }
 
   fit(): void {
@@ -95,16 +128,26 @@ export class MapCanvas {
 
   zoom(factor: number, sx: number, sy: number): void {
     this.viewport = zoomAt(this.viewport, factor, sx, sy, { min: this.fitScale * MIN_ZOOM, max: this.fitScale * MAX_ZOOM });
-    this.scheduleDraw();
+    this.moved();
   }
 
   pan(dx: number, dy: number): void {
     this.viewport = panBy(this.viewport, dx, dy);
-    this.scheduleDraw();
+    this.moved();
   }
 
-  toLayout(sx: number, sy: number): [number, number] {
-    return toLayout(this.viewport, sx, sy);
+  /** A pan or zoom: a budget frame now on a software renderer, the full one when the view rests. */
+  private moved(): void {
+    if (this.renderer?.software) {
+      this.moving = true;
+      if (this.settle) clearTimeout(this.settle);
+      this.settle = setTimeout(() => {
+        this.settle = null;
+        this.moving = false;
+        this.scheduleDraw();
+      }, SETTLE_MS);
+    }
+    this.scheduleDraw();
   }
 
   /** The nearest point under the pointer that `accept` allows, or -1. */
@@ -125,7 +168,8 @@ export class MapCanvas {
   drawNow(): void {
     const canvas = this.canvas();
     if (!this.renderer || !this.points || !canvas || this.viewport.width <= 1) return;
-    const stats = this.renderer.draw(this.viewport, Math.min(2, window.devicePixelRatio || 1), this.pointSize());
+    const stats = this.renderer.draw(this.viewport, Math.min(2, window.devicePixelRatio || 1), this.pointSize(),
+      this.moving ? { maxPoints: INTERACTIVE_POINTS } : {});
     this.lastDrawMs = stats.submitMs;
     canvas.dataset.drawn = String(stats.points);
     canvas.dataset.drawMs = stats.submitMs.toFixed(2);

@@ -5,7 +5,7 @@
  */
 import { mapPointSummaries } from '../../clients/map-points-client';
 import type { MapLayout } from '../../clients/engine-types';
-import { downloadBlob, downloadCsv } from '../download';
+import { downloadBlob, downloadCsv, rounded } from '../download';
 import { toScreen, type MapViewport } from '../map-geometry';
 import { MAP_CANVAS, cssColour } from '../theme/palette';
 
@@ -47,6 +47,6 @@ export async function exportSelectionCsv(layout: MapLayout, pointsKey: string, m
   downloadCsv(`patent-map-selection-${rows.length}.csv`, SELECTION_CSV_HEADER, summaries.map((p, k) => {
     const i = rows[k];
     return [p.id, p.title, p.year ?? '', p.codes.join('; '), topicOf.get(layout.clusters[i]) ?? '',
-      layout.coordinates[i * 2].toFixed(5), layout.coordinates[i * 2 + 1].toFixed(5)];
+      rounded(layout.coordinates[i * 2], 5), rounded(layout.coordinates[i * 2 + 1], 5)];
   }));
 }

@@ -4,7 +4,6 @@
  * keys (arrows pan, + / − zoom, 0 fits, Escape clears). Turns gestures into calls on MapCanvas
  * and into selection requests for the view.
  */
-import { pointsInBox, pointsInPolygon } from '../map-geometry';
 import type { MapCanvas } from './map-canvas';
 
 export type DragMode = 'pan' | 'box' | 'lasso';
@@ -22,8 +21,8 @@ type Gesture =
 
 export interface GestureTarget {
   canvas: MapCanvas;
-  /** The layout's coordinates and count, or null before there is a layout. */
-  points(): { coordinates: Float32Array; count: number } | null;
+  /** Whether a layout is on screen (before it, gestures select nothing). */
+  hasPoints(): boolean;
   dragMode(): DragMode;
   /** Whether a point may be hovered or picked (hidden points may not). */
   visible(index: number): boolean;
@@ -106,19 +105,14 @@ export class MapGestures {
     }
     this.gesture = null;
     this.target.overlay('');
-    const points = this.target.points();
-    if (!points || event.type === 'pointercancel') return;
-    const { coordinates, count } = points;
+    if (!this.target.hasPoints() || event.type === 'pointercancel') return;
     const add = event.ctrlKey || event.metaKey;
     const canvas = this.target.canvas;
     const visible = (indices: number[]) => indices.filter((i) => this.target.visible(i));
     if (gesture.kind === 'box' && gesture.moved) {
-      const [ax, ay] = canvas.toLayout(gesture.startX, gesture.startY);
-      const [bx, by] = canvas.toLayout(gesture.lastX, gesture.lastY);
-      this.target.select(visible(pointsInBox(coordinates, count, ax, ay, bx, by)), add);
+      this.target.select(visible(canvas.inBox(gesture.startX, gesture.startY, gesture.lastX, gesture.lastY)), add);
     } else if (gesture.kind === 'lasso' && gesture.moved && gesture.path.length >= 3) {
-      const polygon = gesture.path.map(([sx, sy]) => canvas.toLayout(sx, sy));
-      this.target.select(visible(pointsInPolygon(coordinates, count, polygon)), add);
+      this.target.select(visible(canvas.inPolygon(gesture.path)), add);
     } else if (!gesture.moved) {
       // A click on a point selects that patent (ctrl/cmd adds it).
       const index = canvas.nearest(gesture.startX, gesture.startY, (i) => this.target.visible(i));

@@ -22,8 +22,8 @@ export class MapPointsData {
   private code = '';
   private readonly summaries = new Map<number, MapPatentSummary>();
 
-  /** `changed` is called when an answer arrives: 'style' when the points' look changes, 'card' for a summary. */
-  constructor(private readonly changed: (what: 'style' | 'card') => void) {}
+  /** `changed` is called when an answer arrives: new code hits ('colours'), search hits ('states'), a hover summary ('card'). */
+  constructor(private readonly changed: (what: 'colours' | 'states' | 'card') => void) {}
 
   get key(): string | null {
     return this.columns?.key ?? null;
@@ -53,6 +53,7 @@ export class MapPointsData {
       if (this.rowsOf === ids) this.rowsOf = null;
       throw error;
     }
+    // Both ask again even when empty, so the view redraws colours and states for the new columns.
     await Promise.all([this.search(this.query), this.highlightCode(this.code)]);
   }
 
@@ -68,7 +69,7 @@ export class MapPointsData {
       this.searchHits = mask;
       this.matchCount = mask ? count : null;
     }
-    this.changed('style');
+    this.changed('states');
   }
 
   /** Rows carrying `code` (the 'code' colour mode); '' clears. */
@@ -82,7 +83,7 @@ export class MapPointsData {
       if (this.code !== code || this.key !== key) return;
       this.codeHits = mask;
     }
-    this.changed('style');
+    this.changed('colours');
   }
 
   /** The hovered row's summary, or null while it is fetched (`changed` fires when it arrives). */

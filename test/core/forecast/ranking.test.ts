@@ -3,9 +3,11 @@ import { rocAuc } from '../../../src/core/auc';
 import { orderedKey, rankScores, rankScoresChunked } from '../../../src/core/forecast/ranking';
 import { mulberry32 } from '../../../src/core/random';
 import type { Progress } from '../../../src/core/progress';
+import { rankScoresBaseline } from '../../bench/ranking-baseline';
 
 const f32 = (values: number[]): Float32Array => Float32Array.from(values);
 const u8 = (values: number[]): Uint8Array => Uint8Array.from(values);
+const ENGINES = ['wasm', 'wasm-scalar', 'js'] as const;
 const bitsOf = (value: number): number => new Uint32Array(Float32Array.of(value).buffer)[0];
 
 describe('exact ranking metrics', () => {
@@ -26,7 +28,10 @@ describe('exact ranking metrics', () => {
     const values = [Number.NEGATIVE_INFINITY, -1e30, -1, -1e-45, 0, 1e-45, 1e-30, 1, 3e38, Number.POSITIVE_INFINITY];
     const keys = values.map((v) => orderedKey(bitsOf(v)));
     for (let i = 1; i < keys.length; i++) expect(keys[i]).toBeGreaterThan(keys[i - 1]);
-    expect(() => rankScores(f32([Number.NaN, 1]), u8([1, 0]))).toThrow(/NaN/);
+    for (const engine of ENGINES) {
+      expect(() => rankScores(f32([1, 2, Number.NaN, 1]), u8([1, 0, 1, 0]), { engine })).toThrow('score 2 is NaN');
+      expect(rankScores(f32([-0, 0]), u8([1, 0]), { engine }).auc).toBe(0.5);
+    }
   });
 
   it('equals rocAuc exactly on random data with many ties, both bucket paths, any chunk size', () => {
@@ -40,8 +45,54 @@ describe('exact ranking metrics', () => {
         labels[i] = rng() < 0.1 + 0.5 * Math.abs(scores[i]) / 10 ? 1 : 0;
       }
       const reference = rocAuc(scores, labels);
-      expect(rankScores(scores, labels, { chunkSize: 777 }).auc).toBe(reference);
-      expect(rankScores(scores, labels).auc).toBe(reference);
+      for (const engine of ENGINES) {
+        expect(rankScores(scores, labels, { chunkSize: 777, engine }).auc).toBe(reference);
+        expect(rankScores(scores, labels, { engine }).auc).toBe(reference);
+      }
+    }
+  });
+
+  it('gives the same AUC, ROC and precision@k as the sort-per-bucket version on every bucket path', () => {
+    // 80 % in [0.5, 0.6): ~26 buckets of ~12 K scores, counted in the packed table; 2 % spread
+    // over ±5·10⁵: small buckets, sorted; 1 % ±0 (one bucket, -0 tying +0); 17 % tied at 0.75:
+    // one bucket of ~68 K > 2¹⁶, the wide tables. Labels are any non-zero byte.
+    const rng = mulberry32(17);
+    const n = 400_000;
+    const scores = new Float32Array(n);
+    const labels = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const u = rng();
+      scores[i] = u < 0.8 ? 0.5 + rng() * 0.1 : u < 0.82 ? (rng() - 0.5) * 1e6 : u < 0.83 ? (i % 2 ? -0 : 0) : 0.75;
+      labels[i] = rng() < 0.2 + 0.5 * Math.min(1, Math.abs(scores[i])) ? (i % 3) * 100 + 1 : 0;
+    }
+    // The first 200 K alone: the top-k windows then begin inside counted buckets.
+    const dense = { scores: scores.subarray(0, 200_000).map((s) => (s > 0.5 && s < 0.6 ? s : 0.55)), labels: labels.subarray(0, 200_000) };
+    const cases = [
+      { scores, labels, options: [{ ks: [1, 10, 5000, 10 ** 6], rocPoints: 777 }, { ks: [], rocPoints: 3, chunkSize: 4099 }] },
+      { ...dense, options: [{ ks: [3, 100, 4097, 50_001], rocPoints: 1001 }] },
+    ];
+    for (const { scores: s, labels: l, options: optionSets } of cases) {
+      const reference = rocAuc(s, l);
+      for (const options of optionSets) {
+        const baseline = rankScoresBaseline(s, l, options);
+        for (const engine of ENGINES) {
+          const summary = rankScores(s, l, { ...options, engine });
+          expect(summary, engine).toEqual(baseline);
+          expect(summary.auc).toBe(reference);
+        }
+      }
+    }
+  });
+
+  it('finds a top-k window wherever it begins inside a counted bucket', () => {
+    // ~2,300 scores per bucket (counted); with 2 ROC points the window start alone stops the scan.
+    const rng = mulberry32(23);
+    const scores = Float32Array.from({ length: 60_000 }, () => 0.5 + rng() * 0.1);
+    const labels = Uint8Array.from(scores, (s) => (rng() < (s - 0.5) * 10 ? 1 : 0));
+    for (let k = 1; k < 400; k += 13) {
+      const options = { ks: [k], rocPoints: 2 };
+      const expected = rankScoresBaseline(scores, labels, options).precisionAtK;
+      for (const engine of ENGINES) expect(rankScores(scores, labels, { ...options, engine }).precisionAtK, `${engine} k=${k}`).toEqual(expected);
     }
   });
 

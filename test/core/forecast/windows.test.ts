@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WINDOWS, formatWindows, inRange, parseWindows, scaledDefaultWindows } from '../../../src/core/forecast/windows';
+import { DEFAULT_WINDOWS, formatWindows, inRange, parseWindows, scaledDefaultWindows, trainingLeak } from '../../../src/core/forecast/windows';
 
 describe('forecast windows', () => {
   it('parses learn,embed,score ranges, open or closed at the start', () => {
@@ -33,5 +33,17 @@ describe('forecast windows', () => {
     expect(inRange(2010, DEFAULT_WINDOWS.embed)).toBe(true);
     expect(inRange(2011, DEFAULT_WINDOWS.embed)).toBe(false);
     expect(inRange(1, DEFAULT_WINDOWS.learn)).toBe(true);
+  });
+});
+
+describe('models trained on the scoring years', () => {
+  const windows = parseWindows('-2010,2011-2015,2016-2020');
+  it('are flagged when their training reaches into the scoring window, or does not say how far it goes', () => {
+    expect(trainingLeak(2016, windows, 'm')).toMatch(/up to 2016.*2016-2020.*optimistic.*up to 2015/);
+    expect(trainingLeak(null, windows, 'm')).toMatch(/does not state/);
+    expect(trainingLeak(undefined, windows, 'm')).toMatch(/does not state/);
+  });
+  it('pass when their training ends before the scoring window', () => {
+    expect(trainingLeak(2015, windows, 'm')).toBeNull();
   });
 });

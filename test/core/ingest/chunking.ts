@@ -20,12 +20,13 @@ export function chunkings(text: string, options: { seeds?: number[]; maxPiece?: 
   return cuts;
 }
 
-/** Everything a reader yields for these pieces, batches concatenated. */
+/** Everything a reader yields for these pieces, batches concatenated (`warnings` only when there are some). */
 export function readAll(reader: PatentReader, pieces: string[]): ReadBatch {
   const all: ReadBatch = { patents: [], errors: [] };
   for (const batch of [...pieces.map((piece) => reader.push(piece)), reader.end()]) {
     all.patents.push(...batch.patents);
     all.errors.push(...batch.errors);
+    if (batch.warnings && batch.warnings.length > 0) (all.warnings ??= []).push(...batch.warnings);
   }
   return all;
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { chunkings, readAll } from './chunking';
 import { describe, expect, it } from 'vitest';
-import { CsvRecordReader, MAX_RECORD_CHARS, MAX_RECORD_LINES, TabularPatentReader, type CsvBatch } from '../../../src/core/ingest/csv';
-import { LENS_PRESET, parseYear } from '../../../src/core/ingest/presets';
+import { CsvRecordReader, MAX_RECORD_CHARS, MAX_RECORD_LINES, type CsvBatch } from '../../../src/core/ingest/csv';
+import { TabularPatentReader } from '../../../src/core/ingest/tabular';
+import { LENS_PRESET, NO_TITLE_WARNING, parseYear } from '../../../src/core/ingest/presets';
 import { NotAPatentFileError, type ColumnMapping, type PatentReader, type ReadBatch } from '../../../src/core/ingest/types';
 import { mulberry32 } from '../../../src/core/random';
 
@@ -183,15 +184,16 @@ describe('TabularPatentReader', () => {
   it('keeps every good row of a broken file and reports each bad one with its start line', () => {
     const text = fixture('broken.csv');
     const whole = readAll(new TabularPatentReader(',', SIMPLE, 'broken.csv'), [text]);
-    expect(whole.patents.map((p) => [p.line, p.id])).toEqual([[2, 'B1'], [3, 'B2'], [6, 'B4'], [7, 'B5'], [12, 'B10']]);
+    // B7 has a year and a code but no title: kept for co-occurrence, with a warning.
+    expect(whole.patents.map((p) => [p.line, p.id])).toEqual([[2, 'B1'], [3, 'B2'], [6, 'B4'], [7, 'B5'], [9, 'B7'], [12, 'B10']]);
     expect(whole.patents[1].title).toBe('Title with an\nembedded newline');
     expect(whole.errors).toEqual([
       { line: 5, reason: 'unclosed quote', file: 'broken.csv' },
       { line: 8, reason: 'bad year "19x9"', file: 'broken.csv' },
-      { line: 9, reason: 'no title', file: 'broken.csv' },
       { line: 10, reason: 'expected 4 fields as in the header, found 6', file: 'broken.csv' },
       { line: 11, reason: 'bad year "1700"', file: 'broken.csv' },
     ]);
+    expect(whole.warnings).toEqual([{ line: 9, reason: NO_TITLE_WARNING, file: 'broken.csv' }]);
     for (const [, chunks] of chunkings(text)) expect(readAll(new TabularPatentReader(',', SIMPLE, 'broken.csv'), chunks)).toEqual(whole);
   });
 

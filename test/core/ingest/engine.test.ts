@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectSources, importSources, mergePatents, type ImportSource } from '../../../src/core/ingest/engine';
+import { mergePatents } from '../../../src/core/ingest/collector';
+import { detectSources, importSources, type ImportSource } from '../../../src/core/ingest/engine';
 import { MemorySink } from '../../../src/core/ingest/memory-sink';
 
 function textSource(name: string, text: string, chunkBytes = 7): ImportSource {

@@ -1,15 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { chunkings, readAll } from './chunking';
 import { describe, expect, it } from 'vitest';
-import {
-  JsonArrayPatentReader,
-  JsonArraySplitter,
-  jsonCodes,
-  jsonLookup,
-  JsonlPatentReader,
-  JsonPatentReader,
-  jsonText,
-} from '../../../src/core/ingest/json';
+import { JsonPatentReader } from '../../../src/core/ingest/json';
+import { JsonArrayPatentReader, JsonArraySplitter } from '../../../src/core/ingest/json-array';
+import { jsonCodes, jsonLookup, jsonText } from '../../../src/core/ingest/json-values';
+import { JsonlPatentReader } from '../../../src/core/ingest/jsonl';
 import { GOOGLE_PRESET } from '../../../src/core/ingest/presets';
 import { NotAPatentFileError, type ColumnMapping, type PatentReader, type ReadBatch } from '../../../src/core/ingest/types';
 import { mulberry32 } from '../../../src/core/random';
@@ -175,6 +170,32 @@ describe('JsonArrayPatentReader', () => {
     expect(cut.errors).toEqual([{ line: 2, reason: 'object not closed at the end of the file', file: 'f.json' }]);
     const trailing = readAll(new JsonArrayPatentReader(SIMPLE, 'f.json'), ['[{"id":"1","title":"A","year":2001}]\n\noops']);
     expect(trailing.errors).toEqual([{ line: 3, reason: 'text after the closing ] of the array', file: 'f.json' }]);
+  });
+});
+
+describe('duplicate keys in a record', () => {
+  it('warns with the line and keeps the last value (as JSON.parse does), in JSONL and arrays alike', () => {
+    const lines = [
+      '{"id": "1", "title": "First", "year": 2001, "title": "Second", "ipc": []}',
+      '{"id": "2", "title": "Fine", "year": 2002, "biblio": {"a": 1, "a": 2}, "ipc": ["H04L"]}',
+      '{"id": "3", "ti\\u0074le": "Escaped", "title": "Plain", "year": 2003, "ipc": []}',
+    ];
+    const warnings = (file: string, first: number) => [
+      { line: first, reason: 'key "title" appears more than once: the last value is used', file },
+      { line: first + 1, reason: 'key "biblio.a" appears more than once: the last value is used', file },
+      { line: first + 2, reason: 'key "title" appears more than once: the last value is used', file },
+    ];
+    const jsonl = readEveryWay(() => new JsonlPatentReader(SIMPLE, 'd.jsonl'), lines.join('\n'));
+    expect(jsonl.patents.map((p) => p.title)).toEqual(['Second', 'Fine', 'Plain']);
+    expect(jsonl.warnings).toEqual(warnings('d.jsonl', 1));
+    const array = readEveryWay(() => new JsonArrayPatentReader(SIMPLE, 'd.json'), `[\n${lines.join(',\n')}\n]`);
+    expect(array.patents.map((p) => p.title)).toEqual(['Second', 'Fine', 'Plain']);
+    expect(array.warnings).toEqual(warnings('d.json', 2));
+  });
+
+  it('does not mistake the same key in sibling objects, or a key-like string value, for a repeat', () => {
+    const text = '{"id": "1", "title": "A \\"title\\": x", "year": 2001, "ipc": [{"code": "H04L"}, {"code": "H04B"}], "x": {"title": 1}}';
+    expect(readAll(new JsonlPatentReader(SIMPLE, 'f.jsonl'), [text]).warnings).toBeUndefined();
   });
 });
 
