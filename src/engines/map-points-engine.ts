@@ -16,6 +16,7 @@ import { ProgressTracker, type ProgressCallback } from '../core/progress';
 import { sectionOf } from '../core/sections';
 import type { CodeLevel, Patent } from '../core/types';
 import { DatasetStore } from '../store/dataset-store';
+import { transferring } from './transfer';
 
 /** Patents read per store transaction while loading. */
 const READ_BATCH = 5_000;
@@ -79,7 +80,7 @@ export class MapPointsEngine {
     const key = pointsKey(datasetId, level, ids);
     if (this.loaded && this.loadedKey === key) {
       try {
-        return (await this.loaded).columns;
+        return handOver((await this.loaded).columns);
       } catch {
         // A failed or cancelled earlier load: read again below.
       }
@@ -88,7 +89,7 @@ export class MapPointsEngine {
     this.loadedKey = key;
     this.loaded = this.read(key, datasetId, level, ids, signal, onProgress);
     try {
-      return (await this.loaded).columns;
+      return handOver((await this.loaded).columns);
     } catch (error) {
       if (this.loadedKey === key) {
         this.loaded = null;
@@ -104,7 +105,7 @@ export class MapPointsEngine {
   async search(key: string, query: string): Promise<{ mask: Uint8Array | null; count: number }> {
     const points = await this.points(key);
     const mask = points.index.matches(query);
-    return { mask, count: mask ? countOnes(mask) : 0 };
+    return transferring({ mask, count: mask ? countOnes(mask) : 0 }, [mask]);
   }
 
   /** Rows with `code` or a code under it (see codeMatcher). */
@@ -112,7 +113,7 @@ export class MapPointsEngine {
     const { all, ids } = await this.points(key);
     const matcher = codeMatcher(code);
     const wanted = Uint8Array.from(all.dictionary, (c) => (matcher?.([c]) ? 1 : 0));
-    return rowsWith(all, ids.length, wanted);
+    return handOverMask(rowsWith(all, ids.length, wanted));
   }
 
   /** Rows with one of `codes` at the dataset's level (a selection made in the technology space). */
@@ -120,7 +121,7 @@ export class MapPointsEngine {
     const { atLevel, ids } = await this.points(key);
     const set = new Set(codes);
     const wanted = Uint8Array.from(atLevel.dictionary, (c) => (set.has(c) ? 1 : 0));
-    return rowsWith(atLevel, ids.length, wanted);
+    return handOverMask(rowsWith(atLevel, ids.length, wanted));
   }
 
   /** The codes at the dataset's level of the flagged rows, sorted (for the technology space). */
@@ -241,6 +242,16 @@ function mostFrequent(rows: CodeRows, limit: number): string[] {
   for (const code of rows.codes) counts[code]++;
   return rows.dictionary.map((code, i) => [code, counts[i]] as const)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([code]) => code);
+}
+
+/** Fresh copies of the kept columns, moved (not copied) out of the worker. */
+function handOver(columns: MapPointColumns): MapPointColumns {
+  const out = { ...columns, years: columns.years.slice(), sections: columns.sections.slice() };
+  return transferring(out, [out.years, out.sections]);
+}
+
+function handOverMask(result: MatchMask): MatchMask {
+  return transferring(result, [result.mask]);
 }
 
 function countOnes(mask: Uint8Array): number {

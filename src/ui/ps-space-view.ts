@@ -59,6 +59,8 @@ export class PsSpaceView extends LitElement {
   private scene: SpaceScene | null = null;
   private sceneCanvas: HTMLCanvasElement | null = null;
   private sceneFor: SpaceResult | null = null;
+  /** The layout the scene has drawn (data-instances counts its codes only then). */
+  private drawnFor: SpaceResult | null = null;
   private trajectories: Trajectory[] = [];
   private settingsLoaded = false;
   private loadedFor = '';
@@ -109,6 +111,7 @@ export class PsSpaceView extends LitElement {
     this.scene?.dispose();
     this.scene = null;
     this.sceneFor = null;
+    this.drawnFor = null;
     this.loadedFor = '';
     super.disconnectedCallback();
   }
@@ -214,6 +217,9 @@ export class PsSpaceView extends LitElement {
       this.scene.setPoints({ codes: layout.codes, sections: layout.sections, counts: layout.counts, positions: layout.positions });
       this.applyTime();
       this.applyHighlight();
+      // Drawn now, not on the next frame: data-instances (set by the update below) promises a picture.
+      this.scene.render();
+      this.drawnFor = result;
       this.sceneError = '';
       this.requestUpdate();
     } catch (error) {
@@ -336,7 +342,7 @@ export class PsSpaceView extends LitElement {
         <a slot="action" href="#/import">Import patents</a></ps-notice>`;
     }
     const status = renderSpaceStatus({
-      task: this.task, datasetName: dataset.name, instances: this.scene?.instanceCount ?? null, focusCode: this.focusCode,
+      task: this.task, datasetName: dataset.name, instances: this.drawnFor && this.drawnFor === this.result ? this.scene?.instanceCount ?? 0 : 0, focusCode: this.focusCode,
       positionsKey: this.positionsKey, time: this.time,
     }, { embed: () => void this.run(true, true), recompute: () => void this.run(false, false) });
     const layout = this.layout;

@@ -10,7 +10,8 @@ export const SPACE_STEP = { embed: 'Embedding patents', layout: 'Laying out the 
 export interface SpaceStatusInput {
   task: TaskController<SpaceOutcome>;
   datasetName: string;
-  instances: number | null;
+  /** Codes drawn by the scene now (0 until the three.js scene has drawn this layout). */
+  instances: number;
   focusCode: string | null;
   positionsKey: string;
   time: number | null;
@@ -22,7 +23,7 @@ function doneLine(result: SpaceResult, input: SpaceStatusInput): TemplateResult 
   const aligned = layout.alignment.filter((a) => a.shared > 0);
   const rms = aligned.length ? aligned.reduce((sum, a) => sum + a.rmsAfter, 0) / aligned.length : 0;
   const frames = layout.windows.length;
-  return html`<p class="muted" id="space-status" data-state="done" data-instances=${input.instances ?? layout.codes.length} data-codes=${layout.codes.length}
+  return html`<p class="muted" id="space-status" data-state="done" data-instances=${input.instances} data-codes=${layout.codes.length}
     data-selected=${input.focusCode ?? ''} data-positions-hash=${input.positionsKey} data-time=${input.time === null ? 'all' : input.time.toFixed(2)}
     data-frames=${frames} data-backend=${layout.backend.kind} data-projection=${layout.settings.projection} data-from-cache=${String(result.fromCache)}>
     ${layout.codes.length} codes (${layout.level.replace('_', ' ')}) from ${result.patents} patents · ${layout.settings.projection.toUpperCase()} seed ${layout.settings.seed}
