@@ -1,1 +1,4 @@
+import { installTheme } from './ui/theme/tokens';
 import './ui/ps-app';
+
+installTheme();

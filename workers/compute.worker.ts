@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import { CodeNeighbourEngine } from '../src/engines/code-neighbours';
 import { ForecastEngine } from '../src/engines/forecast-engine';
+import { MapPointsEngine } from '../src/engines/map-points-engine';
 import { SpaceEngine } from '../src/engines/space-engine';
 import { installBoundary } from './boundary';
 
@@ -10,6 +11,7 @@ const api = {
   neighbours: Comlink.proxy(new CodeNeighbourEngine()),
   forecast: Comlink.proxy(new ForecastEngine()),
   space: Comlink.proxy(new SpaceEngine()),
+  points: Comlink.proxy(new MapPointsEngine()),
 };
 export type ComputeWorkerApi = typeof api;
 installBoundary();

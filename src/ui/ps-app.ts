@@ -1,14 +1,16 @@
-import { LitElement, css, html } from 'lit';
-import { datasetStore } from '../clients/store-client';
-import { isAbortError } from '../core/abort';
-import type { Progress } from '../core/progress';
-import type { CodeLevel } from '../core/types';
+import { ContextProvider } from '@lit/context';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { appStateContext, type AppState } from '../clients/app-state';
 import {
-  analyseDataset, cleanUpAbandonedImports, restoreActiveDataset, setActiveDataset,
-  type AnalysisResult, type AnalysisSettings, type AnalysisStep,
+  analyseDataset, cleanUpAbandonedImports, restoreActiveDataset, setActiveDataset, type AnalysisSettings,
 } from '../clients/pipeline';
+import { datasetStore } from '../clients/store-client';
+import type { CodeLevel } from '../core/types';
 import { BUNDLED_MODEL_REF } from '../ml/bundled';
 import type { DatasetRecord } from '../store/records';
+import { EXPLORE_STEP, renderExploreStatus, type ExploreValue } from './explore/explore-status';
+import { TaskController } from './shared/task-controller';
+import { baseStyles, controlStyles } from './theme/styles';
 import './ps-dataset-bar';
 import './ps-forecast-view';
 import './ps-import-view';
@@ -16,14 +18,7 @@ import './ps-map-view';
 import './ps-match-view';
 import './ps-models-view';
 import './ps-neighbours-view';
-import './ps-progress';
 import './ps-space-view';
-
-type RunState =
-  | { kind: 'idle'; message: string }
-  | { kind: 'running'; step: AnalysisStep | 'prepare'; progress: Progress | null }
-  | { kind: 'done'; result: AnalysisResult }
-  | { kind: 'error'; message: string };
 
 type Route = 'explore' | 'import' | 'match' | 'models' | 'forecast' | 'space' | 'map';
 
@@ -36,16 +31,19 @@ const VIEW_LABELS: Partial<Record<Route, string>> = {
   import: 'Import patents',
   models: 'Models',
 };
+/** Views whose canvas takes the whole width. */
+const CANVAS_ROUTES: ReadonlySet<Route> = new Set(['map', 'space']);
 const MODEL_SETTING_KEY = 'modelRef';
 
-const STEP_LABELS: Record<AnalysisStep | 'prepare', string> = { prepare: 'preparing data', embed: 'embed', similarity: 'similarity' };
-
-/** App shell: datasets, import, and the nearest-codes view, with backends and timings in a status line. */
+/**
+ * The app shell: a slim top bar (views; the dataset, how code vectors are built, WebGPU, Run)
+ * and the routed view below. Provides the app state (active dataset, model, GPU preference)
+ * to every view through @lit/context, and runs the Explore analysis (nearest codes).
+ */
 export class PsApp extends LitElement {
   static override properties = {
-    state: { state: true }, preferGpu: { state: true }, route: { state: true },
-    datasets: { state: true }, active: { state: true }, undo: { state: true }, storageNote: { state: true },
-    modelRef: { state: true }, method: { state: true }, vectorsRevision: { state: true },
+    preferGpu: { state: true }, route: { state: true }, datasets: { state: true }, active: { state: true }, undo: { state: true },
+    storageNote: { state: true }, modelRef: { state: true }, method: { state: true }, vectorsRevision: { state: true },
   };
   /** Counts finished analyses (each leaves patent vectors stored): views waiting for vectors look again. */
   declare vectorsRevision: number;
@@ -53,9 +51,6 @@ export class PsApp extends LitElement {
   declare method: AnalysisSettings['method'];
   /** Model used for embeddings: the user's choice (stored), `bundled:…` by default; `?model=` overrides it. */
   declare modelRef: string;
-  /** Hub host for `hub:` models; `?hub=` overrides it (tests point it at a local hub mimic). */
-  private readonly hubHost: string | undefined;
-  declare state: RunState;
   declare preferGpu: boolean;
   declare route: Route;
   declare datasets: DatasetRecord[];
@@ -63,12 +58,14 @@ export class PsApp extends LitElement {
   /** The dataset deleted last, restorable until the page is closed. */
   declare undo: DatasetRecord | null;
   declare storageNote: string;
-  private controller: AbortController | null = null;
+  /** Hub host for `hub:` models; `?hub=` overrides it (tests point it at a local hub mimic). */
+  private readonly hubHost: string | undefined;
+  private readonly analysis = new TaskController<ExploreValue>(this);
+  private readonly provider: ContextProvider<typeof appStateContext, this>;
   private readonly onHashChange = () => (this.route = routeFromHash());
 
   constructor() {
     super();
-    this.state = { kind: 'idle', message: 'Starting…' };
     const query = new URLSearchParams(location.search);
     this.preferGpu = query.get('gpu') !== 'off';
     this.modelRef = query.get('model') ?? BUNDLED_MODEL_REF;
@@ -81,26 +78,41 @@ export class PsApp extends LitElement {
     this.undo = null;
     this.storageNote = '';
     this.vectorsRevision = 0;
+    this.provider = new ContextProvider(this, { context: appStateContext, initialValue: this.appState() });
   }
 
-  static override styles = css`
-    :host { display: block; font-family: system-ui, sans-serif; max-width: 64rem; margin: 0 auto; padding: 1rem; color: #1d1d1f; }
-    header { display: flex; align-items: baseline; gap: 1rem; flex-wrap: wrap; }
-    h1 { margin: 0; font-size: 1.5rem; }
-    nav a { margin-right: 0.75rem; }
-    nav a[aria-current='page'] { font-weight: bold; }
-    #status { font-size: 0.9rem; color: #333; margin: 0.5rem 0; }
-    .notice { background: #fff4d6; border: 1px solid #e0b84c; padding: 0.5rem 0.75rem; border-radius: 4px; margin: 0.5rem 0; }
-    .error { background: #fde2e1; border: 1px solid #d9534f; padding: 0.5rem 0.75rem; border-radius: 4px; }
-    .toast { position: fixed; bottom: 1rem; left: 50%; transform: translateX(-50%); background: #222; color: #fff; padding: 0.5rem 1rem; border-radius: 6px; }
-    .toast button { margin-left: 0.75rem; }
-    section { margin-top: 1rem; }
-  `;
+  static override styles = [baseStyles, controlStyles, css`
+    :host { display: flex; flex-direction: column; height: 100vh; }
+    header { flex: none; }
+    header { background: var(--ps-surface); border-bottom: 1px solid var(--ps-border); position: sticky; top: 0; z-index: 5; }
+    .bar { display: flex; align-items: center; gap: var(--ps-space-2) var(--ps-space-4); flex-wrap: wrap; padding: var(--ps-space-2) var(--ps-space-4); }
+    .bar.context { padding-top: 0; }
+    ps-dataset-bar { flex: 1 1 0; min-width: min(100%, 24rem); }
+    h1 { margin: 0; font-size: var(--ps-text-lg); letter-spacing: -0.01em; }
+    nav { display: flex; gap: var(--ps-space-1); flex-wrap: wrap; }
+    nav a { color: var(--ps-text-muted); text-decoration: none; font-size: var(--ps-text-sm); padding: var(--ps-space-1) var(--ps-space-2); border-radius: var(--ps-radius);
+      transition: background-color var(--ps-duration), color var(--ps-duration); }
+    nav a:hover { background: var(--ps-surface2); color: var(--ps-text); }
+    nav a[aria-current='page'] { color: var(--ps-accent); background: var(--ps-accent-soft); font-weight: 600; }
+    .settings { display: flex; gap: var(--ps-space-3); align-items: center; margin-left: auto; flex-wrap: wrap; }
+    #method-select { max-width: 10rem; }
+    main { flex: 1 1 auto; min-height: 0; overflow: auto; padding: var(--ps-space-2) var(--ps-space-4) var(--ps-space-6); }
+    main > * { max-width: 72rem; margin-left: auto; margin-right: auto; }
+    /* Canvas views fill the window below the bar; their panels scroll inside themselves. */
+    main.wide { display: flex; flex-direction: column; overflow: hidden; padding-bottom: var(--ps-space-2); }
+    main.wide > * { max-width: none; width: 100%; }
+    main.wide > ps-map-view, main.wide > ps-space-view { flex: 1 1 auto; min-height: 0; }
+    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+    .status { font-size: var(--ps-text-sm); color: var(--ps-text-muted); }
+    .toast { position: fixed; bottom: var(--ps-space-4); left: 50%; transform: translateX(-50%); background: var(--ps-text); color: var(--ps-bg);
+      padding: var(--ps-space-2) var(--ps-space-4); border-radius: var(--ps-radius); box-shadow: var(--ps-shadow); z-index: 10; }
+    .toast button { margin-left: var(--ps-space-3); }
+  `];
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('hashchange', this.onHashChange);
-    void this.start();
+    void this.run();
   }
 
   override disconnectedCallback(): void {
@@ -108,28 +120,41 @@ export class PsApp extends LitElement {
     super.disconnectedCallback();
   }
 
-  private async start(): Promise<void> {
-    const controller = this.beginRun();
-    this.state = { kind: 'running', step: 'prepare', progress: null };
-    try {
-      await cleanUpAbandonedImports();
-      if (!new URLSearchParams(location.search).has('model')) {
-        this.modelRef = (await (await datasetStore()).getSetting<string>(MODEL_SETTING_KEY)) ?? this.modelRef;
-      }
-      const dataset = await restoreActiveDataset(controller.signal, (progress) => this.onProgress(controller, progress));
-      if (this.controller !== controller) return;
-      await this.refreshDatasets(dataset);
-      await this.analyse(controller);
-    } catch (error) {
-      this.fail(controller, error);
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('active') || changed.has('modelRef') || changed.has('preferGpu') || changed.has('vectorsRevision')) {
+      this.provider.setValue(this.appState());
     }
   }
 
-  private beginRun(): AbortController {
-    this.controller?.abort();
-    const controller = new AbortController();
-    this.controller = controller;
-    return controller;
+  private appState(): AppState {
+    return { dataset: this.active, modelRef: this.modelRef, preferGpu: this.preferGpu, hubHost: this.hubHost, vectorsRevision: this.vectorsRevision };
+  }
+
+  /**
+   * Runs the analysis of the active dataset; before any dataset is ready, the start-up first
+   * (abandoned imports cleaned up, the stored model choice, the last dataset or the demo import).
+   */
+  async run(): Promise<void> {
+    await this.analysis.run(EXPLORE_STEP.prepare, async (run) => {
+      if (!this.active) {
+        await cleanUpAbandonedImports();
+        if (!new URLSearchParams(location.search).has('model')) {
+          this.modelRef = (await (await datasetStore()).getSetting<string>(MODEL_SETTING_KEY)) ?? this.modelRef;
+        }
+        const restored = await restoreActiveDataset(run.signal, run.progress);
+        if (!run.current) return null;
+        await this.refreshDatasets(restored);
+      }
+      const dataset = this.active;
+      if (!dataset) return null;
+      const result = await analyseDataset(
+        dataset,
+        { modelRef: this.modelRef, hubHost: this.hubHost, level: dataset.level, k: 10, method: this.method, preferGpu: this.preferGpu },
+        run.signal, run.progress, (step) => run.step(EXPLORE_STEP[step]),
+      );
+      this.vectorsRevision++;
+      return result;
+    });
   }
 
   private async refreshDatasets(active: DatasetRecord | null): Promise<void> {
@@ -138,46 +163,6 @@ export class PsApp extends LitElement {
     this.active = active ? (this.datasets.find((d) => d.id === active.id) ?? null) : null;
     const estimate = await store.estimate();
     this.storageNote = estimate ? `Storage: ${(estimate.usage / 1e6).toFixed(1)} MB used of ${(estimate.quota / 1e6).toFixed(0)} MB${estimate.persisted ? ' (persistent)' : ''}` : '';
-  }
-
-  /** Runs the analysis again; before any dataset is ready, runs the start-up (restore or demo import). */
-  async run(): Promise<void> {
-    if (!this.active) return this.start();
-    await this.analyse(this.beginRun());
-  }
-
-  private async analyse(controller: AbortController): Promise<void> {
-    const dataset = this.active;
-    if (!dataset) {
-      this.state = { kind: 'idle', message: 'No dataset: import patent files, or reload to get the demo corpus back.' };
-      return;
-    }
-    try {
-      const result = await analyseDataset(
-        dataset,
-        { modelRef: this.modelRef, hubHost: this.hubHost, level: dataset.level, k: 10, method: this.method, preferGpu: this.preferGpu },
-        controller.signal,
-        (progress) => this.onProgress(controller, progress),
-        (step) => { if (this.controller === controller) this.state = { kind: 'running', step, progress: null }; },
-      );
-      // A newer run replaced this one: drop the stale result.
-      if (this.controller === controller) this.state = { kind: 'done', result };
-      this.vectorsRevision++;
-    } catch (error) {
-      this.fail(controller, error);
-    }
-  }
-
-  /** Progress of a run that a newer run replaced is dropped, or it would overwrite the newer state. */
-  private onProgress(controller: AbortController, progress: Progress): void {
-    if (this.controller === controller && this.state.kind === 'running') this.state = { ...this.state, progress };
-  }
-
-  private fail(controller: AbortController, error: unknown): void {
-    if (this.controller !== controller) return;
-    this.state = isAbortError(error)
-      ? { kind: 'idle', message: 'Cancelled. Nothing was changed; press Run to start again.' }
-      : { kind: 'error', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   }
 
   private async selectDataset(id: string): Promise<void> {
@@ -199,6 +184,7 @@ export class PsApp extends LitElement {
     await this.refreshDatasets(null);
     const next = this.datasets[0] ?? null;
     this.active = next ? await setActiveDataset(next) : null;
+    // With no dataset left, the run starts up again: the demo corpus comes back.
     await this.run();
   }
 
@@ -224,90 +210,58 @@ export class PsApp extends LitElement {
   }
 
   override render() {
+    const route = this.route;
     return html`
       <header>
-        <h1>Patent Space</h1>
-        <nav>
-          <a href="#/explore" aria-current=${this.route === 'explore' ? 'page' : 'false'}>Explore</a>
-          ${Object.entries(VIEW_LABELS).map(([route, label]) => html`
-            <a href="#/${route}" aria-current=${this.route === route ? 'page' : 'false'}>${label}</a>`)}
-        </nav>
-        <label>Code vectors <select id="method-select" @change=${(e: Event) => { this.method = (e.target as HTMLSelectElement).value as AnalysisSettings['method']; void this.run(); }}>
-          <option value="auto" ?selected=${this.method === 'auto'}>Auto</option>
-          <option value="techtoken" ?selected=${this.method === 'techtoken'}>TechToken (code tokens)</option>
-          <option value="mean-of-patents" ?selected=${this.method === 'mean-of-patents'}>Mean of patents</option>
-        </select></label>
-        <label><input type="checkbox" .checked=${this.preferGpu}
-          @change=${(e: Event) => { this.preferGpu = (e.target as HTMLInputElement).checked; void this.run(); }}> Use WebGPU</label>
-        <button @click=${() => void this.run()} ?disabled=${this.state.kind === 'running'}>Run</button>
+        <div class="bar">
+          <h1>Patent Space</h1>
+          <nav aria-label="Views">
+            <a href="#/explore" aria-current=${route === 'explore' ? 'page' : 'false'}>Explore</a>
+            ${Object.entries(VIEW_LABELS).map(([r, label]) => html`<a href="#/${r}" aria-current=${route === r ? 'page' : 'false'}>${label}</a>`)}
+          </nav>
+        </div>
+        <div class="bar context">
+          <ps-dataset-bar .datasets=${this.datasets} .active=${this.active} .storageNote=${this.storageNote}
+            @dataset-select=${(e: CustomEvent<string>) => void this.selectDataset(e.detail)}
+            @level-change=${(e: CustomEvent<CodeLevel>) => void this.changeLevel(e.detail)}
+            @dataset-delete=${(e: CustomEvent<string>) => void this.deleteDataset(e.detail)}></ps-dataset-bar>
+          <div class="settings">
+            <label>Code vectors <select id="method-select" @change=${(e: Event) => { this.method = (e.target as HTMLSelectElement).value as AnalysisSettings['method']; void this.run(); }}>
+              <option value="auto" ?selected=${this.method === 'auto'}>Auto</option>
+              <option value="techtoken" ?selected=${this.method === 'techtoken'}>TechToken (code tokens)</option>
+              <option value="mean-of-patents" ?selected=${this.method === 'mean-of-patents'}>Mean of patents</option>
+            </select></label>
+            <label><input type="checkbox" .checked=${this.preferGpu}
+              @change=${(e: Event) => { this.preferGpu = (e.target as HTMLInputElement).checked; void this.run(); }}> Use WebGPU</label>
+            <button class="primary" @click=${() => void this.run()} ?disabled=${this.analysis.running}>Run</button>
+          </div>
+        </div>
       </header>
-      <ps-dataset-bar .datasets=${this.datasets} .active=${this.active} .storageNote=${this.storageNote}
-        @dataset-select=${(e: CustomEvent<string>) => void this.selectDataset(e.detail)}
-        @level-change=${(e: CustomEvent<CodeLevel>) => void this.changeLevel(e.detail)}
-        @dataset-delete=${(e: CustomEvent<string>) => void this.deleteDataset(e.detail)}></ps-dataset-bar>
-      ${this.route === 'explore' ? this.renderState() : html`<section><h2>${VIEW_LABELS[this.route]}</h2>${this.renderView(this.route)}</section>`}
+      <main class=${CANVAS_ROUTES.has(route) ? 'wide' : ''}>
+        ${route === 'explore' ? html`<div>${renderExploreStatus(this.analysis, () => void this.run())}</div>`
+          : html`<h2 class=${CANVAS_ROUTES.has(route) ? 'visually-hidden' : ''}>${VIEW_LABELS[route]}</h2>${this.renderView(route)}`}
+      </main>
       ${this.undo ? html`<div class="toast" role="status">Deleted “${this.undo.name}”.
-        <button id="undo-delete" @click=${() => void this.undoDelete()}>Undo</button></div>` : ''}
+        <button id="undo-delete" @click=${() => void this.undoDelete()}>Undo</button></div>` : nothing}
     `;
   }
 
-  /** One entry per routed view: what it is given and which events it raises. */
+  /** One entry per routed view; each reads the app state from context, and some raise events. */
   private renderView(route: Exclude<Route, 'explore'>) {
     switch (route) {
       case 'import':
         return html`<ps-import-view @dataset-imported=${(e: CustomEvent<DatasetRecord>) => void this.onImported(e.detail)}></ps-import-view>`;
       case 'match':
-        return html`<ps-match-view .activeDataset=${this.active} .preferGpu=${this.preferGpu} .hubHost=${this.hubHost}></ps-match-view>`;
+        return html`<ps-match-view></ps-match-view>`;
       case 'forecast':
-        return html`<ps-forecast-view .activeDataset=${this.active} .preferGpu=${this.preferGpu} .modelRef=${this.modelRef} .hubHost=${this.hubHost}></ps-forecast-view>`;
+        return html`<ps-forecast-view></ps-forecast-view>`;
       case 'map':
-        return html`<ps-map-view .activeDataset=${this.active} .vectorsRevision=${this.vectorsRevision} .preferGpu=${this.preferGpu} .modelRef=${this.modelRef} .hubHost=${this.hubHost}></ps-map-view>`;
+        return html`<ps-map-view></ps-map-view>`;
       case 'space':
-        return html`<ps-space-view .activeDataset=${this.active} .vectorsRevision=${this.vectorsRevision} .preferGpu=${this.preferGpu} .modelRef=${this.modelRef} .hubHost=${this.hubHost}></ps-space-view>`;
+        return html`<ps-space-view></ps-space-view>`;
       case 'models':
-        return html`<ps-models-view .current=${this.modelRef} @model-change=${(e: CustomEvent<string>) => void this.changeModel(e.detail)}></ps-models-view>`;
+        return html`<ps-models-view @model-change=${(e: CustomEvent<string>) => void this.changeModel(e.detail)}></ps-models-view>`;
     }
-  }
-
-  private renderState() {
-    const state = this.state;
-    switch (state.kind) {
-      case 'idle':
-        return html`<p id="status">${state.message}</p>`;
-      case 'running':
-        return html`<p id="status" data-state="running">Running: ${STEP_LABELS[state.step]}…</p>
-          <ps-progress .progress=${state.progress} @cancel=${() => this.controller?.abort()}></ps-progress>`;
-      case 'error':
-        return html`<p id="status" data-state="error" class="error" role="alert">${state.message}</p>`;
-      case 'done':
-        return this.renderResult(state.result);
-    }
-  }
-
-  private renderResult(result: AnalysisResult) {
-    const similarity = result.similarity.kind === 'webgpu'
-      ? `WebGPU on ${result.similarity.adapterName}${result.similarity.isFallbackAdapter ? ' (fallback adapter)' : ''}`
-      : 'CPU';
-    const notices = [
-      ...result.encoder.fallbackReasons.map((r) => `Embeddings fell back to ${result.encoder.device.toUpperCase()}: ${r}`),
-      ...(result.similarity.fallbackReason ? [`Similarity runs on the CPU: ${result.similarity.fallbackReason}`] : []),
-    ];
-    const methodLabel = result.method === 'techtoken' ? 'TechToken code tokens' : 'mean of patents';
-    const embedTiming = result.embeddingsReused ? 'embed (stored) ' : 'embed ';
-    return html`
-      <p id="status" data-state="done" data-embed-device=${result.encoder.device} data-similarity-backend=${result.similarity.kind} data-method=${result.method}>
-        ${result.patentCount} patents · ${result.codes.length} codes (${result.level.replace('_', ' ')}, ${methodLabel}) ·
-        embeddings: ${result.encoder.modelId} on ${result.encoder.device.toUpperCase()} (${result.encoder.dtype}) ·
-        similarity: ${similarity} · ${embedTiming}${Math.round(result.timingsMs.embed)} ms · similarity ${Math.round(result.timingsMs.similarity)} ms
-      </p>
-      ${notices.length > 0 ? html`<div class="notice" id="fallback-notice" role="status">
-        ${notices.map((n) => html`<div>${n.replace(/\.?$/, '.')} Results are the same, only slower.</div>`)}</div>` : ''}
-      ${result.methodNotice ? html`<div class="notice" id="method-notice" role="status">${result.methodNotice}</div>` : ''}
-      <section>
-        <h2>Nearest technology codes</h2>
-        <ps-neighbours-view .codes=${result.codes} .counts=${result.counts} .neighbours=${result.neighbours}></ps-neighbours-view>
-      </section>
-    `;
   }
 }
 

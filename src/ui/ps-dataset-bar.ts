@@ -1,7 +1,8 @@
 import { LitElement, css, html } from 'lit';
 import type { CodeLevel } from '../core/types';
 import type { DatasetRecord } from '../store/records';
-import { LEVEL_LABELS } from './ps-import-view';
+import { LEVEL_LABELS, LEVELS } from './shared/level-labels';
+import { baseStyles, controlStyles } from './theme/styles';
 
 /**
  * Choose the dataset and its analysis level; delete it after an inline confirmation.
@@ -26,11 +27,14 @@ export class PsDatasetBar extends LitElement {
     this.storageNote = '';
   }
 
-  static override styles = css`
-    :host { display: flex; gap: 0.75rem; align-items: center; flex-wrap: wrap; margin: 0.5rem 0; }
-    .confirm { background: #fff4d6; border: 1px solid #e0b84c; padding: 0.25rem 0.5rem; border-radius: 4px; }
-    .note { color: #666; font-size: 0.85rem; }
-  `;
+  static override styles = [baseStyles, controlStyles, css`
+    :host { display: flex; gap: var(--ps-space-2) var(--ps-space-3); align-items: center; flex-wrap: wrap; font-size: var(--ps-text-sm); }
+    .confirm { display: inline-flex; gap: var(--ps-space-2); align-items: center; background: var(--ps-warning-bg); color: var(--ps-warning-text);
+      border: 1px solid var(--ps-warning-border); padding: var(--ps-space-1) var(--ps-space-2); border-radius: var(--ps-radius); }
+    .note { color: var(--ps-text-muted); font-size: var(--ps-text-xs); }
+    #dataset-select { max-width: 16rem; }
+    #level-select { max-width: 12rem; }
+  `];
 
   override render() {
     if (this.datasets.length === 0) return html`<span>No datasets yet.</span>`;
@@ -41,13 +45,13 @@ export class PsDatasetBar extends LitElement {
       </select></label>
       ${active ? html`
         <label>Level <select id="level-select" @change=${(e: Event) => this.fire('level-change', (e.target as HTMLSelectElement).value as CodeLevel)}>
-          ${(Object.keys(LEVEL_LABELS) as CodeLevel[]).map((l) => html`<option value=${l} ?selected=${l === active.level}>${LEVEL_LABELS[l]}</option>`)}
+          ${LEVELS.map((l) => html`<option value=${l} ?selected=${l === active.level}>${LEVEL_LABELS[l]}</option>`)}
         </select></label>
         ${this.confirming
           ? html`<span class="confirm" role="alertdialog" aria-label="Confirm deletion">Delete “${active.name}” (${active.patentCount} patents)?
               <button id="confirm-delete" @click=${() => { this.confirming = false; this.fire('dataset-delete', active.id); }}>Delete</button>
               <button @click=${() => (this.confirming = false)}>Keep</button></span>`
-          : html`<button id="delete-dataset" @click=${() => (this.confirming = true)}>Delete dataset…</button>`}` : ''}
+          : html`<button id="delete-dataset" aria-label="Delete dataset…" title="Delete this dataset (asks first)" @click=${() => (this.confirming = true)}>Delete…</button>`}` : ''}
       <span class="note">${this.storageNote}</span>
     `;
   }

@@ -2,6 +2,8 @@ import { LitElement, css, html, svg } from 'lit';
 import type { ImportReport } from '../core/ingest/report';
 import type { DatasetRecord } from '../store/records';
 import { downloadCsv } from './download';
+import { baseStyles, controlStyles, panelStyles, tableStyles } from './theme/styles';
+import './shared/ps-notice';
 
 const SHOWN_ERRORS = 50;
 
@@ -17,14 +19,12 @@ export class PsImportReport extends LitElement {
     this.showAll = false;
   }
 
-  static override styles = css`
+  static override styles = [baseStyles, controlStyles, panelStyles, tableStyles, css`
     :host { display: block; }
-    dl { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
-    dt { color: #555; }
-    table { border-collapse: collapse; font-size: 0.9rem; }
-    th, td { text-align: left; padding: 0.15rem 0.5rem; border-bottom: 1px solid #eee; }
-    .years rect { fill: #4a7bd0; }
-  `;
+    figure { margin: var(--ps-space-3) 0; }
+    figcaption { font-size: var(--ps-text-sm); color: var(--ps-text-muted); }
+    .years rect { fill: var(--ps-accent); }
+  `];
 
   override render() {
     const report = this.record?.report;
@@ -42,7 +42,7 @@ export class PsImportReport extends LitElement {
         <dt>Files</dt><dd>${report.files.map((f) => `${f.name} (${f.format})`).join(', ')}</dd>
         <dt>Time</dt><dd>${(report.durationMs / 1000).toFixed(1)} s for ${(report.bytes / 1e6).toFixed(2)} MB</dd>
       </dl>
-      ${report.fileErrors.map((f) => html`<p role="alert">${f.message}</p>`)}
+      ${report.fileErrors.map((f) => html`<ps-notice kind="error" next="The other files were imported; fix this one and import it again.">${f.message}</ps-notice>`)}
       ${this.renderYears(report)}
       ${report.rowErrorCount > 0 ? html`
         <h4>Rows kept out</h4>

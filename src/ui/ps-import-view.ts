@@ -1,24 +1,23 @@
-import { LitElement, css, html } from 'lit';
-import { importFiles, detectFiles } from '../clients/import-client';
-import { isAbortError } from '../core/abort';
+import { LitElement, css, html, nothing } from 'lit';
+import { detectFiles, importFiles } from '../clients/import-client';
 import { CONFIDENT_DETECTION, type ColumnMapping } from '../core/ingest/types';
-import type { Progress } from '../core/progress';
 import type { CodeLevel } from '../core/types';
-import type { FileDetection } from '../engines/import-engine';
+import type { FileDetection } from '../clients/engine-types';
 import type { DatasetRecord } from '../store/records';
+import { LEVEL_LABELS, LEVELS } from './shared/level-labels';
+import { errorMessage, TaskController } from './shared/task-controller';
+import { taskProgress } from './shared/task-view';
+import { viewStyles } from './theme/styles';
 import './ps-import-report';
 import './ps-mapping-editor';
-import './ps-progress';
+import './shared/ps-notice';
 
-type ImportState =
+/** Choosing files, before the import (a long task of its own) starts. */
+type PickState =
   | { kind: 'idle' }
   | { kind: 'detecting' }
   | { kind: 'detected'; files: File[]; detections: FileDetection[]; mappings: Record<string, ColumnMapping | undefined> }
-  | { kind: 'importing'; progress: Progress | null }
-  | { kind: 'done'; dataset: DatasetRecord }
   | { kind: 'error'; message: string };
-
-export const LEVEL_LABELS: Record<CodeLevel, string> = { subclass: 'Subclass (H04L)', main_group: 'Main group (H04L 27/00)', subgroup: 'Subgroup (H04L 27/26)' };
 
 /**
  * Bring your own patents: pick or drop files, check the detected format and column mapping,
@@ -26,53 +25,61 @@ export const LEVEL_LABELS: Record<CodeLevel, string> = { subclass: 'Subclass (H0
  * @fires dataset-imported - detail: DatasetRecord, when the user opens the imported dataset
  */
 export class PsImportView extends LitElement {
-  static override properties = { state: { state: true }, datasetName: { state: true }, level: { state: true }, dragging: { state: true } };
-  declare state: ImportState;
+  static override properties = { pick: { state: true }, datasetName: { state: true }, level: { state: true }, dragging: { state: true } };
+  declare pick: PickState;
   declare datasetName: string;
   declare level: CodeLevel;
   declare dragging: boolean;
-  private controller: AbortController | null = null;
+  private readonly importing = new TaskController<DatasetRecord>(this);
 
   constructor() {
     super();
-    this.state = { kind: 'idle' };
+    this.pick = { kind: 'idle' };
     this.datasetName = '';
     this.level = 'subclass';
     this.dragging = false;
   }
 
-  static override styles = css`
+  static override styles = [...viewStyles, css`
     :host { display: block; }
-    .drop { border: 2px dashed #9aa7b8; border-radius: 8px; padding: 1.5rem; text-align: center; background: #f7f9fc; }
-    .drop.dragging { border-color: #4a7bd0; background: #eaf1fd; }
-    table { border-collapse: collapse; margin: 0.75rem 0; }
-    th, td { text-align: left; padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
-    .warn { color: #8a5300; }
-    .error { background: #fde2e1; border: 1px solid #d9534f; padding: 0.5rem 0.75rem; border-radius: 4px; white-space: pre-wrap; }
-    .row { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; margin: 0.5rem 0; }
-    .hint { color: #555; font-size: 0.9rem; }
-  `;
+    .drop { border: 2px dashed var(--ps-border-strong); border-radius: 8px; padding: var(--ps-space-6); text-align: center; background: var(--ps-surface);
+      transition: background-color var(--ps-duration), border-color var(--ps-duration); }
+    .drop.dragging { border-color: var(--ps-accent); background: var(--ps-accent-soft); }
+    .warn { color: var(--ps-warning-text); }
+  `];
+
+  private restart(): void {
+    this.importing.reset();
+    this.pick = { kind: 'idle' };
+  }
 
   override render() {
-    switch (this.state.kind) {
+    const task = this.importing.state;
+    const back = html`<button slot="action" @click=${() => this.restart()}>Back</button>`;
+    switch (task.kind) {
+      case 'running':
+        return taskProgress(this.importing);
+      case 'done':
+        return html`
+          <ps-import-report .record=${task.value}></ps-import-report>
+          <div class="row">
+            <button id="open-dataset" class="primary" @click=${() => this.openDataset(task.value)}>Open dataset</button>
+            <button @click=${() => this.restart()}>Import more files</button>
+          </div>`;
+      case 'error':
+        return html`<ps-notice kind="error" id="import-error" next="Nothing was stored. Check the file and its column mapping, then import again.">${task.message}${back}</ps-notice>`;
+      case 'idle':
+        if (task.cancelled) return html`<ps-notice kind="info" id="import-error" next="Choose the files again to import them.">Import cancelled. Nothing was stored and your other datasets are unchanged.${back}</ps-notice>`;
+    }
+    switch (this.pick.kind) {
       case 'idle':
         return this.renderPicker();
       case 'detecting':
-        return html`<p role="status">Reading the first bytes of each file…</p>`;
+        return html`<p role="status" class="muted">Reading the first bytes of each file…</p>`;
       case 'detected':
-        return this.renderDetected(this.state);
-      case 'importing':
-        return html`<ps-progress .progress=${this.state.progress} @cancel=${() => this.controller?.abort()}></ps-progress>`;
-      case 'done':
-        return html`
-          <ps-import-report .record=${this.state.dataset}></ps-import-report>
-          <div class="row">
-            <button id="open-dataset" @click=${() => this.openDataset()}>Open dataset</button>
-            <button @click=${() => (this.state = { kind: 'idle' })}>Import more files</button>
-          </div>`;
+        return this.renderDetected(this.pick);
       case 'error':
-        return html`<p class="error" role="alert" id="import-error">${this.state.message}</p>
-          <button @click=${() => (this.state = { kind: 'idle' })}>Back</button>`;
+        return html`<ps-notice kind="error" id="import-error" next="Choose other files.">${this.pick.message}${back}</ps-notice>`;
     }
   }
 
@@ -86,21 +93,21 @@ export class PsImportView extends LitElement {
         <label>Choose files <input id="file-input" type="file" multiple
           accept=".csv,.tsv,.txt,.jsonl,.json,.ndjson,.xml"
           @change=${(e: Event) => void this.chooseFiles([...((e.target as HTMLInputElement).files ?? [])])}></label>
-        <p class="hint">CSV / TSV / JSONL / JSON, Lens.org CSV, PatentsView TSV tables (drop them together),
+        <p class="muted">CSV / TSV / JSONL / JSON, Lens.org CSV, PatentsView TSV tables (drop them together),
           EPO XML, Google Patents JSON. Files are read in this browser only; nothing is uploaded.</p>
       </div>`;
   }
 
-  private renderDetected(state: Extract<ImportState, { kind: 'detected' }>) {
+  private renderDetected(state: Extract<PickState, { kind: 'detected' }>) {
     const importable = state.detections.filter((d) => d.detected);
     return html`
       <table aria-label="Files to import">
-        <thead><tr><th>File</th><th>Size</th><th>Format</th><th>Notes</th></tr></thead>
+        <thead><tr><th>File</th><th class="num">Size</th><th>Format</th><th>Notes</th></tr></thead>
         <tbody>${state.detections.map((d) => html`<tr data-file=${d.name}>
-          <td>${d.name}</td><td>${(d.bytes / 1e6).toFixed(2)} MB</td>
+          <td>${d.name}</td><td class="num">${(d.bytes / 1e6).toFixed(2)} MB</td>
           <td>${d.detected ? d.detected.kind : html`<span class="warn">not a patent file</span>`}</td>
           <td>${d.detected
-            ? html`${d.detected.explanation}${d.detected.confidence < CONFIDENT_DETECTION ? html` <strong class="warn">Please check the column mapping.</strong>` : ''}`
+            ? html`${d.detected.explanation}${d.detected.confidence < CONFIDENT_DETECTION ? html` <strong class="warn">Please check the column mapping.</strong>` : nothing}`
             : d.error}</td></tr>`)}
         </tbody>
       </table>
@@ -113,55 +120,40 @@ export class PsImportView extends LitElement {
         <label>Dataset name <input id="dataset-name" .value=${this.datasetName}
           @input=${(e: Event) => (this.datasetName = (e.target as HTMLInputElement).value)}></label>
         <label>Analysis level <select id="level" @change=${(e: Event) => (this.level = (e.target as HTMLSelectElement).value as CodeLevel)}>
-          ${(Object.keys(LEVEL_LABELS) as CodeLevel[]).map((l) => html`<option value=${l} ?selected=${l === this.level}>${LEVEL_LABELS[l]}</option>`)}
+          ${LEVELS.map((l) => html`<option value=${l} ?selected=${l === this.level}>${LEVEL_LABELS[l]}</option>`)}
         </select></label>
       </div>
       <div class="row">
-        <button id="start-import" ?disabled=${importable.length === 0} @click=${() => void this.startImport(state)}>
+        <button id="start-import" class="primary" ?disabled=${importable.length === 0} @click=${() => void this.startImport(state)}>
           Import ${importable.length} file${importable.length === 1 ? '' : 's'}</button>
-        <button @click=${() => (this.state = { kind: 'idle' })}>Choose other files</button>
+        <button @click=${() => this.restart()}>Choose other files</button>
       </div>`;
   }
 
   private async chooseFiles(files: File[]): Promise<void> {
     if (files.length === 0) return;
-    this.state = { kind: 'detecting' };
+    this.pick = { kind: 'detecting' };
     try {
       const detections = await detectFiles(files);
       this.datasetName = files.length === 1 ? files[0].name.replace(/\.[^.]+$/, '') : `${files.length} files`;
       const mappings: Record<string, ColumnMapping | undefined> = {};
       for (const d of detections) mappings[d.name] = d.detected?.mapping;
-      this.state = { kind: 'detected', files, detections, mappings };
+      this.pick = { kind: 'detected', files, detections, mappings };
     } catch (error) {
-      this.state = { kind: 'error', message: errorMessage(error) };
+      this.pick = { kind: 'error', message: errorMessage(error) };
     }
   }
 
-  private async startImport(state: Extract<ImportState, { kind: 'detected' }>): Promise<void> {
-    const controller = new AbortController();
-    this.controller = controller;
+  private async startImport(state: Extract<PickState, { kind: 'detected' }>): Promise<void> {
     const choices = state.detections.flatMap((d) => (d.detected ? [{ name: d.name, detected: d.detected, mapping: state.mappings[d.name] }] : []));
-    this.state = { kind: 'importing', progress: null };
-    try {
-      const dataset = await importFiles(state.files, choices, { datasetName: this.datasetName || 'Imported patents', level: this.level },
-        controller.signal, (progress) => { if (this.state.kind === 'importing') this.state = { kind: 'importing', progress }; });
-      this.state = { kind: 'done', dataset };
-    } catch (error) {
-      this.state = isAbortError(error)
-        ? { kind: 'error', message: 'Import cancelled. Nothing was stored and your other datasets are unchanged.' }
-        : { kind: 'error', message: errorMessage(error) };
-    }
+    await this.importing.run('Importing', (run) => importFiles(state.files, choices,
+      { datasetName: this.datasetName || 'Imported patents', level: this.level }, run.signal, run.progress));
   }
 
-  private openDataset(): void {
-    if (this.state.kind !== 'done') return;
-    this.dispatchEvent(new CustomEvent('dataset-imported', { detail: this.state.dataset, bubbles: true, composed: true }));
-    this.state = { kind: 'idle' };
+  private openDataset(dataset: DatasetRecord): void {
+    this.dispatchEvent(new CustomEvent('dataset-imported', { detail: dataset, bubbles: true, composed: true }));
+    this.restart();
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
 }
 
 customElements.define('ps-import-view', PsImportView);

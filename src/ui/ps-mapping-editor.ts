@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import type { ColumnMapping } from '../core/ingest/types';
+import { baseStyles, controlStyles } from './theme/styles';
 
 type SingleField = 'id' | 'title' | 'abstract' | 'claims' | 'year' | 'date';
 const SINGLE_FIELDS: { field: SingleField; label: string; required?: boolean }[] = [
@@ -26,11 +27,12 @@ export class PsMappingEditor extends LitElement {
     this.open = false;
   }
 
-  static override styles = css`
-    details { border: 1px solid #ccd; border-radius: 6px; padding: 0.5rem 0.75rem; margin: 0.5rem 0; }
-    .grid { display: grid; grid-template-columns: max-content 1fr; gap: 0.35rem 0.75rem; align-items: center; margin-top: 0.5rem; }
+  static override styles = [baseStyles, controlStyles, css`
+    details { border: 1px solid var(--ps-border); border-radius: var(--ps-radius); padding: var(--ps-space-2) var(--ps-space-3); margin: var(--ps-space-2) 0; background: var(--ps-surface); }
+    summary { cursor: pointer; font-size: var(--ps-text-sm); font-weight: 600; }
+    .grid { display: grid; grid-template-columns: max-content minmax(0, 24rem); gap: var(--ps-space-2) var(--ps-space-3); align-items: center; margin-top: var(--ps-space-2); }
     select[multiple] { min-height: 5rem; }
-  `;
+  `];
 
   override render() {
     const mapping = this.mapping ?? { title: '', codes: [] };

@@ -1,10 +1,14 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import presetsFile from '../../models/presets.json';
 import { checkModel } from '../clients/match-client';
 import { listCachedModels, registerFolderModel, removeCachedModel } from '../clients/model-client';
 import type { CachedModelSummary } from '../ml/model-store';
 import { parseModelRef, type ModelDtype } from '../ml/model-ref';
 import type { ModelCheckReport } from '../ml/reference-check';
+import { AppStateConsumer } from './shared/app-state-consumer';
+import { errorMessage } from './shared/task-controller';
+import { viewStyles } from './theme/styles';
+import './shared/ps-notice';
 
 interface Preset {
   ref: string;
@@ -30,20 +34,20 @@ const PRESETS = (presetsFile as { presets: Preset[] }).presets;
  */
 export class PsModelsView extends LitElement {
   static override properties = {
-    current: { attribute: false }, cached: { state: true }, custom: { state: true }, message: { state: true },
+    cached: { state: true }, custom: { state: true }, message: { state: true },
     checkDevice: { state: true }, checks: { state: true },
   };
   /** Backend the reference checks run on. */
   declare checkDevice: 'wasm' | 'webgpu';
   declare checks: CheckState[];
-  declare current: string;
   declare cached: CachedModelSummary[];
   declare custom: string;
   declare message: string;
 
+  private readonly app = new AppStateConsumer(this);
+
   constructor() {
     super();
-    this.current = '';
     this.cached = [];
     this.custom = '';
     this.message = '';
@@ -51,15 +55,16 @@ export class PsModelsView extends LitElement {
     this.checks = [];
   }
 
-  static override styles = css`
+  static override styles = [...viewStyles, css`
     :host { display: block; }
-    table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
-    th, td { text-align: left; padding: 0.3rem 0.6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
-    td.num { text-align: right; font-variant-numeric: tabular-nums; }
-    .muted { color: #666; font-size: 0.9rem; }
-    .row { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; margin: 0.5rem 0; }
-    input[type='text'] { min-width: 24rem; }
-  `;
+    input[type='text'] { min-width: min(24rem, 80vw); }
+    td.failed { color: var(--ps-error-text); font-weight: 600; }
+  `];
+
+  /** The model the app embeds with now (from the app state). */
+  private get current(): string {
+    return this.app.value.modelRef;
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -90,7 +95,7 @@ export class PsModelsView extends LitElement {
         <label>or a folder on this computer <input type="file" id="folder-input" webkitdirectory
           @change=${(e: Event) => void this.chooseFolder([...((e.target as HTMLInputElement).files ?? [])])}></label>
       </div>
-      ${this.message ? html`<p role="alert">${this.message}</p>` : ''}
+      ${this.message ? html`<ps-notice kind="error" next="Type a hub id such as Xenova/all-MiniLM-L6-v2, a URL ending in /, or choose a folder.">${this.message}</ps-notice>` : nothing}
       ${this.renderChecks()}
       <h3>Cached in this browser</h3>
       ${this.cached.length === 0 ? html`<p class="muted">Nothing cached yet.</p>` : html`
@@ -122,7 +127,7 @@ export class PsModelsView extends LitElement {
 
   private renderCheck(check: CheckState) {
     if (check.kind === 'running') return html`<tr data-state="running"><td colspan="3">${check.label}</td><td>running…</td><td></td></tr>`;
-    if (check.kind === 'error') return html`<tr data-state="error"><td colspan="3">${check.label}</td><td role="alert">error</td><td>${check.message}</td></tr>`;
+    if (check.kind === 'error') return html`<tr data-state="error"><td colspan="3">${check.label}</td><td role="alert" class="failed">error</td><td>${check.message}</td></tr>`;
     const r = check.report;
     const failed = r.checks.filter((c) => !c.passed);
     const cosines = r.checks.filter((c) => c.measure === 'cosine').map((c) => c.value);
@@ -133,7 +138,7 @@ export class PsModelsView extends LitElement {
     ].join(' ');
     return html`<tr data-state=${r.passed ? 'passed' : 'failed'} data-model=${r.modelId} data-dtype=${r.dtype} data-device=${r.device}>
       <td>${r.modelId}</td><td>${r.dtype}</td><td>${r.device}</td>
-      <td>${r.passed ? 'passed' : 'FAILED'}</td>
+      <td class=${r.passed ? '' : 'failed'}>${r.passed ? 'passed' : 'FAILED'}</td>
       <td>${r.checks.length - failed.length}/${r.checks.length} ${worst}
         ${failed.map((c) => html`<div class="muted">${c.name}: ${c.value.toPrecision(6)} (needs ${c.measure === 'abs-diff' ? '≤' : '≥'} ${c.threshold})</div>`)}</td></tr>`;
   }
@@ -147,7 +152,7 @@ export class PsModelsView extends LitElement {
       const report = await checkModel(preset.ref, preset.task === 'yes-no' ? 'yes-no' : 'encoder', dtype, this.checkDevice);
       result = { kind: 'done', report };
     } catch (error) {
-      result = { kind: 'error', label, message: error instanceof Error ? error.message : String(error) };
+      result = { kind: 'error', label, message: errorMessage(error) };
     }
     this.checks = this.checks.map((c, i) => (i === index ? result : c));
   }
@@ -163,7 +168,7 @@ export class PsModelsView extends LitElement {
       parseModelRef(text.includes(':') ? text : `hub:${text}`);
       this.choose(text.includes(':') ? text : `hub:${text}`);
     } catch (error) {
-      this.message = error instanceof Error ? error.message : String(error);
+      this.message = errorMessage(error);
     }
   }
 

@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import type { Neighbour } from '../core/types';
-import { downloadCsv, downloadText } from './download';
+import { downloadCsv, downloadJson } from './download';
+import { baseStyles, controlStyles, tableStyles } from './theme/styles';
 
 /** Pick a technology code and read its nearest codes by cosine similarity; export them as CSV/JSON. */
 export class PsNeighboursView extends LitElement {
@@ -23,18 +24,15 @@ export class PsNeighboursView extends LitElement {
     this.selected = '';
   }
 
-  static override styles = css`
+  static override styles = [baseStyles, controlStyles, tableStyles, css`
     :host { display: block; }
-    table { border-collapse: collapse; margin-top: 0.75rem; min-width: 22rem; }
-    th, td { text-align: left; padding: 0.25rem 0.75rem; border-bottom: 1px solid #ddd; }
-    td.num { text-align: right; font-variant-numeric: tabular-nums; }
-    .bar { display: inline-block; height: 0.6rem; background: #4a7bd0; vertical-align: middle; }
-    .actions { margin-top: 0.75rem; display: flex; gap: 0.5rem; }
-    .empty { color: #666; }
-  `;
+    table { min-width: 22rem; }
+    .bar { display: inline-block; height: 0.6rem; background: var(--ps-accent); vertical-align: middle; border-radius: 2px; margin-left: var(--ps-space-2); }
+    .actions { margin-top: var(--ps-space-3); display: flex; gap: var(--ps-space-2); }
+  `];
 
   override render() {
-    if (this.codes.length === 0) return html`<p class="empty">No technology codes yet: load patents first.</p>`;
+    if (this.codes.length === 0) return html`<p class="muted">No technology codes yet: load patents first.</p>`;
     const current = this.codes.includes(this.selected) ? this.selected : this.codes[0];
     const list = this.neighbours[current] ?? [];
     return html`
@@ -43,7 +41,7 @@ export class PsNeighboursView extends LitElement {
         ${this.codes.map((code, i) => html`<option value=${code} ?selected=${code === current}>${code} (${this.counts[i]} patents)</option>`)}
       </select>
       <table id="neighbours" aria-label="Codes most similar to ${current}">
-        <thead><tr><th>#</th><th>Code</th><th>Cosine similarity</th></tr></thead>
+        <thead><tr><th class="num">#</th><th>Code</th><th class="num">Cosine similarity</th></tr></thead>
         <tbody>
           ${list.map((n, i) => html`<tr data-code=${n.code} data-similarity=${n.similarity}>
             <td class="num">${i + 1}</td><td>${n.code}</td>
@@ -63,7 +61,7 @@ export class PsNeighboursView extends LitElement {
   }
 
   private exportJson(): void {
-    downloadText('neighbours.json', JSON.stringify(this.neighbours, null, 1), 'application/json');
+    downloadJson('neighbours.json', this.neighbours);
   }
 }
 

@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import type { Progress } from '../core/progress';
+import { baseStyles, controlStyles } from './theme/styles';
 
 const STAGE_LABELS: Record<Progress['stage'], string> = {
   load: 'Loading', parse: 'Reading patents', embed: 'Embedding patents', aggregate: 'Building code vectors',
@@ -7,27 +8,35 @@ const STAGE_LABELS: Record<Progress['stage'], string> = {
 };
 
 /**
- * Progress bar for one long task, with count, ETA and a Cancel button.
+ * Progress of one long task, with count, rate, ETA and a Cancel button. Before the first report
+ * arrives it shows `label` and an indeterminate bar, so a running task is never a blank space.
  * @fires cancel - the user asked to stop the running task
  */
 export class PsProgress extends LitElement {
-  static override properties = { progress: { attribute: false } };
+  static override properties = { progress: { attribute: false }, label: {} };
   declare progress: Progress | null;
+  /** What is running, while no progress has been reported yet. */
+  declare label: string;
 
   constructor() {
     super();
     this.progress = null;
+    this.label = 'Starting';
   }
 
-  static override styles = css`
-    :host { display: flex; gap: 0.75rem; align-items: center; }
-    progress { flex: 1; height: 1rem; }
-    .eta { font-variant-numeric: tabular-nums; color: var(--ps-muted, #555); min-width: 18rem; }
-  `;
+  static override styles = [baseStyles, controlStyles, css`
+    :host { display: flex; gap: var(--ps-space-3); align-items: center; flex-wrap: wrap; margin: var(--ps-space-2) 0; font-size: var(--ps-text-sm); }
+    label { min-width: 9rem; }
+    progress { flex: 1; min-width: 8rem; height: 0.75rem; accent-color: var(--ps-accent); }
+    .eta { font-variant-numeric: tabular-nums; color: var(--ps-text-muted); min-width: 12rem; }
+  `];
 
   override render() {
     const p = this.progress;
-    if (!p) return html``;
+    const cancel = html`<button @click=${() => this.dispatchEvent(new CustomEvent('cancel', { bubbles: true, composed: true }))}>Cancel</button>`;
+    if (!p) {
+      return html`<label for="bar">${this.label}…</label><progress id="bar" aria-valuetext="${this.label}, starting"></progress>${cancel}`;
+    }
     const eta = p.etaSeconds !== undefined && p.done < p.total ? ` · about ${formatSeconds(p.etaSeconds)} left` : '';
     const rows = p.rows !== undefined ? ` · ${p.rows.toLocaleString('en')} rows` : '';
     const rate = p.rate !== undefined && p.unit === 'bytes' ? ` · ${(p.rate / 1e6).toFixed(1)} MB/s` : '';
@@ -35,12 +44,12 @@ export class PsProgress extends LitElement {
       <label for="bar">${STAGE_LABELS[p.stage]}</label>
       <progress id="bar" max=${p.total} .value=${p.done} aria-valuetext="${p.done} of ${p.total} ${p.unit}"></progress>
       <span class="eta">${formatCount(p.done, p.unit)} / ${formatCount(p.total, p.unit)}${rows}${rate}${eta}</span>
-      <button @click=${() => this.dispatchEvent(new CustomEvent('cancel', { bubbles: true, composed: true }))}>Cancel</button>
+      ${cancel}
     `;
   }
 }
 
-function formatSeconds(seconds: number): string {
+export function formatSeconds(seconds: number): string {
   return seconds < 1 ? '<1 s' : seconds < 90 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
 }
 

@@ -1,6 +1,8 @@
 import { LitElement, css, html, svg } from 'lit';
 import type { AucInterval } from '../core/forecast/metrics';
 import type { RocCurve } from '../core/forecast/ranking';
+import { cssColour, seriesColour } from './theme/palette';
+import { baseStyles } from './theme/styles';
 
 export interface RocSeries {
   method: string;
@@ -10,8 +12,6 @@ export interface RocSeries {
   roc: RocCurve;
 }
 
-/** Distinguishable on white and for the common colour-vision deficiencies (Okabe–Ito, then greys). */
-const COLOURS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000', '#f0e442', '#777777', '#aaaaaa'];
 const SIZE = 320;
 const PAD = 36;
 
@@ -37,22 +37,24 @@ export class PsRocPlot extends LitElement {
     this.selected = '';
   }
 
-  static override styles = css`
-    :host { display: flex; gap: 1rem; flex-wrap: wrap; align-items: flex-start; }
-    svg { width: 20rem; height: 20rem; background: #fff; border: 1px solid #ccc; }
-    .axis { stroke: #333; stroke-width: 1; }
-    .grid { stroke: #eee; stroke-width: 1; }
-    .chance { stroke: #999; stroke-dasharray: 4 4; }
+  static override styles = [baseStyles, css`
+    :host { display: flex; gap: var(--ps-space-4); flex-wrap: wrap; align-items: flex-start; margin: var(--ps-space-3) 0; }
+    svg { width: 20rem; height: 20rem; background: var(--ps-surface); border: 1px solid var(--ps-border); border-radius: var(--ps-radius); }
+    .axis { stroke: var(--ps-text-muted); stroke-width: 1; }
+    .grid { stroke: var(--ps-border); stroke-width: 1; }
+    .chance { stroke: var(--ps-border-strong); stroke-dasharray: 4 4; }
     polyline { fill: none; stroke-width: 1.5; }
     g.curve:focus { outline: none; }
     g.curve:focus polyline, g.curve.selected polyline { stroke-width: 3.5; }
-    text { font: 11px system-ui, sans-serif; fill: #333; }
-    ul { list-style: none; padding: 0; margin: 0; }
-    li button { display: flex; gap: 0.4rem; align-items: center; border: 1px solid transparent; background: none; padding: 0.15rem 0.3rem; cursor: pointer; font: inherit; text-align: left; }
-    li button[aria-pressed='true'] { border-color: #333; border-radius: 3px; font-weight: 600; }
+    text { font: 11px var(--ps-font); fill: var(--ps-text-muted); }
+    ul { list-style: none; padding: 0; margin: 0; font-size: var(--ps-text-sm); }
+    li button { display: flex; gap: var(--ps-space-2); align-items: center; border: 1px solid transparent; background: none; color: var(--ps-text);
+      padding: 2px var(--ps-space-1); cursor: pointer; font: inherit; text-align: left; border-radius: 4px; }
+    li button:hover { background: var(--ps-surface2); }
+    li button[aria-pressed='true'] { border-color: var(--ps-accent); background: var(--ps-accent-soft); font-weight: 600; }
     .swatch { display: inline-block; width: 1.2rem; height: 0.25rem; }
-    .baseline { color: #555; }
-  `;
+    .baseline { color: var(--ps-text-muted); }
+  `];
 
   private select(method: string): void {
     this.dispatchEvent(new CustomEvent('method-select', { detail: method, bubbles: true, composed: true }));
@@ -69,7 +71,7 @@ export class PsRocPlot extends LitElement {
     const x = (fpr: number) => PAD + fpr * (SIZE - 2 * PAD);
     const y = (tpr: number) => SIZE - PAD - tpr * (SIZE - 2 * PAD);
     const ticks = [0, 0.25, 0.5, 0.75, 1];
-    const colour = (i: number) => COLOURS[i % COLOURS.length];
+    const colour = (i: number) => cssColour(seriesColour(i));
     return html`
       <svg viewBox="0 0 ${SIZE} ${SIZE}" role="group" aria-label="ROC curves: true-positive rate against false-positive rate of ${this.series.length} methods">
         ${ticks.map((t) => svg`

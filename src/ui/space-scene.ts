@@ -1,26 +1,25 @@
 /**
  * The three.js side of the technology space: every code is one instance of ONE InstancedMesh (one
- * draw call), sized by its patent count and coloured by its IPC section; lines to a code's nearest
- * codes, optional trails, HTML labels that keep their screen size at any zoom, orbit controls
- * (mouse, trackpad, touch; arrow keys when the canvas has focus) and an animated camera flight.
+ * draw call), sized by its patent count and coloured by its IPC section (theme/palette.ts); lines
+ * to a code's nearest codes, optional trails, HTML labels (space/scene-labels.ts), orbit controls
+ * with keyboard and picking (space/scene-input.ts) and camera flights (space/scene-camera.ts).
  * Renders on demand only (no idle frame loop). Loaded lazily by ps-space-view.
  */
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { SceneCamera } from './space/scene-camera';
+import { SceneInput } from './space/scene-input';
+import { SceneLabels } from './space/scene-labels';
+import { currentScheme } from './theme/media';
+import { CANVAS_THEMES, numberColour, sectionColour, unitColour, type CanvasTheme, type ColourScheme } from './theme/palette';
 
-export const SECTION_COLOURS: Record<string, string> = {
-  A: '#d62728', B: '#ff7f0e', C: '#b59a00', D: '#2ca02c', E: '#17becf', F: '#1f5fd6', G: '#9467bd', H: '#e377c2', Y: '#8c564b',
-};
-export const OTHER_COLOUR = '#7f7f7f';
-export const SECTION_NAMES: Record<string, string> = {
-  A: 'Human necessities', B: 'Performing operations; transporting', C: 'Chemistry; metallurgy', D: 'Textiles; paper',
-  E: 'Fixed constructions', F: 'Mechanical engineering; lighting; heating; weapons', G: 'Physics', H: 'Electricity',
-  Y: 'New technologies (CPC Y)',
-};
-export const BACKGROUND = '#f7f7f9';
 /** The all-years layout is scaled to this radius in world units. */
 const WORLD_RADIUS = 10;
-const FLY_MS = 700;
+/** Above these many codes, spheres get fewer facets and a smaller minimum size. */
+const COARSE_MESH_CODES = 5_000;
+const TINY_POINTS_CODES = 20_000;
+/** A dimmed code keeps this share of its colour, the rest is the background. */
+const DIMMED_KEEP = 0.3;
 
 export interface SceneHighlight {
   /** Codes (instance indices) the user selected here; `focus` is the last one. */
@@ -44,10 +43,14 @@ export class SpaceScene {
   private readonly scene = new THREE.Scene();
   private readonly camera = new THREE.PerspectiveCamera(50, 1, 0.05, 500);
   private readonly controls: OrbitControls;
+  private readonly flights: SceneCamera;
+  private readonly input: SceneInput;
+  private readonly labels: SceneLabels;
   private readonly raycaster = new THREE.Raycaster();
   private mesh: THREE.InstancedMesh | null = null;
   private readonly neighbourLines: THREE.LineSegments;
   private readonly trailLines: THREE.LineSegments;
+  private theme: CanvasTheme;
   private codes: readonly string[] = [];
   private counts: readonly number[] = [];
   private world: Float32Array = new Float32Array(0);
@@ -57,22 +60,19 @@ export class SpaceScene {
   private centre = new THREE.Vector3();
   private scale = 1;
   private highlight: SceneHighlight = { selected: [], focus: null, neighbours: [], marked: new Set() };
-  private hovered: number | null = null;
-  private readonly labels = new Map<number, HTMLElement>();
   private frameRequested = false;
-  private flight: { from: THREE.Vector3; to: THREE.Vector3; camFrom: THREE.Vector3; camTo: THREE.Vector3; start: number } | null = null;
   private readonly resizeObserver: ResizeObserver;
-  private pointerDown: { x: number; y: number } | null = null;
   /** Frames rendered so far (for tests and the benchmark). */
   framesRendered = 0;
   onPick: ((index: number | null, additive: boolean) => void) | null = null;
   onHover: ((index: number | null) => void) | null = null;
 
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly labelLayer: HTMLElement | null, options: { largestLabels?: number } = {}) {
-    this.largestLabels = options.largestLabels ?? 10;
+  constructor(private readonly canvas: HTMLCanvasElement, labelLayer: HTMLElement | null, options: { largestLabels?: number; scheme?: ColourScheme } = {}) {
+    this.labels = new SceneLabels(labelLayer, options.largestLabels ?? 10);
+    this.theme = CANVAS_THEMES[options.scheme ?? currentScheme()];
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true, powerPreference: 'high-performance' });
     this.renderer.setPixelRatio(Math.min(globalThis.devicePixelRatio || 1, 2));
-    this.scene.background = new THREE.Color(BACKGROUND);
+    this.scene.background = new THREE.Color(numberColour(this.theme.background));
     this.scene.add(new THREE.AmbientLight(0xffffff, 1.6));
     const light = new THREE.DirectionalLight(0xffffff, 1.8);
     light.position.set(1, 2, 3);
@@ -82,26 +82,37 @@ export class SpaceScene {
     this.controls = new OrbitControls(this.camera, canvas);
     this.controls.enableDamping = false;
     this.controls.addEventListener('change', () => this.requestRender());
-    this.neighbourLines = new THREE.LineSegments(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: 0x222222, transparent: true, opacity: 0.7 }));
-    this.trailLines = new THREE.LineSegments(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: 0x555555, transparent: true, opacity: 0.45 }));
+    this.flights = new SceneCamera(this.camera, this.controls);
+    this.neighbourLines = new THREE.LineSegments(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: numberColour(this.theme.ink), transparent: true, opacity: 0.7 }));
+    this.trailLines = new THREE.LineSegments(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ color: numberColour(this.theme.faint), transparent: true, opacity: 0.45 }));
     this.neighbourLines.frustumCulled = false;
     this.trailLines.frustumCulled = false;
     this.scene.add(this.neighbourLines, this.trailLines);
-
-    canvas.addEventListener('pointermove', this.onPointerMove);
-    canvas.addEventListener('pointerdown', this.onPointerDownEvent);
-    canvas.addEventListener('pointerup', this.onPointerUp);
-    canvas.addEventListener('pointerleave', this.onPointerLeave);
-    canvas.addEventListener('keydown', this.onKeyDown);
+    this.input = new SceneInput(canvas, {
+      pick: (event) => this.pick(event),
+      count: () => this.mesh?.count ?? 0,
+      hover: (index) => { this.onHover?.(index); this.refreshLabels(); },
+      click: (index, additive) => this.onPick?.(index, additive),
+      orbit: (azimuth, polar) => this.orbit(azimuth, polar),
+      zoom: (factor) => this.zoom(factor),
+    });
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(canvas);
     this.resize();
   }
 
-  private readonly largestLabels: number;
-
   get instanceCount(): number {
     return this.mesh?.count ?? 0;
+  }
+
+  /** Background, lines and dimming for the light or dark scheme. */
+  setScheme(scheme: ColourScheme): void {
+    this.theme = CANVAS_THEMES[scheme];
+    this.scene.background = new THREE.Color(numberColour(this.theme.background));
+    (this.neighbourLines.material as THREE.LineBasicMaterial).color.set(numberColour(this.theme.ink));
+    (this.trailLines.material as THREE.LineBasicMaterial).color.set(numberColour(this.theme.faint));
+    this.applyColours();
+    this.requestRender();
   }
 
   setPoints(input: SpacePointsInput): void {
@@ -117,15 +128,11 @@ export class SpaceScene {
     this.scale = far > 0 ? WORLD_RADIUS / far : 1;
 
     const maxCount = Math.max(1, ...input.counts);
-    const minRadius = n > 20_000 ? 0.03 : 0.1;
+    const minRadius = n > TINY_POINTS_CODES ? 0.03 : 0.1;
     this.radii = Float32Array.from(input.counts, (count) => minRadius + 0.4 * Math.sqrt(count / maxCount));
     this.scales = new Float32Array(n).fill(1);
     this.baseColours = new Float32Array(n * 3);
-    const colour = new THREE.Color();
-    input.sections.forEach((section, i) => {
-      colour.set(SECTION_COLOURS[section] ?? OTHER_COLOUR);
-      this.baseColours.set([colour.r, colour.g, colour.b], i * 3);
-    });
+    input.sections.forEach((section, i) => this.baseColours.set(unitColour(sectionColour(section)), i * 3));
 
     if (this.mesh) {
       this.scene.remove(this.mesh);
@@ -133,13 +140,12 @@ export class SpaceScene {
       (this.mesh.material as THREE.Material).dispose();
       this.mesh.dispose();
     }
-    const geometry = new THREE.IcosahedronGeometry(1, n > 5_000 ? 0 : 2);
+    const geometry = new THREE.IcosahedronGeometry(1, n > COARSE_MESH_CODES ? 0 : 2);
     this.mesh = new THREE.InstancedMesh(geometry, new THREE.MeshLambertMaterial({ color: 0xffffff }), n);
     this.mesh.instanceMatrix.setUsage(THREE.DynamicDrawUsage);
     this.mesh.instanceColor = new THREE.InstancedBufferAttribute(new Float32Array(n * 3), 3);
     this.mesh.frustumCulled = false;
     this.scene.add(this.mesh);
-    for (const label of this.labels.values()) label.remove();
     this.labels.clear();
     this.setPositions(input.positions);
     this.applyColours();
@@ -183,36 +189,24 @@ export class SpaceScene {
       const world = this.toWorld(path);
       for (let p = 0; p + 5 < world.length; p += 3) segments.push(...world.subarray(p, p + 6));
     }
-    this.trailLines.geometry.dispose();
-    this.trailLines.geometry = new THREE.BufferGeometry();
-    this.trailLines.geometry.setAttribute('position', new THREE.Float32BufferAttribute(segments, 3));
+    setLinePositions(this.trailLines, segments);
     this.requestRender();
   }
 
-  /** Animates the orbit target to a code and the camera to a close view of it. */
+  /** Flies the orbit target to a code and the camera to a close view of it (a jump with reduced motion). */
   flyTo(index: number): void {
     if (index < 0 || index * 3 >= this.world.length) return;
-    const to = new THREE.Vector3(this.world[index * 3], this.world[index * 3 + 1], this.world[index * 3 + 2]);
-    const direction = this.camera.position.clone().sub(this.controls.target).normalize();
-    const camTo = to.clone().add(direction.multiplyScalar(WORLD_RADIUS * 1.6));
-    this.flight = { from: this.controls.target.clone(), to, camFrom: this.camera.position.clone(), camTo, start: performance.now() };
+    this.flights.flyTo(new THREE.Vector3(this.world[index * 3], this.world[index * 3 + 1], this.world[index * 3 + 2]), WORLD_RADIUS * 1.6);
     this.requestRender();
   }
 
   orbit(azimuth: number, polar: number): void {
-    const offset = this.camera.position.clone().sub(this.controls.target);
-    const spherical = new THREE.Spherical().setFromVector3(offset);
-    spherical.theta += azimuth;
-    spherical.phi = Math.min(Math.PI - 0.05, Math.max(0.05, spherical.phi + polar));
-    this.camera.position.copy(this.controls.target).add(new THREE.Vector3().setFromSpherical(spherical));
-    this.controls.update();
+    this.flights.orbit(azimuth, polar);
     this.requestRender();
   }
 
   zoom(factor: number): void {
-    const offset = this.camera.position.clone().sub(this.controls.target).multiplyScalar(factor);
-    this.camera.position.copy(this.controls.target).add(offset);
-    this.controls.update();
+    this.flights.zoom(factor);
     this.requestRender();
   }
 
@@ -226,18 +220,10 @@ export class SpaceScene {
   }
 
   render(): void {
-    if (this.flight) {
-      const w = Math.min(1, (performance.now() - this.flight.start) / FLY_MS);
-      const ease = w < 0.5 ? 2 * w * w : 1 - (-2 * w + 2) ** 2 / 2;
-      this.controls.target.lerpVectors(this.flight.from, this.flight.to, ease);
-      this.camera.position.lerpVectors(this.flight.camFrom, this.flight.camTo, ease);
-      this.camera.lookAt(this.controls.target);
-      if (w >= 1) this.flight = null;
-      else this.requestRender();
-    }
+    if (this.flights.step(performance.now())) this.requestRender();
     this.renderer.render(this.scene, this.camera);
     this.framesRendered++;
-    this.placeLabels();
+    this.labels.place(this.world, this.camera, this.canvas.clientWidth, this.canvas.clientHeight);
   }
 
   /** Renders now and encodes the canvas (the drawing buffer is preserved). */
@@ -248,17 +234,13 @@ export class SpaceScene {
 
   dispose(): void {
     this.resizeObserver.disconnect();
-    this.canvas.removeEventListener('pointermove', this.onPointerMove);
-    this.canvas.removeEventListener('pointerdown', this.onPointerDownEvent);
-    this.canvas.removeEventListener('pointerup', this.onPointerUp);
-    this.canvas.removeEventListener('pointerleave', this.onPointerLeave);
-    this.canvas.removeEventListener('keydown', this.onKeyDown);
+    this.input.dispose();
     this.controls.dispose();
     this.mesh?.geometry.dispose();
     this.mesh?.dispose();
     this.neighbourLines.geometry.dispose();
     this.trailLines.geometry.dispose();
-    for (const label of this.labels.values()) label.remove();
+    this.labels.clear();
     this.renderer.dispose();
     this.renderer.forceContextLoss();
   }
@@ -278,8 +260,7 @@ export class SpaceScene {
     const { focus, neighbours } = this.highlight;
     const near = new Set(neighbours);
     const matrix = new THREE.Matrix4();
-    const n = mesh.count;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < mesh.count; i++) {
       const grow = i === focus ? 1.5 : near.has(i) ? 1.2 : 1;
       const r = this.radii[i] * (this.scales[i] ?? 1) * grow;
       matrix.makeScale(r, r, r);
@@ -291,6 +272,7 @@ export class SpaceScene {
     mesh.boundingBox = null;
   }
 
+  /** Section colours; with anything emphasised, the other codes fade towards the background. */
   private applyColours(): void {
     const mesh = this.mesh;
     const colours = mesh?.instanceColor;
@@ -299,14 +281,13 @@ export class SpaceScene {
     const emphasised = new Set<number>([...neighbours, ...selected, ...marked]);
     if (focus !== null) emphasised.add(focus);
     const dim = emphasised.size > 0;
-    const fade = new THREE.Color(BACKGROUND);
+    const background = unitColour(this.theme.background);
     const array = colours.array as Float32Array;
     for (let i = 0; i < mesh.count; i++) {
       const keep = !dim || emphasised.has(i);
       for (let c = 0; c < 3; c++) {
         const base = this.baseColours[i * 3 + c];
-        const bg = c === 0 ? fade.r : c === 1 ? fade.g : fade.b;
-        array[i * 3 + c] = keep ? base : base * 0.3 + bg * 0.7;
+        array[i * 3 + c] = keep ? base : base * DIMMED_KEEP + background[c] * (1 - DIMMED_KEEP);
       }
     }
     colours.needsUpdate = true;
@@ -318,54 +299,13 @@ export class SpaceScene {
     if (focus !== null) {
       for (const j of neighbours) segments.push(...this.world.subarray(focus * 3, focus * 3 + 3), ...this.world.subarray(j * 3, j * 3 + 3));
     }
-    this.neighbourLines.geometry.dispose();
-    this.neighbourLines.geometry = new THREE.BufferGeometry();
-    this.neighbourLines.geometry.setAttribute('position', new THREE.Float32BufferAttribute(segments, 3));
+    setLinePositions(this.neighbourLines, segments);
   }
 
-  /** Which codes carry a label: hovered, selected, nearest, picked in the map, and the largest. */
   private refreshLabels(): void {
-    if (!this.labelLayer) return;
-    const wanted = new Set<number>();
-    const largest = [...this.counts.keys()].sort((a, b) => this.counts[b] - this.counts[a] || a - b).slice(0, this.largestLabels);
-    for (const i of largest) wanted.add(i);
-    for (const i of [...this.highlight.marked].slice(0, 30)) wanted.add(i);
-    for (const i of this.highlight.selected) wanted.add(i);
-    for (const i of this.highlight.neighbours) wanted.add(i);
-    if (this.highlight.focus !== null) wanted.add(this.highlight.focus);
-    if (this.hovered !== null) wanted.add(this.hovered);
-    for (const [i, label] of this.labels) {
-      if (!wanted.has(i)) {
-        label.remove();
-        this.labels.delete(i);
-      }
-    }
-    for (const i of wanted) {
-      let label = this.labels.get(i);
-      if (!label) {
-        label = document.createElement('span');
-        label.className = 'label';
-        label.textContent = this.codes[i] ?? '';
-        this.labelLayer.append(label);
-        this.labels.set(i, label);
-      }
-      label.dataset.kind = i === this.highlight.focus ? 'focus' : i === this.hovered ? 'hover'
-        : this.highlight.neighbours.includes(i) ? 'neighbour' : this.highlight.marked.has(i) ? 'marked' : 'large';
-    }
+    const { focus, selected, neighbours, marked } = this.highlight;
+    this.labels.refresh(this.codes, this.counts, { focus, selected, neighbours, marked, hovered: this.input.hoveredIndex });
     this.requestRender();
-  }
-
-  private placeLabels(): void {
-    if (!this.labelLayer || this.labels.size === 0) return;
-    const width = this.canvas.clientWidth;
-    const height = this.canvas.clientHeight;
-    const v = new THREE.Vector3();
-    for (const [i, label] of this.labels) {
-      v.set(this.world[i * 3], this.world[i * 3 + 1], this.world[i * 3 + 2]).project(this.camera);
-      const visible = v.z < 1 && Math.abs(v.x) <= 1.05 && Math.abs(v.y) <= 1.05;
-      label.style.display = visible ? '' : 'none';
-      if (visible) label.style.transform = `translate(${((v.x + 1) / 2) * width + 6}px, ${((1 - v.y) / 2) * height - 8}px)`;
-    }
   }
 
   private pick(event: PointerEvent): number | null {
@@ -376,45 +316,10 @@ export class SpaceScene {
     const hit = this.raycaster.intersectObject(this.mesh, false)[0];
     return hit?.instanceId ?? null;
   }
+}
 
-  private readonly onPointerMove = (event: PointerEvent) => {
-    if (event.buttons !== 0 || (this.mesh?.count ?? 0) > 20_000) return;
-    const index = this.pick(event);
-    if (index === this.hovered) return;
-    this.hovered = index;
-    this.canvas.style.cursor = index === null ? '' : 'pointer';
-    this.onHover?.(index);
-    this.refreshLabels();
-  };
-
-  private readonly onPointerDownEvent = (event: PointerEvent) => {
-    this.pointerDown = { x: event.clientX, y: event.clientY };
-  };
-
-  private readonly onPointerUp = (event: PointerEvent) => {
-    const down = this.pointerDown;
-    this.pointerDown = null;
-    if (!down || Math.hypot(event.clientX - down.x, event.clientY - down.y) > 5) return;
-    this.onPick?.(this.pick(event), event.shiftKey || event.ctrlKey || event.metaKey);
-  };
-
-  private readonly onPointerLeave = () => {
-    if (this.hovered === null) return;
-    this.hovered = null;
-    this.refreshLabels();
-  };
-
-  private readonly onKeyDown = (event: KeyboardEvent) => {
-    const step = event.shiftKey ? 0.3 : 0.1;
-    switch (event.key) {
-      case 'ArrowLeft': this.orbit(-step, 0); break;
-      case 'ArrowRight': this.orbit(step, 0); break;
-      case 'ArrowUp': this.orbit(0, -step); break;
-      case 'ArrowDown': this.orbit(0, step); break;
-      case '+': case '=': this.zoom(0.85); break;
-      case '-': case '_': this.zoom(1 / 0.85); break;
-      default: return;
-    }
-    event.preventDefault();
-  };
+function setLinePositions(lines: THREE.LineSegments, segments: number[]): void {
+  lines.geometry.dispose();
+  lines.geometry = new THREE.BufferGeometry();
+  lines.geometry.setAttribute('position', new THREE.Float32BufferAttribute(segments, 3));
 }

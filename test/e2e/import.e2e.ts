@@ -22,6 +22,8 @@ async function nodeReport(path: string): Promise<ImportReport> {
 async function importThroughFileInput(session: BrowserSession, path: string): Promise<void> {
   const { page } = session;
   await page.goto(`${inject('baseUrl')}#/import`);
+  // The first visit imports the demo corpus; an import opened meanwhile would cancel that run.
+  await page.locator('ps-dataset-bar #dataset-select option', { hasText: 'Demo corpus' }).waitFor({ state: 'attached', timeout: 120_000 });
   await page.locator('ps-import-view #file-input').setInputFiles(path);
   await page.locator(`ps-import-view tr[data-file="${basename(path)}"]`).waitFor();
   await page.locator('ps-import-view #start-import').click();

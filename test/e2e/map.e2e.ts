@@ -92,9 +92,13 @@ async function exerciseMap(session: BrowserSession, expectedKnn: string): Promis
     hovered = (await map.locator('#map-card').count()) > 0;
   }
   expect(hovered).toBe(true);
+  // The card shows the id and year at once; title and codes come from the worker a moment later.
+  const patentId = await map.locator('#map-card').getAttribute('data-patent');
+  const patent = DEMO_PATENTS.find((p) => p.id === patentId);
+  expect(patent).toBeDefined();
+  await expect.poll(() => map.locator('#map-card').textContent()).toContain(patent?.title);
   const card = await map.locator('#map-card').textContent();
-  const patent = DEMO_PATENTS.find((p) => p.id === (card ?? '').match(/(\S+) · /)?.[1]);
-  expect(card).toContain(patent?.title);
+  expect(card).toContain(`${patent?.id} · `);
   expect(card).toContain(String(patent?.year));
 
   // Keyboard zoom changes the picture.

@@ -1,0 +1,38 @@
+import type { TechniqueScores } from '../engines/match-engine';
+import { datasetStore } from './store-client';
+
+/** One patent's answer, as the Match view lists it and exports it. */
+export interface MatchRow {
+  rank: number;
+  id: string;
+  title: string;
+  year: number | null;
+  probability: number;
+}
+
+/** Patent positions by P(Yes), highest first; ties keep the scores' order. */
+export function rankByProbability(probabilities: ArrayLike<number>): Int32Array {
+  const order = Int32Array.from({ length: probabilities.length }, (_, i) => i);
+  return order.sort((a, b) => probabilities[b] - probabilities[a] || a - b);
+}
+
+/** Patents scoring at least `threshold`. */
+export function countAbove(probabilities: ArrayLike<number>, threshold: number): number {
+  let count = 0;
+  for (let i = 0; i < probabilities.length; i++) if (probabilities[i] >= threshold) count++;
+  return count;
+}
+
+/**
+ * Ranks `from` … `to` (exclusive) with their titles and years, read from the store for those
+ * patents only: the page shows the top of the list, an export asks for all of it.
+ */
+export async function matchRows(datasetId: string, scores: TechniqueScores, order: Int32Array, from = 0, to = order.length): Promise<MatchRow[]> {
+  const slice = Array.from(order.subarray(from, Math.min(to, order.length)));
+  const ids = slice.map((index) => scores.patentIds[index]);
+  const patents = new Map((await (await datasetStore()).getPatentsByIds(datasetId, ids)).map((p) => [p.id, p]));
+  return slice.map((index, k) => {
+    const patent = patents.get(scores.patentIds[index]);
+    return { rank: from + k + 1, id: scores.patentIds[index], title: patent?.title ?? '', year: patent?.year ?? null, probability: scores.probabilities[index] };
+  });
+}

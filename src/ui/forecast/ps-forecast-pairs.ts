@@ -1,0 +1,67 @@
+import { LitElement, css, html } from 'lit';
+import type { MethodReport, PredictedPair } from '../../core/forecast/forecast';
+import { formatAuc } from '../ps-roc-plot';
+import { baseStyles, controlStyles, tableStyles } from '../theme/styles';
+
+/**
+ * The top predicted new pairs of one method, with code titles; click or Enter opens a pair.
+ * @fires method-select - detail: the method chosen in the heading
+ * @fires pair-select - detail: the PredictedPair
+ */
+export class PsForecastPairs extends LitElement {
+  static override properties = {
+    method: { attribute: false }, methods: { attribute: false }, selected: { attribute: false }, titles: { attribute: false },
+  };
+  declare method: MethodReport | null;
+  /** Every method of the report, for the heading's select. */
+  declare methods: string[];
+  declare selected: PredictedPair | null;
+  declare titles: Record<string, string>;
+
+  constructor() {
+    super();
+    this.method = null;
+    this.methods = [];
+    this.selected = null;
+    this.titles = {};
+  }
+
+  static override styles = [baseStyles, controlStyles, tableStyles, css`
+    :host { display: block; }
+    tr.true td.came { color: var(--ps-success); font-weight: 600; }
+  `];
+
+  private fire<T>(name: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent<T>(name, { detail, bubbles: true, composed: true }));
+  }
+
+  override render() {
+    const method = this.method;
+    if (!method) return html``;
+    const title = (code: string) => this.titles[code] ?? '';
+    return html`
+      <h3>Top predicted new pairs by
+        <select id="fc-method" aria-label="Method of the table" @change=${(e: Event) => this.fire('method-select', (e.target as HTMLSelectElement).value)}>
+          ${this.methods.map((m) => html`<option value=${m} ?selected=${m === method.method}>${m}</option>`)}
+        </select></h3>
+      <p class="muted">${formatAuc(method)} · ${method.precisionAtK.map((p) => `P@${p.k} ${p.precision.toFixed(3)}`).join(' · ')}${method.missingPairs ? ` · ${method.missingPairs} candidates without a vector (scored 0)` : ''}.
+        Click a pair, or press Enter on it, for its patents.</p>
+      <table id="fc-pairs" aria-label="Top predicted new pairs by ${method.method}">
+        <thead><tr><th class="num">Rank</th><th>Code</th><th>Code</th><th class="num">Score</th><th>Came true?</th></tr></thead>
+        <tbody>${method.top.map((p) => html`
+          <tr class="pair ${p.cameTrue ? 'true' : ''}" tabindex="0" data-rank=${p.rank} aria-selected=${this.selected === p ? 'true' : 'false'}
+            @click=${() => this.fire('pair-select', p)}
+            @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter') this.fire('pair-select', p); }}>
+            <td class="num">${p.rank}</td>
+            ${p.codes.map((code) => html`<td><b>${code}</b>${title(code) ? html`<br><span class="muted">${title(code)}</span>` : ''}</td>`)}
+            <td class="num">${p.score.toFixed(4)}</td>
+            <td class="came">${p.cameTrue ? `yes (${p.observed}×)` : p.observed > 0 ? `${p.observed}×, not above chance` : 'no'}</td>
+          </tr>`)}</tbody>
+      </table>`;
+  }
+}
+
+customElements.define('ps-forecast-pairs', PsForecastPairs);
+declare global {
+  interface HTMLElementTagNameMap { 'ps-forecast-pairs': PsForecastPairs }
+}

@@ -1,0 +1,131 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { MAP_SETTING_LIMITS, type MapLayoutSettings } from '../../core/settings/map-layout';
+import type { ColourMode } from '../map-style';
+import { baseStyles, controlStyles } from '../theme/styles';
+import type { DragMode } from './map-gestures';
+
+export type MapControlChange =
+  | { kind: 'colour'; mode: ColourMode }
+  | { kind: 'code'; code: string }
+  | { kind: 'query'; query: string }
+  | { kind: 'drag'; mode: DragMode }
+  | { kind: 'only-selection'; on: boolean }
+  | { kind: 'settings'; change: Partial<MapLayoutSettings> }
+  | { kind: 'recompute' } | { kind: 'png' } | { kind: 'csv' } | { kind: 'clear' };
+
+const COLOUR_MODES: readonly ColourMode[] = ['topic', 'year', 'section', 'code'];
+const DRAG_MODES: readonly DragMode[] = ['pan', 'box', 'lasso'];
+
+/**
+ * The patent map's toolbar: how points are coloured, search, what a drag does, the layout's
+ * settings, exports and the selection. Holds no state of its own beyond what it is given.
+ * @fires map-control - detail: MapControlChange
+ */
+export class PsMapControls extends LitElement {
+  static override properties = {
+    settings: { attribute: false }, colourMode: { attribute: false }, code: { attribute: false }, query: { attribute: false },
+    dragMode: { attribute: false }, onlySelection: { attribute: false }, busy: { attribute: false }, hasLayout: { attribute: false },
+    selectionSize: { attribute: false }, matchCount: { attribute: false }, codeSuggestions: { attribute: false },
+  };
+  declare settings: MapLayoutSettings;
+  declare colourMode: ColourMode;
+  declare code: string;
+  declare query: string;
+  declare dragMode: DragMode;
+  declare onlySelection: boolean;
+  /** A layout is being computed: its settings are locked. */
+  declare busy: boolean;
+  declare hasLayout: boolean;
+  declare selectionSize: number;
+  /** Patents matching the search, or null without a search. */
+  declare matchCount: number | null;
+  declare codeSuggestions: string[];
+
+  constructor() {
+    super();
+    this.settings = { method: 'umap', seed: 1, neighbours: 15, minDist: 0.1 };
+    this.colourMode = 'topic';
+    this.code = '';
+    this.query = '';
+    this.dragMode = 'pan';
+    this.onlySelection = false;
+    this.busy = false;
+    this.hasLayout = false;
+    this.selectionSize = 0;
+    this.matchCount = null;
+    this.codeSuggestions = [];
+  }
+
+  static override styles = [baseStyles, controlStyles, css`
+    :host { display: block; }
+    .row { margin: var(--ps-space-1) 0; }
+    .group { display: inline-flex; gap: var(--ps-space-2); align-items: center; flex-wrap: wrap; }
+    .group + .group { padding-left: var(--ps-space-3); border-left: 1px solid var(--ps-border); }
+    input[type='search'] { min-width: 14rem; }
+    #map-matches { font-size: var(--ps-text-sm); color: var(--ps-text-muted); font-variant-numeric: tabular-nums; }
+  `];
+
+  private fire(change: MapControlChange): void {
+    this.dispatchEvent(new CustomEvent<MapControlChange>('map-control', { detail: change, bubbles: true, composed: true }));
+  }
+
+  override render() {
+    const s = this.settings;
+    const value = (e: Event) => (e.target as HTMLInputElement | HTMLSelectElement).value;
+    const number = (e: Event) => Number(value(e));
+    const clamp = (v: number, limits: { min: number; max: number }) => Math.min(limits.max, Math.max(limits.min, v));
+    const umapOnly = this.busy || s.method === 'pca';
+    return html`
+      <div class="row" role="toolbar" aria-label="Map view">
+        <span class="group">
+          <label>Colour by <select id="map-colour" @change=${(e: Event) => this.fire({ kind: 'colour', mode: value(e) as ColourMode })}>
+            ${COLOUR_MODES.map((m) => html`<option value=${m} ?selected=${m === this.colourMode}>${m}</option>`)}
+          </select></label>
+          ${this.colourMode === 'code' ? html`<label>Code <input id="map-code" list="map-codes" .value=${this.code} placeholder="e.g. H01M"
+            @change=${(e: Event) => this.fire({ kind: 'code', code: value(e) })}></label>
+            <datalist id="map-codes">${this.codeSuggestions.map((c) => html`<option value=${c}></option>`)}</datalist>` : nothing}
+        </span>
+        <span class="group">
+          <label>Search <input id="map-search" type="search" .value=${this.query} placeholder="words in title or abstract"
+            @input=${(e: Event) => this.fire({ kind: 'query', query: value(e) })}></label>
+          ${this.matchCount !== null ? html`<span id="map-matches" data-count=${this.matchCount}>${this.matchCount} match${this.matchCount === 1 ? '' : 'es'}</span>` : nothing}
+        </span>
+        <span class="group">
+          <label>Drag <select id="map-drag" @change=${(e: Event) => this.fire({ kind: 'drag', mode: value(e) as DragMode })}>
+            ${DRAG_MODES.map((m) => html`<option value=${m} ?selected=${m === this.dragMode}>${m}</option>`)}
+          </select></label>
+          <label><input id="map-only" type="checkbox" .checked=${this.onlySelection}
+            @change=${(e: Event) => this.fire({ kind: 'only-selection', on: (e.target as HTMLInputElement).checked })}> Only the selection</label>
+          <button id="map-clear" ?disabled=${this.selectionSize === 0} @click=${() => this.fire({ kind: 'clear' })}>Clear selection</button>
+        </span>
+        <span class="group">
+          <button id="map-png" ?disabled=${!this.hasLayout} @click=${() => this.fire({ kind: 'png' })}>Export PNG</button>
+          <button id="map-csv" ?disabled=${this.selectionSize === 0} @click=${() => this.fire({ kind: 'csv' })}>Selection CSV</button>
+        </span>
+      </div>
+      <div class="row" role="toolbar" aria-label="Map layout">
+        <span class="group">
+          <label>Layout <select id="map-method" ?disabled=${this.busy}
+            @change=${(e: Event) => this.fire({ kind: 'settings', change: { method: value(e) === 'pca' ? 'pca' : 'umap' } })}>
+            <option value="umap" ?selected=${s.method === 'umap'}>UMAP</option>
+            <option value="pca" ?selected=${s.method === 'pca'}>PCA only</option>
+          </select></label>
+          <label>Seed <input id="map-seed" type="number" min="0" step="1" .value=${String(s.seed)} ?disabled=${this.busy}
+            @change=${(e: Event) => this.fire({ kind: 'settings', change: { seed: Math.max(0, Math.trunc(number(e))) } })}></label>
+          <label>Neighbours <input id="map-neighbours" type="number" min=${MAP_SETTING_LIMITS.neighbours.min} max=${MAP_SETTING_LIMITS.neighbours.max} step="1"
+            .value=${String(s.neighbours)} ?disabled=${umapOnly}
+            @change=${(e: Event) => this.fire({ kind: 'settings', change: { neighbours: clamp(Math.round(number(e)), MAP_SETTING_LIMITS.neighbours) } })}></label>
+          <label>Min dist <input id="map-min-dist" type="number" min=${MAP_SETTING_LIMITS.minDist.min} max=${MAP_SETTING_LIMITS.minDist.max} step="0.05"
+            .value=${String(s.minDist)} ?disabled=${umapOnly}
+            @change=${(e: Event) => this.fire({ kind: 'settings', change: { minDist: clamp(number(e), MAP_SETTING_LIMITS.minDist) } })}></label>
+          <button id="map-recompute" ?disabled=${this.busy} @click=${() => this.fire({ kind: 'recompute' })} title="Compute again, ignoring the stored layout">Recompute</button>
+        </span>
+      </div>
+    `;
+  }
+}
+
+customElements.define('ps-map-controls', PsMapControls);
+declare global {
+  interface HTMLElementTagNameMap { 'ps-map-controls': PsMapControls }
+}
