@@ -19,7 +19,9 @@ import type { DatasetStore } from '../store/dataset-store';
 import { gpuOf, LazyStore, type ComputeEngineOptions } from './engine-context';
 
 /** How code vectors are built for a forecast (both from the embedding window's patents only). */
-export type ForecastMethod = 'mean-of-patents' | 'techtoken';
+import type { ForecastMethod } from '../core/settings/forecast';
+
+export type { ForecastMethod } from '../core/settings/forecast';
 
 export interface ForecastJob {
   /** The model whose stored vectors are read (patent vectors under the id, TechToken under techTokenWindowKey). */

@@ -23,17 +23,10 @@ import { gpuSimilarityTopK } from '../gpu/similarity-gpu';
 import { gpuOf, LazyStore, type ComputeEngineOptions } from './engine-context';
 import { transferring } from './transfer';
 
-export interface MapLayoutSettings {
-  method: 'pca' | 'umap';
-  seed: number;
-  /** UMAP's n_neighbors (the point itself included); the GPU graph allows up to 33. */
-  neighbours: number;
-  minDist: number;
-}
+import { DEFAULT_MAP_SETTINGS, GPU_MAX_NEIGHBOURS, type MapLayoutSettings } from '../core/settings/map-layout';
 
-export const DEFAULT_MAP_SETTINGS: MapLayoutSettings = { method: 'umap', seed: 1, neighbours: 15, minDist: 0.1 };
-/** The top-k kernel keeps at most 32 neighbours per row (TOPK_MAX_K), plus the point itself. */
-export const GPU_MAX_NEIGHBOURS = 33;
+// Settings live in core so views need not import this engine.
+export { DEFAULT_MAP_SETTINGS, GPU_MAX_NEIGHBOURS, type MapLayoutSettings } from '../core/settings/map-layout';
 
 export type KnnSource = 'webgpu' | 'cpu-exact' | 'cpu-approximate';
 
