@@ -24,6 +24,7 @@ import { gpuOf, LazyStore, type ComputeEngineOptions } from './engine-context';
 import { transferring } from './transfer';
 
 import { DEFAULT_MAP_SETTINGS, GPU_MAX_NEIGHBOURS, type MapLayoutSettings } from '../core/settings/map-layout';
+import { bytesOf, fnv1a, hex8 } from '../core/hash';
 
 // Settings live in core so views need not import this engine.
 export { DEFAULT_MAP_SETTINGS, GPU_MAX_NEIGHBOURS, type MapLayoutSettings } from '../core/settings/map-layout';
@@ -320,14 +321,8 @@ export function layoutTopics(coordinates: Float32Array, n: number, texts: readon
 
 /** FNV-1a (32-bit, twice with different offsets → 16 hex digits) over the bytes of `values`. */
 export function layoutHash(values: Float32Array): string {
-  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  let a = 0x811c9dc5;
-  let b = 0x050c5d1f;
-  for (let i = 0; i < bytes.length; i++) {
-    a = Math.imul(a ^ bytes[i], 16777619) >>> 0;
-    b = Math.imul(b ^ bytes[i], 16777619) >>> 0;
-  }
-  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+  const bytes = bytesOf(values);
+  return hex8(fnv1a(bytes)) + hex8(fnv1a(bytes, 0x050c5d1f));
 }
 
 /** Cheap fingerprint of stored vectors (shape + 64 sampled rows), so re-embedding invalidates a cached layout. */

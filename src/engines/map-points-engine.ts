@@ -17,6 +17,7 @@ import { sectionOf } from '../core/sections';
 import type { CodeLevel, Patent } from '../core/types';
 import { DatasetStore } from '../store/dataset-store';
 import { transferring } from './transfer';
+import { FNV_OFFSET, fnv1aString } from '../core/hash';
 
 /** Patents read per store transaction while loading. */
 const READ_BATCH = 5_000;
@@ -262,10 +263,7 @@ function countOnes(mask: Uint8Array): number {
 
 /** Dataset, level and the exact row order (FNV-1a over the ids), so a new layout order reloads. */
 export function pointsKey(datasetId: string, level: CodeLevel, ids: readonly string[]): string {
-  let hash = 0x811c9dc5;
-  for (const id of ids) {
-    for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 16777619) >>> 0;
-    hash = Math.imul(hash ^ 0x1f, 16777619) >>> 0;
-  }
+  let hash = FNV_OFFSET;
+  for (const id of ids) hash = fnv1aString('\u001f', fnv1aString(id, hash));
   return `${datasetId}\u0000${level}\u0000${ids.length}\u0000${hash.toString(16)}`;
 }

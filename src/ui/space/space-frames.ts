@@ -5,6 +5,7 @@
  */
 import { frameAt, presenceAt, type Trajectory } from '../../core/layout/trajectories';
 import type { SpaceLayout } from '../../core/layout/space';
+import { bytesOf, fnv1a, hex8 } from '../../core/hash';
 
 /** Trails of every code up to this many codes; above, of the selection and the largest codes only. */
 export const TRAILS_ALL_MAX = 300;
@@ -22,10 +23,7 @@ export interface SpaceNeighbour {
 
 /** FNV-1a over the bytes of a Float32Array, as 8 hex digits: a cheap fingerprint of the positions. */
 export function positionsHash(values: Float32Array): string {
-  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-  let hash = 2166136261;
-  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i], 16777619) >>> 0;
-  return hash.toString(16).padStart(8, '0');
+  return hex8(fnv1a(bytesOf(values)));
 }
 
 export function trajectoriesOf(layout: SpaceLayout): Trajectory[] {
