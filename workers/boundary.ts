@@ -10,7 +10,7 @@
  */
 import * as Comlink from 'comlink';
 import { NAMED_ERRORS } from '../src/core/errors';
-import { DatasetNotFoundError, StorageQuotaError } from '../src/store/errors';
+import { DatasetNotFoundError, StorageQuotaError } from '../src/core/errors';
 
 interface SerializedError {
   isError: true;

@@ -20,6 +20,7 @@ import { gpuOf, LazyStore, type ComputeEngineOptions } from './engine-context';
 
 /** How code vectors are built for a forecast (both from the embedding window's patents only). */
 import type { ForecastMethod } from '../core/settings/forecast';
+import { ForecastInputError } from '../core/errors';
 
 export type { ForecastMethod } from '../core/settings/forecast';
 
@@ -63,13 +64,6 @@ export interface CodePatent {
   year: number;
 }
 
-/** Settings that cannot give a forecast (an empty window): shown as an empty state, not a failure. */
-export class ForecastInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ForecastInputError';
-  }
-}
 
 const MAX_PATENTS_PER_CODE = 500;
 const BYTES_PER_SCORE = 4;

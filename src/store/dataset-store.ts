@@ -10,7 +10,6 @@ import { openDB } from 'idb';
 import type { ImportReport } from '../core/ingest/report';
 import type { CodeId, CodeLevel, EmbeddingSet, Patent } from '../core/types';
 import { EmbeddingGatherer, joinEmbeddings, splitEmbeddings, type AlignedEmbeddings } from './embedding-chunks';
-import { DatasetNotFoundError } from './errors';
 import { prefixRange, prefixRangeAfter } from './key-ranges';
 import type { DatasetRecord, SourceFile, StoredPatent } from './records';
 import { storageQuotaError } from './quota-report';
@@ -25,6 +24,7 @@ import {
   type PatentSpaceDatabase,
   type WriteTransaction,
 } from './transactions';
+import { DatasetNotFoundError } from '../core/errors';
 
 export type { DatasetRecord, SourceFile } from './records';
 export type { AlignedEmbeddings } from './embedding-chunks';

@@ -1,6 +1,6 @@
 export { DatasetStore, type DatasetStoreOptions, type NewDataset } from './dataset-store';
 export type { CodeRecord, DatasetRecord, DatasetStatus, EmbeddingChunkRecord, ResultRecord, SourceFile, StoredPatent } from './records';
-export { DatasetNotFoundError, StorageQuotaError, type DatasetSpaceUse } from './errors';
+export { DatasetNotFoundError, StorageQuotaError, type DatasetSpaceUse } from '../core/errors';
 export { isQuotaExceededError } from './quota';
 export type { StorageEstimateInfo } from './storage-estimate';
 export { EMBEDDING_ROWS_PER_CHUNK, type AlignedEmbeddings } from './embedding-chunks';

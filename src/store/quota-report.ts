@@ -1,8 +1,8 @@
 /** Describes a full disk to the user: how much is used, and which datasets could be deleted. */
-import { StorageQuotaError, type DatasetSpaceUse } from './errors';
 import { prefixRange } from './key-ranges';
 import { readStorageEstimate, type StorageEstimateInfo } from './storage-estimate';
 import type { PatentSpaceDatabase } from './transactions';
+import { type DatasetSpaceUse, StorageQuotaError } from '../core/errors';
 
 export async function storageQuotaError(db: PatentSpaceDatabase, cause: unknown): Promise<StorageQuotaError> {
   let estimate: StorageEstimateInfo | null = null;

@@ -13,11 +13,12 @@ import { mulberry32, randomNormalMatrix } from '../../src/core/random';
 import type { Patent } from '../../src/core/types';
 import { GpuPolicy } from '../../src/gpu/backend';
 import { gpuPairCosineFn } from '../../src/gpu/forecast-cosine';
-import { ForecastEngine, ForecastInputError, type ForecastJob, type ForecastOutcome } from '../../src/engines/forecast-engine';
+import { ForecastEngine, type ForecastJob, type ForecastOutcome } from '../../src/engines/forecast-engine';
 import { DatasetStore } from '../../src/store/dataset-store';
 import { techTokenWindowKey } from '../../src/ml/vector-keys';
 import { maxAbsDiff, oversizeDispatches, withDevice } from '../gpu/gpu-harness';
 import { countCodes, makeReport, useFreshIndexedDb } from '../store/helpers';
+import { ForecastInputError } from '../../src/core/errors';
 
 /** f32 dot products on the GPU against the CPU twin's f64 accumulation, of unit rows. */
 const COSINE_TOLERANCE = 1e-6;

@@ -3,9 +3,9 @@ import { IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DatasetStore } from '../../src/store/dataset-store';
-import { StorageQuotaError } from '../../src/store/errors';
 import { ImportEngine } from '../../src/engines/import-engine';
 import { useFreshIndexedDb } from '../store/helpers';
+import { StorageQuotaError } from '../../src/core/errors';
 
 const GOOD = new Uint8Array(readFileSync('test/fixtures/ingest/generic.csv'));
 const BROKEN = new Uint8Array(readFileSync('test/fixtures/ingest/broken.csv'));

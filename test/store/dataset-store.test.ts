@@ -2,8 +2,8 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Patent } from '../../src/core/types';
 import { DatasetStore } from '../../src/store/dataset-store';
-import { DatasetNotFoundError } from '../../src/store/errors';
 import { countCodes, makePatents, makeReport, useFreshIndexedDb } from './helpers';
+import { DatasetNotFoundError } from '../../src/core/errors';
 
 const SOURCE_FILES = [{ name: 'patents.csv', bytes: 1234 }];
 

@@ -2,9 +2,9 @@ import 'fake-indexeddb/auto';
 import { IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DatasetStore } from '../../src/store/dataset-store';
-import { StorageQuotaError, formatBytes } from '../../src/store/errors';
 import { isQuotaExceededError } from '../../src/store/quota';
 import { countCodes, makePatents, makeReport, useFreshIndexedDb } from './helpers';
+import { formatBytes, StorageQuotaError } from '../../src/core/errors';
 
 const USAGE_BYTES = 1_932_735_283; // 1.8 GiB
 const QUOTA_BYTES = 2 * 1024 ** 3;

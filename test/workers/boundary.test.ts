@@ -5,8 +5,8 @@
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelLoadError } from '../../src/core/errors';
-import { DatasetNotFoundError, StorageQuotaError } from '../../src/store/errors';
 import { deserializeError, installBoundary, serializeError } from '../../workers/boundary';
+import { DatasetNotFoundError, StorageQuotaError } from '../../src/core/errors';
 
 class Thrower {
   quota(): void {

@@ -17,7 +17,8 @@ import {
   normalizeColumnName,
   type MappedField,
 } from './presets';
-import { NotAPatentFileError, type ColumnMapping, type DetectedFormat, type PatentReader } from './types';
+import { type ColumnMapping, type DetectedFormat, type PatentReader } from './types';
+import { NotAPatentFileError } from '../errors';
 
 /** What every "not a patent file" message ends with, so the user knows what to bring instead. */
 const EXPECTED =

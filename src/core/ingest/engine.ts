@@ -8,7 +8,8 @@ import { ENCODING_LABELS, sniffEncoding, StreamDecoder, type TextEncodingName } 
 import { EpoXmlPatentReader } from './epo-xml';
 import { PatentsViewJoin } from './patentsview';
 import type { ImportReport } from './report';
-import { NotAPatentFileError, type ColumnMapping, type DetectedFormat, type PatentReader, type ReadBatch, type RowError } from './types';
+import { type ColumnMapping, type DetectedFormat, type PatentReader, type ReadBatch, type RowError } from './types';
+import { NotAPatentFileError } from '../errors';
 
 /** A file to import: browsers wrap a File, Node wraps a read stream. */
 export interface ImportSource {

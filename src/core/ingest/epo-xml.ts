@@ -9,8 +9,9 @@
  */
 import { joinClassificationParts } from '../codes';
 import { hasValidCode, NO_TITLE_WARNING } from './presets';
-import { NotAPatentFileError, type PatentReader, type RawPatent, type ReadBatch, type RowError } from './types';
+import { type PatentReader, type RawPatent, type ReadBatch, type RowError } from './types';
 import { XmlEventStream, type XmlHandlers } from './xml-events';
+import { NotAPatentFileError } from '../errors';
 
 const DOCUMENT_ELEMENTS = new Set(['ep-patent-document', 'exchange-document']);
 /** Where reading resumes after malformed markup: the start tag of the next document, any prefix. */

@@ -11,7 +11,8 @@
  * recovery were added to it.
  */
 import { addElement, MAX_ELEMENT_CHARS, type JsonElement } from './json-values';
-import { NotAPatentFileError, type ColumnMapping, type PatentReader, type ReadBatch, type RowError } from './types';
+import { type ColumnMapping, type PatentReader, type ReadBatch, type RowError } from './types';
+import { NotAPatentFileError } from '../errors';
 
 const QUOTE = 34;
 const BACKSLASH = 92;

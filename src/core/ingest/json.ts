@@ -4,7 +4,8 @@
  */
 import { JsonArrayPatentReader } from './json-array';
 import { JsonlPatentReader } from './jsonl';
-import { NotAPatentFileError, type ColumnMapping, type PatentReader, type ReadBatch } from './types';
+import { type ColumnMapping, type PatentReader, type ReadBatch } from './types';
+import { NotAPatentFileError } from '../errors';
 
 /**
  * Picks JSONL or JSON-array from the first non-blank character (`[` → array). Google exports come

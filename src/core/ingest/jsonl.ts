@@ -1,6 +1,7 @@
 /** Reader for JSON lines: one patent object per line. */
 import { addElement, MAX_ELEMENT_CHARS } from './json-values';
-import { NotAPatentFileError, type ColumnMapping, type PatentReader, type ReadBatch } from './types';
+import { type ColumnMapping, type PatentReader, type ReadBatch } from './types';
+import { NotAPatentFileError } from '../errors';
 
 /** If this many non-blank lines in a row fail before any parses, the file is not JSONL. */
 const JSONL_PROBE_LINES = 5;

@@ -10,7 +10,8 @@
 import { joinClassificationParts } from '../codes';
 import { CsvRecordReader, type CsvBatch } from './csv';
 import { hasValidCode, NO_TITLE_WARNING } from './presets';
-import { NotAPatentFileError, type PatentReader, type RawPatent, type ReadBatch, type RowError } from './types';
+import { type PatentReader, type RawPatent, type ReadBatch, type RowError } from './types';
+import { NotAPatentFileError } from '../errors';
 
 export type PatentsViewTable = 'patent' | 'abstract' | 'ipc' | 'cpc';
 

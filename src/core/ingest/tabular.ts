@@ -5,13 +5,8 @@
 import { splitCodeCell } from '../codes';
 import { CsvRecordReader, type CsvBatch, type CsvRecord } from './csv';
 import { NO_TITLE_WARNING, toRawPatent, type MappedRecord } from './presets';
-import {
-  NotAPatentFileError,
-  type ColumnMapping,
-  type PatentReader,
-  type RawPatent,
-  type ReadBatch,
-} from './types';
+import { type ColumnMapping, type PatentReader, type RawPatent, type ReadBatch } from './types';
+import { NotAPatentFileError } from '../errors';
 
 /** Header positions of the mapped columns; -1 when absent. */
 interface ColumnIndex {

@@ -101,10 +101,3 @@ export interface DetectedFormat {
 
 export const CONFIDENT_DETECTION = 0.8;
 
-/** Thrown by detection or a reader when the input is not a patent file at all (one clear message). */
-export class NotAPatentFileError extends Error {
-  override name = 'NotAPatentFileError';
-  constructor(fileName: string, detail: string) {
-    super(`${fileName} does not look like a patent file: ${detail}`);
-  }
-}

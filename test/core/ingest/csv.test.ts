@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { CsvRecordReader, MAX_RECORD_CHARS, MAX_RECORD_LINES, type CsvBatch } from '../../../src/core/ingest/csv';
 import { TabularPatentReader } from '../../../src/core/ingest/tabular';
 import { LENS_PRESET, NO_TITLE_WARNING, parseYear } from '../../../src/core/ingest/presets';
-import { NotAPatentFileError, type ColumnMapping, type PatentReader, type ReadBatch } from '../../../src/core/ingest/types';
+import { type ColumnMapping, type PatentReader, type ReadBatch } from '../../../src/core/ingest/types';
 import { mulberry32 } from '../../../src/core/random';
+import { NotAPatentFileError } from '../../../src/core/errors';
 
 const fixture = (name: string): string => readFileSync(`test/fixtures/ingest/${name}`, 'utf8');
 

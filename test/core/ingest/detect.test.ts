@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createReader, detectFormat, partialObjectKeys } from '../../../src/core/ingest/detect';
 import { GOOGLE_PRESET } from '../../../src/core/ingest/presets';
-import { CONFIDENT_DETECTION, NotAPatentFileError, type DetectedFormat, type ReadBatch } from '../../../src/core/ingest/types';
+import { CONFIDENT_DETECTION, type DetectedFormat, type ReadBatch } from '../../../src/core/ingest/types';
+import { NotAPatentFileError } from '../../../src/core/errors';
 
 const DETECTION_BYTES = 64 * 1024;
 const fixture = (name: string): string => readFileSync(`test/fixtures/ingest/${name}`, 'utf8');

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { detectSources, importSources, type ImportSource } from '../../../src/core/ingest/engine';
 import { EpoXmlPatentReader, localName } from '../../../src/core/ingest/epo-xml';
 import { MemorySink } from '../../../src/core/ingest/memory-sink';
-import { NotAPatentFileError, type RawPatent, type ReadBatch } from '../../../src/core/ingest/types';
+import { type RawPatent, type ReadBatch } from '../../../src/core/ingest/types';
+import { NotAPatentFileError } from '../../../src/core/errors';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/ingest/${name}`, import.meta.url), 'utf8');
 

@@ -6,8 +6,9 @@ import { JsonArrayPatentReader, JsonArraySplitter } from '../../../src/core/inge
 import { jsonCodes, jsonLookup, jsonText } from '../../../src/core/ingest/json-values';
 import { JsonlPatentReader } from '../../../src/core/ingest/jsonl';
 import { GOOGLE_PRESET } from '../../../src/core/ingest/presets';
-import { NotAPatentFileError, type ColumnMapping, type PatentReader, type ReadBatch } from '../../../src/core/ingest/types';
+import { type ColumnMapping, type PatentReader, type ReadBatch } from '../../../src/core/ingest/types';
 import { mulberry32 } from '../../../src/core/random';
+import { NotAPatentFileError } from '../../../src/core/errors';
 
 const fixture = (name: string): string => readFileSync(`test/fixtures/ingest/${name}`, 'utf8');
 

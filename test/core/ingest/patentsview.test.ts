@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { joinClassificationParts } from '../../../src/core/codes';
 import { PatentsViewJoin, patentsViewTableOf } from '../../../src/core/ingest/patentsview';
-import { NotAPatentFileError, type RawPatent, type ReadBatch, type RowError } from '../../../src/core/ingest/types';
+import { type RawPatent, type ReadBatch, type RowError } from '../../../src/core/ingest/types';
 import { mulberry32 } from '../../../src/core/random';
+import { NotAPatentFileError } from '../../../src/core/errors';
 
 const TABLES = ['g_patent.tsv', 'g_patent_abstract.tsv', 'g_ipc_at_issue.tsv', 'g_cpc_current.tsv'];
 const fixture = (name: string): string =>
