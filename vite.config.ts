@@ -1,13 +1,38 @@
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 
-// COOP/COEP make the page cross-origin isolated so ONNX Runtime may use wasm threads.
+// COOP/COEP make the page and its workers cross-origin isolated, so ONNX Runtime may use WASM
+// threads (SharedArrayBuffer); src/ml/runtime.ts sets the thread count.
 const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * `vite preview` (what `npm start` and the browser tests serve) gzips every response on the fly,
+ * the 27 MB ONNX Runtime wasm and the models included: ~2 s of CPU per first visit on a busy
+ * 2-core machine, to save bandwidth on localhost. Binary files are sent as they are instead.
+ * Registered before the compression middleware, which only runs after configurePreviewServer.
+ */
+function uncompressedBinaries(): Plugin {
+  return {
+    name: 'ps-uncompressed-binaries',
+    configurePreviewServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        if (/\.(wasm|onnx|bin)(\?|$)/.test(req.url ?? '')) delete req.headers['accept-encoding'];
+        next();
+      });
+    },
+  };
+}
+
 export default defineConfig({
   base: './',
+  plugins: [uncompressedBinaries()],
+  // onnxruntime-web's default entry inlines its wasm loader and makes the bundler emit a second
+  // copy of the 27 MB wasm (dist/assets/ort-wasm-*.wasm) next to the one the app serves from
+  // /ort/ (scripts/copy-assets.mjs). This condition picks the entry that loads the factory and
+  // the wasm from env.wasm.wasmPaths, i.e. /ort/ only; its threads start from that file too.
+  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173, headers: isolationHeaders },
   preview: { host: '127.0.0.1', port: 4173, strictPort: false, headers: isolationHeaders },

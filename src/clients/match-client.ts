@@ -21,13 +21,17 @@ export async function loadTechniqueCatalogue(url = TECHNIQUES_URL): Promise<Tech
   return ((await response.json()) as { techniques: Technique[] }).techniques;
 }
 
+/**
+ * With `preferGpu` the model runs on WebGPU when the adapter is a real GPU; on a software
+ * fallback adapter (SwiftShader) it runs on WASM, unless `forceWebGpu`.
+ */
 export function loadMatcher(
   modelRef: string, dtype: ModelDtype, preferGpu: boolean, hubHost: string | undefined,
-  signal: AbortSignal, onProgress: ProgressCallback,
+  signal: AbortSignal, onProgress: ProgressCallback, forceWebGpu = false,
 ): Promise<MatcherInfo> {
   const engine = matchWorker.get();
   return runCancellable(engine, signal, (taskId) => engine.load(
-    { source: source(modelRef, hubHost), runtime: browserRuntime(appBaseOf(location.href)), devices: preferGpu ? ['webgpu', 'wasm'] : ['wasm'], dtype },
+    { source: source(modelRef, hubHost), runtime: browserRuntime(appBaseOf(location.href)), devices: preferGpu ? ['webgpu', 'wasm'] : ['wasm'], dtype, forceWebGpu },
     { taskId },
     Comlink.proxy(onProgress),
   ));
@@ -38,14 +42,17 @@ export function scoreTechnique(datasetId: string, technique: Technique, signal: 
   return runCancellable(engine, signal, (taskId) => engine.scoreDataset(datasetId, technique, { taskId }, Comlink.proxy(onProgress)));
 }
 
-/** Runs a bundled or remote model's recipe references on the chosen backend, in the match worker. */
+/**
+ * Runs a bundled or remote model's recipe references on the chosen backend, in the match worker:
+ * an explicit choice, so WebGPU is used even on a software fallback adapter.
+ */
 export async function checkModel(
   modelRef: string, kind: 'encoder' | 'yes-no', dtype: ModelDtype, device: 'webgpu' | 'wasm', hubHost?: string,
 ): Promise<ModelCheckReport> {
   const engine = matchWorker.get();
   const runtime = browserRuntime(appBaseOf(location.href));
   if (kind === 'encoder') return engine.checkEncoder({ source: source(modelRef, hubHost), runtime, device, dtype });
-  const loaded = await engine.load({ source: source(modelRef, hubHost), runtime, devices: [device], dtype }, {});
+  const loaded = await engine.load({ source: source(modelRef, hubHost), runtime, devices: [device], dtype, forceWebGpu: true }, {});
   if (loaded.device !== device) throw new Error(`${modelRef} did not load on ${device}`);
   return engine.checkLoaded();
 }

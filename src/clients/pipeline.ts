@@ -8,12 +8,19 @@ import type { CodeNeighbourResult, CodeVectorMethod } from '../engines/code-neig
 import { orNoEmbeddingsError, type NoEmbeddings } from '../core/outcomes';
 import type { SimilarityBackend } from '../core/backend';
 import type { EncoderInfo } from '../ml/encoder';
+import { BUNDLED_MODEL_REF } from '../ml/bundled';
 import { appBaseOf, browserRuntime } from '../ml/locations';
+import type { ShippedCheck, ShippedInstall, ShippedProvenance } from '../engines/dataset-embedder';
+import { DEFAULT_HUB_HOST, fileUrl, parseModelRef } from '../ml/model-ref';
 import type { DatasetRecord } from '../store/records';
 
 export const DEMO_DATA_URL = 'demo/patents.jsonl';
 export const DEMO_DATASET_NAME = 'Demo corpus (synthetic, seeded)';
+/** Vectors of the demo corpus made with the bundled model (models/recipes/demo-vectors.ts). */
+export const DEMO_VECTORS_URL = 'demo/vectors/ps-techtoken-tiny.json';
 const ACTIVE_DATASET_KEY = 'activeDatasetId';
+/** The id of the dataset the app imported from its own demo file: the only one shipped vectors may serve. */
+const BUNDLED_DEMO_KEY = 'bundledDemoDatasetId';
 /** An import left 'importing' this long ago was abandoned (tab closed mid-import). */
 const STALE_IMPORT_MS = 24 * 60 * 60 * 1000;
 
@@ -28,6 +35,27 @@ export interface AnalysisSettings {
   method: 'auto' | CodeVectorMethod;
   /** Off: both the encoder and the similarity kernels run on WASM/CPU. */
   preferGpu: boolean;
+  /**
+   * Run the encoder on WebGPU even when the adapter is a software fallback (SwiftShader), where
+   * it is skipped by default because WASM is ~17× faster there. Only with preferGpu.
+   */
+  forceOnnxWebGpu?: boolean;
+}
+
+/**
+ * Where a dataset's patent vectors came from in this run: embedded here now, stored by an earlier
+ * run, or shipped with the bundled demo (`shipped` says so, also for stored vectors that were).
+ */
+export interface EmbeddingOrigin {
+  source: 'embedded' | 'stored' | 'shipped';
+  shipped: ShippedProvenance | null;
+  /**
+   * Pending check of shipped vectors: a random sample recomputed here with the model. When it
+   * fails the shipped vectors are removed and the next run embeds every patent (run again).
+   */
+  verification: Promise<ShippedCheck> | null;
+  /** A notice: shipped vectors were rejected by an earlier check, so every patent was embedded here. */
+  shippedRejected: string | null;
 }
 
 export type AnalysisStep = 'embed' | 'similarity';
@@ -37,6 +65,8 @@ export interface AnalysisResult {
   patentCount: number;
   encoder: EncoderInfo;
   embeddingsReused: boolean;
+  /** Embedded, stored or shipped-and-verified (the status line should say which). */
+  embeddings: EmbeddingOrigin;
   similarity: SimilarityBackend;
   level: CodeLevel;
   method: CodeVectorMethod;
@@ -68,6 +98,7 @@ export async function restoreActiveDataset(signal: AbortSignal, onProgress: Prog
     { taskId },
     Comlink.proxy(onProgress),
   ));
+  await store.setSetting(BUNDLED_DEMO_KEY, demo.id);
   return setActiveDataset(demo);
 }
 
@@ -106,8 +137,9 @@ export async function analyseDataset(
   const encoder = encoderWorker.get();
   const { info, embedding, techToken } = await timed('embed', async () => {
     const ready = await ensureEmbeddings(dataset, settings, signal, onProgress);
+    const shipped = ready.shippedTechToken?.level === settings.level ? ready.shippedTechToken : null;
     const techToken = settings.method === 'mean-of-patents' ? null
-      : await runCancellable(encoder, signal, (taskId) => encoder.embedDatasetCodes(dataset.id, settings.level, { taskId }, progress));
+      : shipped ?? await ready.encoderReady.then(() => runCancellable(encoder, signal, (taskId) => encoder.embedDatasetCodes(dataset.id, settings.level, { taskId }, progress)));
     return { info: ready.encoder, embedding: ready, techToken };
   });
   const method: CodeVectorMethod = techToken ? 'techtoken' : 'mean-of-patents';
@@ -128,6 +160,7 @@ export async function analyseDataset(
     patentCount: embedding.count,
     encoder: info,
     embeddingsReused: embedding.reused,
+    embeddings: embedding.origin,
     similarity: table.backend,
     level: table.level,
     method: table.method,
@@ -174,11 +207,12 @@ export async function prepareForecast(
   const started = performance.now();
   const encoder = encoderWorker.get();
   const embedded = await ensureEmbeddings(dataset, { modelRef: settings.modelRef, hubHost: settings.hubHost, preferGpu: settings.encoderOnGpu }, signal, onProgress);
+  const info = await embedded.encoderReady;
   const techToken = settings.techToken
     ? await runCancellable(encoder, signal, (taskId) => encoder.embedWindowCodes(dataset.id, settings.level, settings.embedWindow, { taskId }, progress))
     : null;
   return {
-    encoder: embedded.encoder,
+    encoder: info,
     embeddingsReused: embedded.reused,
     techToken: techToken && { codes: techToken.codes, patents: techToken.patents, reused: techToken.reused },
     embedMs: performance.now() - started,
@@ -190,28 +224,99 @@ export interface EmbeddingsReady {
   modelId: string;
   count: number;
   reused: boolean;
+  origin: EmbeddingOrigin;
+  /**
+   * The encoder as far as this run knows it. With shipped demo vectors the model is not loaded
+   * before the vectors are shown: it then describes how the shipped vectors were made (CPU, by
+   * models/recipes/demo-vectors.ts), and `encoderReady` gives the encoder loaded here.
+   */
   encoder: EncoderInfo;
+  /** The encoder loaded in the worker; wait for it before any other encoder call. */
+  encoderReady: Promise<EncoderInfo>;
+  /** TechToken code vectors stored with shipped demo vectors (at their level), else null. */
+  shippedTechToken: { codes: number; level: CodeLevel } | null;
 }
 
 /**
  * Makes sure the dataset's patent vectors of `modelRef` are stored (the embed step of
- * analyseDataset alone): loads the encoder and embeds, or reuses stored vectors. For views such as
- * the patent map that need the vectors but not the code similarity table.
+ * analyseDataset alone): loads the encoder and embeds, or reuses stored vectors. For the bundled
+ * demo with the bundled model on a first visit, stores the vectors shipped with the demo instead
+ * and checks a random sample of them with the model in the background (`origin.verification`).
  */
 export async function ensureEmbeddings(
   dataset: DatasetRecord,
-  settings: { modelRef: string; hubHost?: string; preferGpu: boolean },
+  settings: { modelRef: string; hubHost?: string; preferGpu: boolean; forceOnnxWebGpu?: boolean },
   signal: AbortSignal,
   onProgress: ProgressCallback,
 ): Promise<EmbeddingsReady> {
   const progress = Comlink.proxy(onProgress);
   const encoder = encoderWorker.get();
   const appBase = appBaseOf(location.href);
-  const info = await runCancellable(encoder, signal, (taskId) => encoder.load({
-    source: { kind: 'ref', ref: settings.modelRef, appBase, hubHost: settings.hubHost },
+  const source = { kind: 'ref' as const, ref: settings.modelRef, appBase, hubHost: settings.hubHost };
+  const load = (task: AbortSignal | undefined) => runCancellable(encoder, task, (taskId) => encoder.load({
+    source,
     runtime: browserRuntime(appBase),
     devices: settings.preferGpu ? ['webgpu', 'wasm'] : ['wasm'],
+    forceWebGpu: settings.forceOnnxWebGpu === true,
   }, { taskId }, progress));
+  // Only the dataset the app imported from its own demo file, with the bundled model: a user's
+  // data (even a copy of the demo file) is always embedded here.
+  const demo = settings.modelRef === BUNDLED_MODEL_REF && (await (await datasetStore()).getSetting<string>(BUNDLED_DEMO_KEY)) === dataset.id;
+  const manifestUrl = new URL(DEMO_VECTORS_URL, location.href).href;
+  const verify = () => runCancellable<ShippedCheck>(encoder, undefined, (taskId) => encoder.verifyShippedVectors(dataset.id, manifestUrl, { taskId }));
+  if (demo) {
+    const modelManifestUrl = fileUrl(parseModelRef(settings.modelRef), 'manifest.json', { appBase, hubHost: settings.hubHost ?? DEFAULT_HUB_HOST });
+    const install = await runCancellable<ShippedInstall>(encoder, signal, (taskId) => encoder.installShippedVectors(dataset.id, settings.modelRef, manifestUrl, modelManifestUrl, { taskId }));
+    if (install.installed) {
+      // The check needs the model; it runs after the vectors are shown, not before.
+      const encoderReady = load(undefined);
+      const verification = encoderReady.then(verify);
+      verification.catch(() => undefined);
+      const count = (await (await datasetStore()).getDataset(dataset.id))?.patentCount ?? dataset.patentCount;
+      return {
+        modelId: settings.modelRef, count, reused: true,
+        origin: { source: 'shipped', shipped: install.provenance, verification, shippedRejected: null },
+        encoder: {
+          modelId: settings.modelRef, manifest: install.modelManifest, fromCache: false, device: 'cpu', dtype: 'fp32', dim: install.dim,
+          maxTokens: 0, fallbackReasons: [], wasmThreads: null,
+        },
+        encoderReady,
+        shippedTechToken: install.techToken,
+      };
+    }
+  }
+  const info = await load(signal);
+  const before = demo ? await encoder.provenance(dataset.id, info.modelId) : null;
   const embedded = await runCancellable(encoder, signal, (taskId) => encoder.embedDataset(dataset.id, { taskId }, progress));
-  return { modelId: embedded.modelId, count: embedded.count, reused: embedded.reused, encoder: info };
+  const shipped = embedded.reused && before?.source === 'shipped' ? before : null;
+  // Shipped vectors stored by a visit that closed before its check finished: check them now.
+  const verification = shipped && !shipped.verified ? verify() : null;
+  verification?.catch(() => undefined);
+  const origin: EmbeddingOrigin = {
+    source: embedded.reused ? 'stored' : 'embedded',
+    shipped,
+    verification,
+    shippedRejected: !embedded.reused && before?.source === 'rejected'
+      ? `The demo's shipped vectors were not used: ${before.reason}. Every patent was embedded here instead.` : null,
+  };
+  return {
+    modelId: embedded.modelId, count: embedded.count, reused: embedded.reused, origin, encoder: info,
+    encoderReady: Promise.resolve(info), shippedTechToken: null,
+  };
+}
+
+/**
+ * One line for the status: where the patent vectors came from, e.g. "shipped with the demo,
+ * 32 recomputed here on WASM (worst cosine 0.99999)". `check` is the outcome of
+ * `origin.verification` once it has settled.
+ */
+export function describeEmbeddingOrigin(origin: EmbeddingOrigin, check: ShippedCheck | null = null): string {
+  if (origin.source === 'embedded') return 'embedded here';
+  const shipped = origin.shipped;
+  if (!shipped) return 'stored';
+  const prefix = origin.source === 'shipped' ? 'shipped with the demo' : 'stored, shipped with the demo';
+  if (check && !check.passed) return `${prefix}, rejected: ${check.reason ?? 'a recomputed sample differed'}`;
+  const sample = check ?? (shipped.verified ? { sample: shipped.sample ?? 0, worstCosine: shipped.worstCosine ?? 0, device: shipped.checkedOn ?? '' } : null);
+  if (!sample) return `${prefix}, checking a sample here…`;
+  return `${prefix}, verified: ${sample.sample} recomputed here on ${sample.device.toUpperCase()} (worst cosine ${sample.worstCosine.toFixed(5)})`;
 }

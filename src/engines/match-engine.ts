@@ -4,7 +4,7 @@ import { DatasetStore } from '../store/dataset-store';
 import { EncoderEngine } from '../ml/encoder';
 import type { ModelDtype } from '../ml/model-ref';
 import type { ModelCheckReport } from '../ml/reference-check';
-import { webgpuUnavailableReason, type ModelSource, type RuntimeOptions } from '../ml/runtime';
+import { onnxWebGpuSkipReason, type ModelSource, type RuntimeOptions } from '../ml/runtime';
 import { YesNoEngine } from '../ml/yesno';
 
 /** A pollution-abatement technique as the catalogue describes it (public/demo/techniques.json). */
@@ -21,6 +21,8 @@ export interface MatcherLoadOptions {
   /** Tried in order; the first that loads wins and earlier failures become the fallback notice. */
   devices: MatcherDevice[];
   dtype: ModelDtype;
+  /** Run on WebGPU even on a software fallback adapter (skipped otherwise: WASM is faster there). */
+  forceWebGpu?: boolean;
 }
 
 type MatcherDevice = 'webgpu' | 'wasm' | 'cpu';
@@ -46,6 +48,8 @@ export interface TechniqueScores {
 export class MatchEngine {
   private readonly yesNo = new YesNoEngine();
   private info: MatcherInfo | null = null;
+  /** The load request the current model answers: the same request keeps it. */
+  private loadedFor = '';
   private storePromise: Promise<DatasetStore> | null = null;
 
   constructor(private readonly dbName?: string) {}
@@ -53,17 +57,19 @@ export class MatchEngine {
   async load(options: MatcherLoadOptions, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<MatcherInfo> {
     const modelId = options.source.kind === 'path' ? options.source.id : options.source.ref;
     const current = this.info;
-    if (current && current.modelId === modelId && current.dtype === options.dtype && options.devices[0] === current.device) return current;
+    const request = JSON.stringify([modelId, options.dtype, options.devices, options.forceWebGpu === true]);
+    if (current && this.loadedFor === request) return current;
     const fallbackReasons: string[] = [];
     for (const device of options.devices) {
-      const unavailable = device === 'webgpu' ? await webgpuUnavailableReason() : null;
-      if (unavailable) {
-        fallbackReasons.push(`webgpu: ${unavailable}`);
+      const skip = device === 'webgpu' ? await onnxWebGpuSkipReason(options.forceWebGpu === true) : null;
+      if (skip) {
+        fallbackReasons.push(`webgpu: ${skip}`);
         continue;
       }
       try {
         await this.yesNo.load({ source: options.source, runtime: options.runtime, device, dtype: options.dtype }, task, onProgress);
         this.info = { modelId, device, dtype: options.dtype, fallbackReasons };
+        this.loadedFor = request;
         return this.info;
       } catch (error) {
         if (error instanceof Error && error.name === 'AbortError') throw error;
@@ -92,11 +98,14 @@ export class MatchEngine {
     return this.yesNo.checkReference();
   }
 
-  /** Loads an encoder on its own (the dataset's encoder session is left alone) and checks it. */
+  /**
+   * Loads an encoder on its own (the dataset's encoder session is left alone) and checks it on
+   * exactly the device asked for: a check on WebGPU runs there even on a software adapter.
+   */
   async checkEncoder(options: { source: ModelSource; runtime?: RuntimeOptions; device: 'webgpu' | 'wasm' | 'cpu'; dtype: ModelDtype }): Promise<ModelCheckReport> {
     const engine = new EncoderEngine();
     try {
-      await engine.load({ source: options.source, runtime: options.runtime, devices: [options.device], dtype: options.dtype });
+      await engine.load({ source: options.source, runtime: options.runtime, devices: [options.device], dtype: options.dtype, forceWebGpu: true });
       return await engine.checkReference();
     } finally {
       await engine.destroy();

@@ -3,14 +3,14 @@ import { AbortRegistry, throwIfAborted, type TaskOptions } from '../core/abort';
 import { meanPoolMasked } from '../core/pooling';
 import { ProgressTracker, type ProgressCallback } from '../core/progress';
 import { normalizeRows } from '../core/similarity';
-import { codeAt } from '../core/codes';
 import type { CodeLevel, Patent } from '../core/types';
 import { ModelLoadError } from '../core/errors';
-import { detectCodeTokens, type CodeTokenVocabulary } from './techtoken';
+import { batchTensors, paddingFraction, planBatches, type Batch } from './batching';
+import { CodeStateSums, detectCodeTokens, techTokenSequence, type CodeTokenVocabulary, type CodeVectors } from './techtoken';
 import type { ModelManifest } from './loader';
 import type { ModelDtype } from './model-ref';
 import { checkEncoder, isEncoderReference, report, type ModelCheckReport } from './reference-check';
-import { openModel, webgpuUnavailableReason, type ModelSource, type RuntimeOptions } from './runtime';
+import { onnxWebGpuSkipReason, openModel, wasmThreadsInUse, type ModelSource, type RuntimeOptions } from './runtime';
 
 export type EncoderDevice = 'webgpu' | 'wasm' | 'cpu';
 
@@ -20,6 +20,11 @@ export interface EncoderLoadOptions {
   /** Tried in order; the first that loads wins and earlier failures become the fallback notice. */
   devices: EncoderDevice[];
   dtype?: ModelDtype;
+  /**
+   * Run on WebGPU even when the adapter is a software fallback (SwiftShader). Off by default:
+   * there WASM embeds ~17× faster, so 'webgpu' is skipped with that reason.
+   */
+  forceWebGpu?: boolean;
 }
 
 export interface EncoderInfo {
@@ -32,8 +37,10 @@ export interface EncoderInfo {
   dtype: string;
   dim: number;
   maxTokens: number;
-  /** Why earlier devices were skipped, e.g. WebGPU failed and WASM ran instead. */
+  /** Why earlier devices were skipped, e.g. WebGPU failed, or its adapter is a software fallback. */
   fallbackReasons: string[];
+  /** ONNX Runtime WASM threads (1 without cross-origin isolation); null when not on WASM. */
+  wasmThreads: number | null;
 }
 
 export interface EmbedResult {
@@ -48,13 +55,28 @@ export interface EmbedOptions extends TaskOptions {
   batchSize?: number;
 }
 
+/** The hidden states at the code tokens of each patent, in patent order then code order. */
+export interface CodeTokenStates {
+  /** Index of the patent each row belongs to. */
+  patents: Uint32Array;
+  codes: string[];
+  /** rows × dim. */
+  vectors: Float32Array;
+  dim: number;
+}
+
+/** The part of an ONNX Runtime session used directly (transformers.js keeps it in model.sessions). */
+interface OrtSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, unknown>, fetches: string[]): Promise<Record<string, { data: unknown }>>;
+}
+
 const DEFAULT_BATCH_SIZE = 32;
-/**
- * Batch lengths are rounded up to a multiple of this. GPU execution providers compile kernels per
- * input shape, so fewer distinct lengths mean far fewer compilations (on SwiftShader each costs
- * seconds); the extra positions are masked out and do not change the vectors.
- */
-const SEQUENCE_LENGTH_BUCKET = 16;
+/** Positions per batch (see BatchOptions.tokenBudget): 32 texts of 128 tokens. */
+const TOKEN_BUDGET = 4096;
+/** WebGPU compiles kernels per input shape: round lengths up to fewer distinct shapes there. */
+const WEBGPU_LENGTH_BUCKET = 16;
 
 /**
  * Patent encoder: tokenise, run the ONNX graph through transformers.js, mean-pool with the
@@ -64,6 +86,8 @@ export class EncoderEngine {
   private tokenizer: PreTrainedTokenizer | null = null;
   private model: PreTrainedModel | null = null;
   private loaded: EncoderInfo | null = null;
+  /** What the current session was loaded for: the same request reuses it. */
+  private loadedFor = '';
   private reference: unknown = null;
   private readonly aborts = new AbortRegistry();
   /**
@@ -95,10 +119,10 @@ export class EncoderEngine {
   private async loadNow(options: EncoderLoadOptions, task: TaskOptions & { signal: AbortSignal }, onProgress?: ProgressCallback): Promise<EncoderInfo> {
     const dtype = options.dtype ?? 'fp32';
     const name = sourceName(options.source);
-    const current = this.loaded;
-    // Same model on a device the caller still accepts: keep the session instead of rebuilding it.
-    if (current && current.modelId === name && current.dtype === dtype
-      && options.devices.indexOf(current.device) === 0) return current;
+    // Same model asked for the same way: keep the session instead of rebuilding it (also when an
+    // earlier device was skipped: the answer would be the same).
+    const request = JSON.stringify([name, dtype, options.devices, options.forceWebGpu === true]);
+    if (this.loaded && this.loadedFor === request) return this.loaded;
     const fallbackReasons: string[] = [];
     const signal = task.signal;
     let opened;
@@ -111,9 +135,9 @@ export class EncoderEngine {
     }
     for (const device of options.devices) {
       if (device === 'webgpu') {
-        const unavailable = await webgpuUnavailableReason();
-        if (unavailable) {
-          fallbackReasons.push(`webgpu: ${unavailable}`);
+        const skip = await onnxWebGpuSkipReason(options.forceWebGpu === true);
+        if (skip) {
+          fallbackReasons.push(`webgpu: ${skip}`);
           continue;
         }
       }
@@ -125,8 +149,9 @@ export class EncoderEngine {
         const config = model.config as unknown as { hidden_size: number; max_position_embeddings: number };
         this.loaded = {
           modelId: name, manifest: opened.manifest, fromCache: opened.fromCache, device, dtype, dim: config.hidden_size,
-          maxTokens: config.max_position_embeddings, fallbackReasons,
+          maxTokens: config.max_position_embeddings, fallbackReasons, wasmThreads: device === 'wasm' ? wasmThreadsInUse() : null,
         };
+        this.loadedFor = request;
         return this.loaded;
       } catch (error) {
         fallbackReasons.push(`${device}: ${error instanceof Error ? error.message : String(error)}`);
@@ -141,57 +166,73 @@ export class EncoderEngine {
 
   embed(texts: string[], options: EmbedOptions = {}, onProgress?: ProgressCallback): Promise<EmbedResult> {
     const signal = this.aborts.begin(options.taskId, options.signal);
-    return this.exclusive(() => this.embedNow(texts, { ...options, signal }, onProgress));
+    return this.exclusive(() => this.embedNow(texts, { ...options, signal }, onProgress))
+      .finally(() => this.aborts.end(options.taskId));
   }
 
   private async embedNow(texts: string[], options: EmbedOptions & { signal: AbortSignal }, onProgress?: ProgressCallback): Promise<EmbedResult> {
-    const { tokenizer, model, loaded } = this.ready();
-    const signal = options.signal;
-    try {
-      const tracker = new ProgressTracker('embed', 'patents', texts.length, onProgress);
-      tracker.report(0);
-      const ids = texts.map((text) => truncate(tokenizer.encode(text), loaded.maxTokens));
-      // Sorting by length keeps each batch's padding small; results go back to input order.
-      const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length || a - b);
-      const vectors = new Float32Array(texts.length * loaded.dim);
-      const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-      let padded = 0;
-      let positions = 0;
-      for (let start = 0; start < order.length; start += batchSize) {
-        throwIfAborted(signal);
-        const batch = order.slice(start, start + batchSize);
-        const longest = Math.max(...batch.map((i) => ids[i].length));
-        const seqLen = Math.min(loaded.maxTokens, Math.ceil(longest / SEQUENCE_LENGTH_BUCKET) * SEQUENCE_LENGTH_BUCKET);
-        const inputIds = new BigInt64Array(batch.length * seqLen);
-        const mask = new BigInt64Array(batch.length * seqLen);
-        batch.forEach((textIndex, row) => {
-          ids[textIndex].forEach((id, t) => {
-            inputIds[row * seqLen + t] = BigInt(id);
-            mask[row * seqLen + t] = 1n;
-          });
-          padded += seqLen - ids[textIndex].length;
-        });
-        positions += batch.length * seqLen;
-        const dims = [batch.length, seqLen];
-        const output = await model({
-          input_ids: new Tensor('int64', inputIds, dims),
-          attention_mask: new Tensor('int64', mask, dims),
-          token_type_ids: new Tensor('int64', new BigInt64Array(batch.length * seqLen), dims),
-        });
-        const hidden = output.last_hidden_state as Tensor;
-        const pooled = meanPoolMasked(hidden.data as Float32Array, mask, batch.length, seqLen, loaded.dim);
-        batch.forEach((textIndex, row) => vectors.set(pooled.subarray(row * loaded.dim, (row + 1) * loaded.dim), textIndex * loaded.dim));
-        tracker.report(start + batch.length);
-      }
-      tracker.finish();
-      return {
-        vectors: normalizeRows(vectors, texts.length, loaded.dim),
-        dim: loaded.dim,
-        paddingFraction: positions === 0 ? 0 : padded / positions,
-      };
-    } finally {
-      this.aborts.end(options.taskId);
+    const { tokenizer, loaded } = this.ready();
+    const tracker = new ProgressTracker('embed', 'patents', texts.length, onProgress);
+    tracker.report(0);
+    const sequences = texts.map((text) => truncate(tokenizer.encode(text), loaded.maxTokens));
+    const vectors = new Float32Array(texts.length * loaded.dim);
+    let done = 0;
+    const padding = await this.runBatches(sequences, options.batchSize, options.signal, (batch, mask, hidden) => {
+      const pooled = meanPoolMasked(hidden, mask, batch.rows.length, batch.seqLen, loaded.dim);
+      batch.rows.forEach((textIndex, row) => vectors.set(pooled.subarray(row * loaded.dim, (row + 1) * loaded.dim), textIndex * loaded.dim));
+      done += batch.rows.length;
+      tracker.report(done);
+    });
+    tracker.finish();
+    return { vectors: normalizeRows(vectors, texts.length, loaded.dim), dim: loaded.dim, paddingFraction: padding };
+  }
+
+  /**
+   * Length-sorted padded batches of `sequences` through the graph; `onBatch` gets each batch's
+   * last_hidden_state (rows × seqLen × dim). Returns the share of padded positions.
+   */
+  private async runBatches(
+    sequences: number[][],
+    batchSize: number | undefined,
+    signal: AbortSignal,
+    onBatch: (batch: Batch, mask: BigInt64Array, hidden: Float32Array) => void,
+  ): Promise<number> {
+    const { loaded } = this.ready();
+    const lengths = sequences.map((s) => s.length);
+    const batches = planBatches(lengths, {
+      maxBatch: batchSize ?? DEFAULT_BATCH_SIZE,
+      tokenBudget: TOKEN_BUDGET,
+      bucket: loaded.device === 'webgpu' ? WEBGPU_LENGTH_BUCKET : 1,
+    }).map((batch) => ({ ...batch, seqLen: Math.min(batch.seqLen, loaded.maxTokens) }));
+    for (const batch of batches) {
+      throwIfAborted(signal);
+      const { inputIds, mask } = batchTensors(sequences, batch);
+      onBatch(batch, mask, await this.hiddenStates(inputIds, mask, [batch.rows.length, batch.seqLen]));
     }
+    return paddingFraction(lengths, batches);
+  }
+
+  /**
+   * last_hidden_state of one batch. On WASM/CPU the session is asked for that output alone, so
+   * ONNX Runtime skips the masked-LM head (its logits are batch × seqLen × vocab, the largest
+   * tensor the graph makes; up to 2× faster on the bundled models). On WebGPU the run goes through
+   * transformers.js, which serialises GPU runs across sessions.
+   */
+  private async hiddenStates(inputIds: BigInt64Array, mask: BigInt64Array, dims: number[]): Promise<Float32Array> {
+    const { model, loaded } = this.ready();
+    const inputs: Record<string, Tensor> = {
+      input_ids: new Tensor('int64', inputIds, dims),
+      attention_mask: new Tensor('int64', mask, dims),
+      token_type_ids: new Tensor('int64', new BigInt64Array(inputIds.length), dims),
+    };
+    const session = (model.sessions as Record<string, OrtSession | undefined>).model;
+    if (loaded.device !== 'webgpu' && session?.outputNames.includes('last_hidden_state')) {
+      const feeds = Object.fromEntries(session.inputNames.filter((n) => n in inputs).map((n) => [n, inputs[n].ort_tensor]));
+      const output = await session.run(feeds, ['last_hidden_state']);
+      return output.last_hidden_state.data as Float32Array;
+    }
+    const output = await model(inputs);
+    return (output.last_hidden_state as Tensor).data as Float32Array;
   }
 
   /** The model's token ids for `codes` (at the level it covers best), or null when it has none. */
@@ -223,46 +264,58 @@ export class EncoderEngine {
     batchSize: number,
     onProgress?: ProgressCallback,
   ): Promise<CodeTokenEmbedding> {
-    const { tokenizer, model, loaded } = this.ready();
+    const { loaded } = this.ready();
+    const sums = new CodeStateSums(vocabulary.tokens.keys(), loaded.dim);
+    await this.visitCodeStates(patents, vocabulary, signal, batchSize, onProgress, (_, code, hidden, offset) => sums.add(code, hidden, offset));
+    return { ...sums.means(), dim: loaded.dim, level: vocabulary.level };
+  }
+
+  /**
+   * The hidden state at every code token of every patent, unaveraged: what the demo's shipped
+   * vectors hold, so a sample of them can be recomputed and compared in the browser.
+   */
+  codeTokenStates(
+    patents: Pick<Patent, 'title' | 'abstract' | 'codes'>[],
+    vocabulary: CodeTokenVocabulary,
+    options: EmbedOptions = {},
+  ): Promise<CodeTokenStates> {
+    const signal = this.aborts.begin(options.taskId, options.signal);
+    return this.exclusive(async () => {
+      const { loaded } = this.ready();
+      const rows: { patent: number; code: string; state: Float32Array }[] = [];
+      await this.visitCodeStates(patents, vocabulary, signal, options.batchSize ?? DEFAULT_BATCH_SIZE, undefined, (patent, code, hidden, offset) => {
+        rows.push({ patent, code, state: hidden.slice(offset, offset + loaded.dim) });
+      });
+      rows.sort((a, b) => a.patent - b.patent || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+      const vectors = new Float32Array(rows.length * loaded.dim);
+      rows.forEach((r, i) => vectors.set(r.state, i * loaded.dim));
+      return { patents: Uint32Array.from(rows, (r) => r.patent), codes: rows.map((r) => r.code), vectors, dim: loaded.dim };
+    }).finally(() => this.aborts.end(options.taskId));
+  }
+
+  /** Runs every patent that has a code token and hands over the state at each of its code tokens. */
+  private async visitCodeStates(
+    patents: Pick<Patent, 'title' | 'abstract' | 'codes'>[],
+    vocabulary: CodeTokenVocabulary,
+    signal: AbortSignal,
+    batchSize: number,
+    onProgress: ProgressCallback | undefined,
+    visit: (patentIndex: number, code: string, hidden: Float32Array, offset: number) => void,
+  ): Promise<void> {
+    const { tokenizer, loaded } = this.ready();
     const tracker = new ProgressTracker('embed', 'patents', patents.length, onProgress);
-    const codes = [...vocabulary.tokens.keys()].sort();
-    const row = new Map(codes.map((code, i) => [code, i]));
-    const sums = new Float32Array(codes.length * loaded.dim);
-    const counts = new Uint32Array(codes.length);
-    const sequences = patents.map((patent) => techTokenSequence(tokenizer, patent, vocabulary, loaded.maxTokens));
-    for (let start = 0; start < sequences.length; start += batchSize) {
-      throwIfAborted(signal);
-      const batch = sequences.slice(start, start + batchSize).filter((s) => s.codePositions.length > 0);
-      if (batch.length > 0) {
-        const longest = Math.max(...batch.map((s) => s.ids.length));
-        const seqLen = Math.min(loaded.maxTokens, Math.ceil(longest / SEQUENCE_LENGTH_BUCKET) * SEQUENCE_LENGTH_BUCKET);
-        const inputIds = new BigInt64Array(batch.length * seqLen);
-        const mask = new BigInt64Array(batch.length * seqLen);
-        batch.forEach((sequence, r) => sequence.ids.forEach((id, t) => {
-          inputIds[r * seqLen + t] = BigInt(id);
-          mask[r * seqLen + t] = 1n;
-        }));
-        const dims = [batch.length, seqLen];
-        const output = await model({
-          input_ids: new Tensor('int64', inputIds, dims),
-          attention_mask: new Tensor('int64', mask, dims),
-          token_type_ids: new Tensor('int64', new BigInt64Array(batch.length * seqLen), dims),
-        });
-        const hidden = (output.last_hidden_state as Tensor).data as Float32Array;
-        batch.forEach((sequence, r) => sequence.codePositions.forEach(({ code, position }) => {
-          const target = row.get(code) as number;
-          const offset = (r * dims[1] + position) * loaded.dim;
-          counts[target]++;
-          for (let d = 0; d < loaded.dim; d++) sums[target * loaded.dim + d] += hidden[offset + d];
-        }));
-      }
-      tracker.report(Math.min(start + batchSize, sequences.length));
-    }
+    const all = patents.map((patent) => techTokenSequence(tokenizer, patent, vocabulary, loaded.maxTokens));
+    const withCodes = all.map((_, i) => i).filter((i) => all[i].codePositions.length > 0);
+    let done = patents.length - withCodes.length;
+    await this.runBatches(withCodes.map((i) => all[i].ids), batchSize, signal, (batch, _mask, hidden) => {
+      batch.rows.forEach((row, r) => {
+        const patentIndex = withCodes[row];
+        for (const { code, position } of all[patentIndex].codePositions) visit(patentIndex, code, hidden, (r * batch.seqLen + position) * loaded.dim);
+      });
+      done += batch.rows.length;
+      tracker.report(done);
+    });
     tracker.finish();
-    for (let c = 0; c < codes.length; c++) {
-      if (counts[c] > 0) for (let d = 0; d < loaded.dim; d++) sums[c * loaded.dim + d] /= counts[c];
-    }
-    return { codes, vectors: sums, counts, dim: loaded.dim, level: vocabulary.level };
   }
 
   /** Hidden states and (when the graph has them) logits of one token sequence, unpadded. */
@@ -314,42 +367,9 @@ export class EncoderEngine {
   }
 }
 
-export interface CodeTokenEmbedding {
-  codes: string[];
-  /** codes × dim, the mean hidden state at each code's token (not normalised). */
-  vectors: Float32Array;
-  counts: Uint32Array;
+export interface CodeTokenEmbedding extends CodeVectors {
   dim: number;
   level: CodeLevel;
-}
-
-interface TechTokenSequence {
-  ids: number[];
-  codePositions: { code: string; position: number }[];
-}
-
-/** `[CLS] title [SEP] abstract [SEP] [c1] … [cn] [SEP]`, text truncated so the code tokens always fit. */
-function techTokenSequence(
-  tokenizer: PreTrainedTokenizer,
-  patent: Pick<Patent, 'title' | 'abstract' | 'codes'>,
-  vocabulary: CodeTokenVocabulary,
-  maxTokens: number,
-): TechTokenSequence {
-  const codes = [...new Set(patent.codes.map((c) => codeAt(vocabulary.level, c)).filter((c): c is string => c !== null && vocabulary.tokens.has(c)))].sort();
-  const cls = tokenizer.convert_tokens_to_ids('[CLS]');
-  const sep = tokenizer.convert_tokens_to_ids('[SEP]');
-  const text = [tokenizer.encode(patent.title, { add_special_tokens: false })];
-  if (patent.abstract) text.push(tokenizer.encode(patent.abstract, { add_special_tokens: false }));
-  const room = maxTokens - codes.length - 2 - text.length;
-  const titleIds = text[0].slice(0, Math.max(1, room));
-  const abstractIds = text.length > 1 ? text[1].slice(0, Math.max(0, room - titleIds.length)) : null;
-  const ids = [cls, ...titleIds, sep, ...(abstractIds ? [...abstractIds, sep] : [])];
-  const codePositions = codes.map((code) => {
-    ids.push(vocabulary.tokens.get(code) as number);
-    return { code, position: ids.length - 1 };
-  });
-  ids.push(sep);
-  return { ids, codePositions };
 }
 
 function sourceName(source: ModelSource): string {

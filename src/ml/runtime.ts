@@ -17,7 +17,16 @@ export type ModelSource =
 export interface RuntimeOptions {
   /** Absolute URLs of the self-hosted ONNX Runtime wasm factory and binary (browsers only). */
   ortWasm?: { mjs: string; wasm: string };
+  /**
+   * WASM threads (browsers). Default: every logical core up to 4 when the page is cross-origin
+   * isolated, else 1. ONNX Runtime reads it once, when its first session is created in this
+   * realm; benchmarks set 1 to measure the gain from threads.
+   */
+  wasmThreads?: number;
 }
+
+/** ONNX Runtime's own default would be ceil(cores / 2): a single thread on a 2-core machine. */
+const MAX_WASM_THREADS = 4;
 
 export interface OpenedModel {
   /** The id to give transformers.js's from_pretrained. */
@@ -57,6 +66,11 @@ export async function openModel(
     // Without this transformers.js points ONNX Runtime at a CDN.
     onnx.wasm.wasmPaths = { mjs: runtime.ortWasm.mjs, wasm: runtime.ortWasm.wasm };
   }
+  if (onnx.wasm && !wasmConfigured) {
+    // Read by ONNX Runtime when it creates its first session in this realm, never again.
+    onnx.wasm.numThreads = runtime.wasmThreads ?? defaultWasmThreads();
+    wasmConfigured = true;
+  }
   if (source.kind === 'path') {
     env.useCustomCache = false;
     env.localModelPath = source.root.endsWith('/') ? source.root : `${source.root}/`;
@@ -75,8 +89,41 @@ export async function openModel(
   return { modelId: prepared.key, manifest: prepared.manifest, reference: prepared.reference, fromCache: prepared.fromCache };
 }
 
-/** Null when a WebGPU adapter can be had here, else why not (checked before ONNX Runtime tries). */
-export async function webgpuUnavailableReason(): Promise<string | null> {
-  const support = await detectWebGpu();
-  return support.supported ? null : support.reason;
+let wasmConfigured = false;
+
+/** The WASM thread count ONNX Runtime runs with in this realm (1 without cross-origin isolation). */
+export function wasmThreadsInUse(): number {
+  const threads = env.backends.onnx.wasm?.numThreads;
+  return typeof threads === 'number' && threads > 0 && isCrossOriginIsolated() ? threads : 1;
+}
+
+function isCrossOriginIsolated(): boolean {
+  return typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated && typeof SharedArrayBuffer !== 'undefined';
+}
+
+/** Threads need SharedArrayBuffer, which only a cross-origin isolated page (COOP + COEP) has. */
+export function defaultWasmThreads(): number {
+  if (!isCrossOriginIsolated()) return 1;
+  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
+  return Math.max(1, Math.min(MAX_WASM_THREADS, cores));
+}
+
+/**
+ * Why ONNX models should not run on WebGPU here, or null when they should. Besides a missing
+ * adapter, a software fallback adapter (SwiftShader) is skipped unless the user forces WebGPU:
+ * ONNX Runtime's WebGPU kernels on it embed ~6 patents/s where WASM does > 100. The GPU kernels
+ * of the similarity step still use such an adapter (they are small and run well on it).
+ */
+export async function onnxWebGpuSkipReason(force = false, gpu?: GPU): Promise<string | null> {
+  const support = await (gpu ? detectWebGpu(gpu) : detectWebGpu());
+  if (!support.supported) return support.reason;
+  if (support.adapter.isFallbackAdapter && !force) {
+    return `WebGPU adapter is a software fallback (${adapterLabel(support.adapter)}): WASM is faster`;
+  }
+  return null;
+}
+
+function adapterLabel(adapter: { description: string; vendor: string; architecture: string }): string {
+  const name = adapter.description || adapter.architecture || adapter.vendor || 'unnamed adapter';
+  return name.toLowerCase() === 'swiftshader' ? 'SwiftShader' : name;
 }

@@ -44,3 +44,83 @@ export function detectCodeTokens(vocabulary: Map<string, number>, datasetCodes: 
   }
   return best && best.coverage >= MIN_TECHTOKEN_COVERAGE ? best : null;
 }
+
+/** The part of a tokenizer a TechToken sequence needs (transformers.js's PreTrainedTokenizer has it). */
+export interface SequenceTokenizer {
+  encode(text: string, options?: { add_special_tokens?: boolean }): number[];
+  convert_tokens_to_ids(token: string): number;
+}
+
+export interface TechTokenSequence {
+  ids: number[];
+  /** The patent's codes that have a token, sorted, each with its position in `ids`. */
+  codePositions: { code: string; position: number }[];
+}
+
+/** `[CLS] title [SEP] abstract [SEP] [c1] … [cn] [SEP]`, text truncated so the code tokens always fit. */
+export function techTokenSequence(
+  tokenizer: SequenceTokenizer,
+  patent: { title: string; abstract?: string; codes: string[] },
+  vocabulary: CodeTokenVocabulary,
+  maxTokens: number,
+): TechTokenSequence {
+  const codes = [...new Set(patent.codes.map((c) => codeAt(vocabulary.level, c)).filter((c): c is string => c !== null && vocabulary.tokens.has(c)))].sort();
+  const cls = tokenizer.convert_tokens_to_ids('[CLS]');
+  const sep = tokenizer.convert_tokens_to_ids('[SEP]');
+  const text = [tokenizer.encode(patent.title, { add_special_tokens: false })];
+  if (patent.abstract) text.push(tokenizer.encode(patent.abstract, { add_special_tokens: false }));
+  const room = maxTokens - codes.length - 2 - text.length;
+  const titleIds = text[0].slice(0, Math.max(1, room));
+  const abstractIds = text.length > 1 ? text[1].slice(0, Math.max(0, room - titleIds.length)) : null;
+  const ids = [cls, ...titleIds, sep, ...(abstractIds ? [...abstractIds, sep] : [])];
+  const codePositions = codes.map((code) => {
+    ids.push(vocabulary.tokens.get(code) as number);
+    return { code, position: ids.length - 1 };
+  });
+  ids.push(sep);
+  return { ids, codePositions };
+}
+
+export interface CodeVectors {
+  /** Sorted. */
+  codes: string[];
+  /** codes × dim, the mean hidden state at each code's token (not normalised). */
+  vectors: Float32Array;
+  counts: Uint32Array;
+}
+
+/**
+ * Sums of the hidden states at code tokens, per code, and their means: a TechToken code vector is
+ * the mean over the patents carrying the code. Fed by the encoder batch by batch, or from stored
+ * per-patent states (the shipped demo vectors), so both end in the same vectors.
+ */
+export class CodeStateSums {
+  private readonly row: Map<string, number>;
+  private readonly sums: Float32Array;
+  private readonly counts: Uint32Array;
+  readonly codes: string[];
+
+  constructor(codes: Iterable<string>, private readonly dim: number) {
+    this.codes = [...new Set(codes)].sort();
+    this.row = new Map(this.codes.map((code, i) => [code, i]));
+    this.sums = new Float32Array(this.codes.length * dim);
+    this.counts = new Uint32Array(this.codes.length);
+  }
+
+  /** Adds the state `hidden[offset … offset + dim)` of one code token. */
+  add(code: string, hidden: Float32Array, offset: number): void {
+    const target = this.row.get(code);
+    if (target === undefined) throw new Error(`${code} is not one of the codes being summed`);
+    this.counts[target]++;
+    const base = target * this.dim;
+    for (let d = 0; d < this.dim; d++) this.sums[base + d] += hidden[offset + d];
+  }
+
+  means(): CodeVectors {
+    const vectors = this.sums.slice();
+    for (let c = 0; c < this.codes.length; c++) {
+      if (this.counts[c] > 0) for (let d = 0; d < this.dim; d++) vectors[c * this.dim + d] /= this.counts[c];
+    }
+    return { codes: this.codes, vectors, counts: this.counts.slice() };
+  }
+}

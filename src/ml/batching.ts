@@ -1,0 +1,75 @@
+/**
+ * How token sequences are grouped into padded batches for the encoder. Pure: no ONNX here, so the
+ * plan is tested on its own.
+ */
+export interface Batch {
+  /** Indices into the sequences, in the order they sit in the batch. */
+  rows: number[];
+  /** Padded length of every row of this batch. */
+  seqLen: number;
+}
+
+export interface BatchOptions {
+  /** Most sequences per batch. */
+  maxBatch: number;
+  /**
+   * Most positions (rows × seqLen) per batch: long texts get smaller batches, so attention's
+   * batch × heads × seqLen² scores stay a few MB instead of hundreds at 256 tokens.
+   */
+  tokenBudget: number;
+  /**
+   * Padded lengths are rounded up to a multiple of this. 1 on WASM/CPU (exact lengths, no wasted
+   * work); 16 on WebGPU, whose kernels compile per input shape (seconds each on SwiftShader), so
+   * fewer distinct lengths are worth the masked-out positions.
+   */
+  bucket: number;
+}
+
+/**
+ * Sequences sorted by length (stable), cut into batches that respect both limits. Sorting keeps
+ * the padding of each batch small; callers scatter the results back to input order.
+ */
+export function planBatches(lengths: number[], options: BatchOptions): Batch[] {
+  const order = lengths.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b);
+  const bucket = Math.max(1, Math.floor(options.bucket));
+  const padded = (length: number) => Math.ceil(Math.max(length, 1) / bucket) * bucket;
+  const batches: Batch[] = [];
+  let rows: number[] = [];
+  for (const index of order) {
+    // Sorted ascending, so the newest row is the longest: it sets the batch's padded length.
+    const seqLen = padded(lengths[index]);
+    if (rows.length > 0 && (rows.length >= options.maxBatch || (rows.length + 1) * seqLen > options.tokenBudget)) {
+      batches.push({ rows, seqLen: padded(lengths[rows[rows.length - 1]]) });
+      rows = [];
+    }
+    rows.push(index);
+  }
+  if (rows.length > 0) batches.push({ rows, seqLen: padded(lengths[rows[rows.length - 1]]) });
+  return batches;
+}
+
+/** input_ids and attention_mask of one batch, right-padded with 0. */
+export function batchTensors(sequences: number[][], batch: Batch): { inputIds: BigInt64Array; mask: BigInt64Array } {
+  const { rows, seqLen } = batch;
+  const inputIds = new BigInt64Array(rows.length * seqLen);
+  const mask = new BigInt64Array(rows.length * seqLen);
+  rows.forEach((index, row) => {
+    const ids = sequences[index];
+    for (let t = 0; t < ids.length; t++) {
+      inputIds[row * seqLen + t] = BigInt(ids[t]);
+      mask[row * seqLen + t] = 1n;
+    }
+  });
+  return { inputIds, mask };
+}
+
+/** Share of padded positions over all batches. */
+export function paddingFraction(lengths: number[], batches: Batch[]): number {
+  let positions = 0;
+  let real = 0;
+  for (const batch of batches) {
+    positions += batch.rows.length * batch.seqLen;
+    for (const row of batch.rows) real += lengths[row];
+  }
+  return positions === 0 ? 0 : (positions - real) / positions;
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { batchTensors, paddingFraction, planBatches } from '../../src/ml/batching';
+
+describe('planBatches', () => {
+  it('sorts by length, keeps every sequence exactly once and pads each batch to its longest row', () => {
+    const lengths = [5, 2, 9, 2, 7, 3];
+    const batches = planBatches(lengths, { maxBatch: 2, tokenBudget: 1000, bucket: 1 });
+    expect(batches.map((b) => b.rows)).toEqual([[1, 3], [5, 0], [4, 2]]);
+    expect(batches.map((b) => b.seqLen)).toEqual([2, 5, 9]);
+    expect(batches.flatMap((b) => b.rows).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('rounds padded lengths up to the bucket (WebGPU shapes) and not at all with bucket 1', () => {
+    expect(planBatches([17, 20], { maxBatch: 8, tokenBudget: 1000, bucket: 16 })[0].seqLen).toBe(32);
+    expect(planBatches([17, 20], { maxBatch: 8, tokenBudget: 1000, bucket: 1 })[0].seqLen).toBe(20);
+  });
+
+  it('gives long sequences smaller batches so no batch exceeds the token budget', () => {
+    const lengths = [...Array(10).fill(10), ...Array(10).fill(100)];
+    const batches = planBatches(lengths, { maxBatch: 32, tokenBudget: 400, bucket: 1 });
+    for (const batch of batches) expect(batch.rows.length * batch.seqLen).toBeLessThanOrEqual(400);
+    expect(batches[0].rows).toHaveLength(10);
+    expect(batches.filter((b) => b.seqLen === 100).map((b) => b.rows.length)).toEqual([4, 4, 2]);
+  });
+
+  it('still makes a batch of one for a sequence longer than the budget', () => {
+    expect(planBatches([50], { maxBatch: 4, tokenBudget: 10, bucket: 1 })).toEqual([{ rows: [0], seqLen: 50 }]);
+  });
+
+  it('measures padding as the share of padded positions', () => {
+    const lengths = [2, 4];
+    const batches = planBatches(lengths, { maxBatch: 2, tokenBudget: 100, bucket: 1 });
+    expect(paddingFraction(lengths, batches)).toBeCloseTo(2 / 8);
+    expect(paddingFraction([], [])).toBe(0);
+  });
+});
+
+describe('batchTensors', () => {
+  it('right-pads ids with 0 and masks real positions with 1, rows in batch order', () => {
+    const sequences = [[5, 6, 7], [8]];
+    const { inputIds, mask } = batchTensors(sequences, { rows: [1, 0], seqLen: 3 });
+    expect(Array.from(inputIds, Number)).toEqual([8, 0, 0, 5, 6, 7]);
+    expect(Array.from(mask, Number)).toEqual([1, 0, 0, 1, 1, 1]);
+  });
+});

@@ -1,0 +1,39 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defaultWasmThreads, onnxWebGpuSkipReason } from '../../src/ml/runtime';
+
+/** A navigator.gpu stand-in whose adapter reports what a browser would. */
+function fakeGpu(adapter: { isFallbackAdapter: boolean; architecture: string; description?: string } | null): GPU {
+  return {
+    requestAdapter: async () => adapter && ({
+      info: { vendor: 'google', architecture: adapter.architecture, description: adapter.description ?? '', isFallbackAdapter: adapter.isFallbackAdapter },
+    } as unknown as GPUAdapter),
+  } as unknown as GPU;
+}
+
+describe('which backend ONNX models run on', () => {
+  it('skips a software fallback adapter for WASM, saying why, unless WebGPU is forced', async () => {
+    const swiftShader = fakeGpu({ isFallbackAdapter: true, architecture: 'swiftshader' });
+    await expect(onnxWebGpuSkipReason(false, swiftShader)).resolves.toBe('WebGPU adapter is a software fallback (SwiftShader): WASM is faster');
+    await expect(onnxWebGpuSkipReason(true, swiftShader)).resolves.toBeNull();
+  });
+
+  it('uses a hardware adapter, and gives the reason when there is none', async () => {
+    await expect(onnxWebGpuSkipReason(false, fakeGpu({ isFallbackAdapter: false, architecture: 'rdna-3', description: 'AMD Radeon' }))).resolves.toBeNull();
+    await expect(onnxWebGpuSkipReason(false, fakeGpu(null))).resolves.toMatch(/no WebGPU adapter/);
+    await expect(onnxWebGpuSkipReason(true, fakeGpu(null))).resolves.toMatch(/no WebGPU adapter/);
+  });
+});
+
+describe('WASM threads', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('uses every core up to 4 under cross-origin isolation and one thread without it', () => {
+    vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
+    vi.stubGlobal('crossOriginIsolated', true);
+    expect(defaultWasmThreads()).toBe(2);
+    vi.stubGlobal('navigator', { hardwareConcurrency: 16 });
+    expect(defaultWasmThreads()).toBe(4);
+    vi.stubGlobal('crossOriginIsolated', false);
+    expect(defaultWasmThreads()).toBe(1);
+  });
+});
