@@ -75,12 +75,6 @@ describe('TaskController', () => {
     expect(task.state).toEqual({ kind: 'idle', cancelled: true });
   });
 
-  it('an AbortError from the work is a cancel, not an error', async () => {
-    const task = new TaskController<string>(host());
-    await task.run('work', async () => { throw new DOMException('stop', 'AbortError'); });
-    expect(task.state).toEqual({ kind: 'idle', cancelled: true });
-  });
-
   it('a newer run replaces the older: the older one is aborted and its progress and result never show', async () => {
     const task = new TaskController<string>(host());
     const first = deferred<string>();
@@ -108,5 +102,25 @@ describe('TaskController', () => {
     expect(h.controllers).toContain(task);
     task.hostDisconnected();
     expect(signal!.aborted).toBe(true);
+  });
+});
+
+describe('TaskController and aborts it did not cause', () => {
+  it('shows an AbortError the user did not cause (a transaction aborted by a full disk) as an error, not as a cancel', async () => {
+    const task = new TaskController<number>(host());
+    await task.run('import', async () => {
+      throw new DOMException('The transaction was aborted, so the request cannot be fulfilled.', 'AbortError');
+    });
+    expect(task.state).toMatchObject({ kind: 'error', message: expect.stringMatching(/transaction was aborted/) });
+  });
+
+  it('still treats the user\'s cancel as a cancel', async () => {
+    const task = new TaskController<number>(host());
+    const running = task.run('import', (run) => new Promise<number>((_, reject) => {
+      run.signal.addEventListener('abort', () => reject(new DOMException('cancelled', 'AbortError')));
+    }));
+    task.cancel();
+    await running;
+    expect(task.state).toEqual({ kind: 'idle', cancelled: true });
   });
 });

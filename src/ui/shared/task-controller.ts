@@ -5,7 +5,6 @@
  * Cancelling returns to idle (`cancelled: true`) rather than to an error: it is a normal outcome.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { isAbortError } from '../../core/abort';
 import type { Progress } from '../../core/progress';
 
 export type TaskState<T> =
@@ -70,7 +69,9 @@ export class TaskController<T> implements ReactiveController {
     } catch (error) {
       if (!isCurrent()) return undefined;
       this.controller = null;
-      this.set(isAbortError(error) || controller.signal.aborted
+      // Only the user's cancel is a cancel: an AbortError the user did not cause (IndexedDB aborts
+      // a transaction when the disk or quota is full) is a failure and says so.
+      this.set(controller.signal.aborted
         ? { kind: 'idle', cancelled: true }
         : { kind: 'error', error, message: errorMessage(error) });
       return undefined;
