@@ -7,13 +7,27 @@ export interface MatchRow {
   id: string;
   title: string;
   year: number | null;
+  /** NaN when the patent's batch failed (see note). */
   probability: number;
+  /** Why the answer is partial or missing: text cut to the model's context, or the batch's error. */
+  note: string;
 }
 
-/** Patent positions by P(Yes), highest first; ties keep the scores' order. */
+/** Patent positions by P(Yes), highest first, unscored (NaN) last; ties keep the scores' order. */
 export function rankByProbability(probabilities: ArrayLike<number>): Int32Array {
   const order = Int32Array.from({ length: probabilities.length }, (_, i) => i);
-  return order.sort((a, b) => probabilities[b] - probabilities[a] || a - b);
+  const key = (i: number) => (Number.isNaN(probabilities[i]) ? Number.NEGATIVE_INFINITY : probabilities[i]);
+  return order.sort((a, b) => key(b) - key(a) || a - b);
+}
+
+export const TRUNCATED_NOTE = "text cut to fit the model's context";
+
+/** The note of one patent's row: its batch's failure, or that its text was cut. */
+export function rowNote(scores: Pick<TechniqueScores, 'truncated' | 'failures' | 'patentIds'>, index: number): string {
+  const id = scores.patentIds[index];
+  const failure = scores.failures.find((f) => f.patentIds.includes(id));
+  if (failure) return `not scored: ${failure.reason}`;
+  return scores.truncated[index] ? TRUNCATED_NOTE : '';
 }
 
 /** Patents scoring at least `threshold`. */
@@ -33,6 +47,9 @@ export async function matchRows(datasetId: string, scores: TechniqueScores, orde
   const patents = new Map((await (await datasetStore()).getPatentsByIds(datasetId, ids)).map((p) => [p.id, p]));
   return slice.map((index, k) => {
     const patent = patents.get(scores.patentIds[index]);
-    return { rank: from + k + 1, id: scores.patentIds[index], title: patent?.title ?? '', year: patent?.year ?? null, probability: scores.probabilities[index] };
+    return {
+      rank: from + k + 1, id: scores.patentIds[index], title: patent?.title ?? '', year: patent?.year ?? null,
+      probability: scores.probabilities[index], note: rowNote(scores, index),
+    };
   });
 }

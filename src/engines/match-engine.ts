@@ -37,8 +37,12 @@ export interface MatcherInfo {
 export interface TechniqueScores {
   techniqueId: string;
   patentIds: string[];
-  /** P(Yes) per patent, in patentIds order. */
+  /** P(Yes) per patent, in patentIds order; NaN where scoring failed (see failures). */
   probabilities: Float32Array;
+  /** 1 where the patent's text was cut to fit the model's context. */
+  truncated: Uint8Array;
+  /** Patents whose batch failed, with the reason: the others are still scored. */
+  failures: { patentIds: string[]; reason: string }[];
 }
 
 /**
@@ -84,13 +88,22 @@ export class MatchEngine {
   async scoreDataset(datasetId: string, technique: Technique, options: TaskOptions & { batchSize?: number } = {}, onProgress?: ProgressCallback): Promise<TechniqueScores> {
     if (!this.info) throw new Error('MatchEngine.load() must finish before scoreDataset()');
     const patents = await (await this.store()).getPatents(datasetId);
-    const probabilities = await this.yesNo.score(patents.map((patent) => ({
+    const scored = await this.yesNo.scoreFitted(patents.map((patent) => ({
       sectionTitle: technique.sectionTitle,
       technique: technique.description,
       patentTitle: patent.title,
       patentAbstract: patent.abstract ?? '',
     })), options, onProgress);
-    return { techniqueId: technique.id, patentIds: patents.map((p) => p.id), probabilities };
+    if (scored.failures.length > 0 && scored.failures.reduce((n, f) => n + f.pairs.length, 0) === patents.length) {
+      throw new Error(`no patent could be scored: ${scored.failures[0].reason}`);
+    }
+    return {
+      techniqueId: technique.id,
+      patentIds: patents.map((p) => p.id),
+      probabilities: scored.probabilities,
+      truncated: scored.truncated,
+      failures: scored.failures.map((f) => ({ patentIds: f.pairs.map((i) => patents[i].id), reason: f.reason })),
+    };
   }
 
   /** Checks the loaded Yes/No model against its reference.json. */

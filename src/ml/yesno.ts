@@ -35,6 +35,21 @@ export interface YesNoLoadOptions {
 }
 
 const DEFAULT_BATCH_SIZE = 8;
+/** When the model's config states no context length. */
+const DEFAULT_MAX_CONTEXT = 512;
+
+/** The prompt of one pair as the model sees it, and whether the patent text had to be cut to fit. */
+export interface FittedPrompt {
+  ids: number[];
+  truncated: boolean;
+}
+
+/** P(Yes) per pair (NaN where its batch failed), the pairs whose patent text was cut, and failed batches' reasons. */
+export interface YesNoScores {
+  probabilities: Float32Array;
+  truncated: Uint8Array;
+  failures: { pairs: number[]; reason: string }[];
+}
 
 /**
  * P(Yes) for (technique, patent) pairs with a causal LM: one forward pass per pair, no generation;
@@ -46,6 +61,7 @@ export class YesNoEngine {
   private prompt: YesNoPrompt = SEED_YES_NO_PROMPT;
   private answerIds: { yes: number; no: number } | null = null;
   private loaded: { modelId: string; dtype: ModelDtype; device: string; reference: unknown } | null = null;
+  private maxContext = DEFAULT_MAX_CONTEXT;
   private readonly aborts = new AbortRegistry();
 
   async load(options: YesNoLoadOptions, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<void> {
@@ -59,6 +75,8 @@ export class YesNoEngine {
       const user = promptFromManifest?.user_template ?? promptFromManifest?.user;
       this.prompt = promptFromManifest && user ? { system: promptFromManifest.system, user } : SEED_YES_NO_PROMPT;
       this.answerIds = answerTokenIds(this.tokenizer);
+      const configured = (this.model.config as { max_position_embeddings?: unknown }).max_position_embeddings;
+      this.maxContext = typeof configured === 'number' && configured > 0 ? configured : DEFAULT_MAX_CONTEXT;
       this.loaded = { modelId: name, dtype: options.dtype ?? 'q4', device: options.device, reference: opened.reference };
     } catch (error) {
       if (error instanceof Error && error.name === 'AbortError') throw error;
@@ -97,12 +115,57 @@ export class YesNoEngine {
     return report(loaded.modelId, 'yes-no', loaded.dtype, loaded.device, checks);
   }
 
-  score(pairs: YesNoPair[], options: TaskOptions & { batchSize?: number } = {}, onProgress?: ProgressCallback): Promise<Float32Array> {
-    return this.scorePrompts(pairs.map((pair) => this.promptIds(pair)), options, onProgress);
+  /**
+   * The prompt of a pair cut to the model's context: the instruction and the technique are kept
+   * whole and the patent's abstract, then its title, are shortened (longest that fits, by binary
+   * search on characters), since a prompt past the context length makes ONNX Runtime fail the run.
+   */
+  fitPrompt(pair: YesNoPair): FittedPrompt {
+    const whole = this.promptIds(pair);
+    if (whole.length <= this.maxContext) return { ids: whole, truncated: false };
+    const fits = (title: string, abstract: string) => {
+      const ids = this.promptIds({ ...pair, patentTitle: title, patentAbstract: abstract });
+      return ids.length <= this.maxContext ? ids : null;
+    };
+    const longest = (length: number, attempt: (n: number) => number[] | null): number[] | null => {
+      let lo = 0;
+      let hi = length;
+      let best = attempt(0);
+      if (!best) return null;
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        const ids = attempt(mid);
+        if (ids) { best = ids; lo = mid; } else hi = mid - 1;
+      }
+      return best;
+    };
+    const withAbstract = longest(pair.patentAbstract.length, (n) => fits(pair.patentTitle, pair.patentAbstract.slice(0, n)));
+    if (withAbstract) return { ids: withAbstract, truncated: true };
+    const withTitle = longest(pair.patentTitle.length, (n) => fits(pair.patentTitle.slice(0, n), ''));
+    if (withTitle) return { ids: withTitle, truncated: true };
+    throw new RangeError(`the instruction and technique alone exceed the model's context of ${this.maxContext} tokens`);
+  }
+
+  async score(pairs: YesNoPair[], options: TaskOptions & { batchSize?: number } = {}, onProgress?: ProgressCallback): Promise<Float32Array> {
+    const result = await this.scoreFitted(pairs, options, onProgress);
+    if (result.failures.length > 0) throw new Error(result.failures[0].reason);
+    return result.probabilities;
+  }
+
+  /** Like score, but prompts are cut to the context, and a failed batch costs only its own pairs. */
+  async scoreFitted(pairs: YesNoPair[], options: TaskOptions & { batchSize?: number } = {}, onProgress?: ProgressCallback): Promise<YesNoScores> {
+    const fitted = pairs.map((pair) => this.fitPrompt(pair));
+    const failures: YesNoScores['failures'] = [];
+    const probabilities = await this.scorePrompts(fitted.map((f) => f.ids), { ...options, onBatchError: (batch, reason) => failures.push({ pairs: batch, reason }) }, onProgress);
+    return { probabilities, truncated: Uint8Array.from(fitted, (f) => (f.truncated ? 1 : 0)), failures };
   }
 
   /** P(Yes) for prompts already turned into token ids (see promptIds). */
-  async scorePrompts(ids: number[][], options: TaskOptions & { batchSize?: number } = {}, onProgress?: ProgressCallback): Promise<Float32Array> {
+  async scorePrompts(
+    ids: number[][],
+    options: TaskOptions & { batchSize?: number; onBatchError?: (pairs: number[], reason: string) => void } = {},
+    onProgress?: ProgressCallback,
+  ): Promise<Float32Array> {
     const { model, answerIds } = this.ready();
     const signal = this.aborts.begin(options.taskId, options.signal);
     try {
@@ -124,11 +187,21 @@ export class YesNoEngine {
           positions[row * seqLen + t] = BigInt(t);
         }));
         const dims = [batch.length, seqLen];
-        const output = await model({
-          input_ids: new Tensor('int64', inputIds, dims),
-          attention_mask: new Tensor('int64', mask, dims),
-          position_ids: new Tensor('int64', positions, dims),
-        });
+        let output: { logits?: unknown };
+        try {
+          output = await model({
+            input_ids: new Tensor('int64', inputIds, dims),
+            attention_mask: new Tensor('int64', mask, dims),
+            position_ids: new Tensor('int64', positions, dims),
+          });
+        } catch (error) {
+          // One failed batch must not lose the others: its pairs get NaN and the reason is reported.
+          if (!options.onBatchError || (error instanceof Error && error.name === 'AbortError')) throw error;
+          for (const pairIndex of batch) probabilities[pairIndex] = Number.NaN;
+          options.onBatchError(batch, error instanceof Error ? error.message : String(error));
+          tracker.report(start + batch.length);
+          continue;
+        }
         const logits = output.logits as Tensor;
         const vocab = logits.dims[2];
         const data = logits.data as Float32Array;

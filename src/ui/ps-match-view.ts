@@ -140,12 +140,13 @@ export class PsMatchView extends LitElement {
             ${matcher.modelId} (${matcher.dtype}) on ${matcher.device.toUpperCase()}
             <button id="match-csv" @click=${() => void this.export('csv', state.value)}>CSV</button>
             <button id="match-json" @click=${() => void this.export('json', state.value)}>JSON</button></p>
+          ${scores.failures.length > 0 ? html`<ps-notice kind="warning" id="match-failures" next="The other patents are scored; run again to retry the failed ones.">${scores.failures.reduce((n, f) => n + f.patentIds.length, 0)} patents could not be scored: ${scores.failures[0].reason}</ps-notice>` : nothing}
           ${matcher.fallbackReasons.length > 0 ? html`<ps-notice kind="warning">The model fell back: ${matcher.fallbackReasons.join('; ')}. The answers are the same, only slower.</ps-notice>` : nothing}
           <table aria-label="Patents ranked by P(Yes)">
-            <thead><tr><th class="num">Rank</th><th>Patent</th><th>Title</th><th class="num">Year</th><th class="num">P(Yes)</th></tr></thead>
+            <thead><tr><th class="num">Rank</th><th>Patent</th><th>Title</th><th class="num">Year</th><th class="num">P(Yes)</th><th>Note</th></tr></thead>
             <tbody>${top.map((r) => html`<tr class=${r.probability >= this.threshold ? 'above' : ''}>
               <td class="num">${r.rank}</td><td>${r.id}</td><td>${r.title}</td><td class="num">${r.year ?? ''}</td>
-              <td class="num">${r.probability.toFixed(3)}</td></tr>`)}</tbody>
+              <td class="num">${Number.isNaN(r.probability) ? '–' : r.probability.toFixed(3)}</td><td class="note">${r.note}</td></tr>`)}</tbody>
           </table>
           ${count > SHOWN_ROWS ? html`<p class="muted">Showing the top ${SHOWN_ROWS}; the export has all ${count}.</p>` : nothing}`;
       }
@@ -157,13 +158,15 @@ export class PsMatchView extends LitElement {
     if (!dataset) return;
     const { scores, matcher, order } = result;
     const name = `match-${scores.techniqueId}`;
-    const rows = (await matchRows(dataset.id, scores, order)).map((r) => ({ ...r, answer: r.probability >= this.threshold ? 'Yes' : 'No' }));
+    const rows = (await matchRows(dataset.id, scores, order)).map((r) => ({
+      ...r, answer: Number.isNaN(r.probability) ? '' : r.probability >= this.threshold ? 'Yes' : 'No',
+    }));
     if (format === 'json') {
       downloadJson(`${name}.json`, { technique: scores.techniqueId, model: matcher.modelId, dtype: matcher.dtype, threshold: this.threshold, rows });
       return;
     }
-    downloadCsv(`${name}.csv`, ['rank', 'patent', 'title', 'year', 'p_yes', 'answer'],
-      rows.map((r) => [r.rank, r.id, r.title, r.year, r.probability.toFixed(6), r.answer]));
+    downloadCsv(`${name}.csv`, ['rank', 'patent', 'title', 'year', 'p_yes', 'answer', 'note'],
+      rows.map((r) => [r.rank, r.id, r.title, r.year, Number.isNaN(r.probability) ? null : Number(r.probability.toFixed(6)), r.answer, r.note]));
   }
 }
 
