@@ -5,6 +5,7 @@
  * hundreds of thousands of points) lives in src/core/layout/point-grid.ts and is re-exported here.
  */
 import { flattenPolygon, insideFlatPolygon } from '../core/layout/point-grid';
+import { pointBounds } from '../core/layout/bounds';
 
 export { insidePolygon, PointGrid } from '../core/layout/point-grid';
 
@@ -27,14 +28,7 @@ export function toLayout(view: MapViewport, sx: number, sy: number): [number, nu
 
 /** The view that shows every point with `margin` (fraction of the smaller side) to spare. */
 export function fitView(coordinates: Float32Array, n: number, width: number, height: number, margin = 0.06): MapViewport {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = coordinates[i * 2], y = coordinates[i * 2 + 1];
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-  }
+  const { minX, minY, maxX, maxY } = pointBounds(coordinates, n);
   if (n === 0) return { cx: 0, cy: 0, scale: 1, width, height };
   const spanX = Math.max(maxX - minX, 1e-9), spanY = Math.max(maxY - minY, 1e-9);
   const usable = 1 - 2 * margin;

@@ -12,6 +12,7 @@
  * cell's slots begin (with one trailing entry per level).
  */
 import { mulberry32 } from '../random';
+import { pointBounds } from './bounds';
 
 export const LEVEL0_POINTS = 32_768;
 
@@ -41,14 +42,7 @@ const POINTS_PER_CELL = 64;
 const MAX_SIDE = 256;
 
 export function drawOrder(coordinates: Float32Array, n: number, seed = 1): DrawOrder {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = coordinates[i * 2], y = coordinates[i * 2 + 1];
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-  }
+  let { minX, minY, maxX, maxY } = pointBounds(coordinates, n);
   if (!(maxX >= minX) || !(maxY >= minY)) { minX = minY = 0; maxX = maxY = 1; }
   const side = Math.min(MAX_SIDE, Math.max(1, Math.round(Math.sqrt(n / POINTS_PER_CELL))));
   const cell = Math.max((maxX - minX) / side, (maxY - minY) / side, 1e-9);

@@ -6,6 +6,7 @@
  * not the whole map. Results are exactly those of the full scans (pointsInBox / pointsInPolygon
  * in src/ui/map-geometry.ts), in ascending index order.
  */
+import { pointBounds } from './bounds';
 
 /** Even-odd rule; a point is inside when a ray towards +x crosses the outline an odd number of times. */
 export function insidePolygon(x: number, y: number, polygon: ReadonlyArray<readonly [number, number]>): boolean {
@@ -47,14 +48,7 @@ export class PointGrid {
   private flags: Uint8Array | null = null;
 
   constructor(private readonly coordinates: Float32Array, private readonly n: number) {
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const x = coordinates[i * 2], y = coordinates[i * 2 + 1];
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
+    let { minX, minY, maxX, maxY } = pointBounds(coordinates, n);
     if (n === 0) { minX = minY = 0; maxX = maxY = 1; }
     const side = Math.max(1, Math.ceil(Math.sqrt(n / 4)));
     this.cell = Math.max((maxX - minX) / side, (maxY - minY) / side, 1e-9);
