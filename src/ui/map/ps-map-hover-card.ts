@@ -38,7 +38,7 @@ export class PsMapHoverCard extends LitElement {
     const codes = s?.codes ?? [];
     // The id sits inside the shadow root, on the element whose text is the card's text.
     return html`<div id="map-card" data-patent=${this.patentId}>
-      <div><strong>${s ? s.title : '…'}</strong></div>
+      <div><strong>${s ? s.title || '(untitled patent)' : '…'}</strong></div>
       <div class="meta">${this.patentId} · ${year !== null && Number.isFinite(year) ? year : 'year unknown'}${this.topic ? ` · ${this.topic}` : ''}</div>
       ${s ? html`<div class="meta">${codes.slice(0, SHOWN_CODES).join(', ')}${codes.length > SHOWN_CODES ? ` +${codes.length - SHOWN_CODES}` : ''}</div>` : nothing}
     </div>`;
