@@ -23,6 +23,13 @@ export interface BatchOptions {
    * fewer distinct lengths are worth the masked-out positions.
    */
   bucket: number;
+  /**
+   * Start a new batch rather than let padding exceed this share of a batch's positions (once it
+   * holds `minRows`): a few long texts must not pad a batch of short ones to their length.
+   * Default 1 (never): WebGPU prefers fewer, larger shapes.
+   */
+  maxPadding?: number;
+  minRows?: number;
 }
 
 /**
@@ -33,16 +40,24 @@ export function planBatches(lengths: number[], options: BatchOptions): Batch[] {
   const order = lengths.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b);
   const bucket = Math.max(1, Math.floor(options.bucket));
   const padded = (length: number) => Math.ceil(Math.max(length, 1) / bucket) * bucket;
+  const maxPadding = options.maxPadding ?? 1;
+  const minRows = options.minRows ?? 1;
   const batches: Batch[] = [];
   let rows: number[] = [];
+  let real = 0;
   for (const index of order) {
     // Sorted ascending, so the newest row is the longest: it sets the batch's padded length.
     const seqLen = padded(lengths[index]);
-    if (rows.length > 0 && (rows.length >= options.maxBatch || (rows.length + 1) * seqLen > options.tokenBudget)) {
+    const positions = (rows.length + 1) * seqLen;
+    const full = rows.length >= options.maxBatch || positions > options.tokenBudget
+      || (rows.length >= minRows && 1 - (real + lengths[index]) / positions > maxPadding);
+    if (rows.length > 0 && full) {
       batches.push({ rows, seqLen: padded(lengths[rows[rows.length - 1]]) });
       rows = [];
+      real = 0;
     }
     rows.push(index);
+    real += lengths[index];
   }
   if (rows.length > 0) batches.push({ rows, seqLen: padded(lengths[rows[rows.length - 1]]) });
   return batches;

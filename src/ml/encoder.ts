@@ -53,6 +53,8 @@ export interface EmbedResult {
 
 export interface EmbedOptions extends TaskOptions {
   batchSize?: number;
+  /** Most positions (texts × padded length) per batch; default TOKEN_BUDGET. */
+  tokenBudget?: number;
 }
 
 /** The hidden states at the code tokens of each patent, in patent order then code order. */
@@ -73,10 +75,17 @@ interface OrtSession {
 }
 
 const DEFAULT_BATCH_SIZE = 32;
-/** Positions per batch (see BatchOptions.tokenBudget): 32 texts of 128 tokens. */
-const TOKEN_BUDGET = 4096;
+/**
+ * Positions per batch (see BatchOptions.tokenBudget): ~25 demo patents, ~8 texts of 128 tokens.
+ * Larger batches buy nothing on WASM (the matrix products are already large enough) and their
+ * activations leave the cache: a MiniLM-sized encoder on 2 threads ran ~2× slower at 4096.
+ */
+const TOKEN_BUDGET = 1024;
 /** WebGPU compiles kernels per input shape: round lengths up to fewer distinct shapes there. */
 const WEBGPU_LENGTH_BUCKET = 16;
+/** On WASM/CPU padding is wasted work: a batch is cut before it exceeds this share (BatchOptions.maxPadding). */
+const MAX_PADDING = 0.1;
+const MIN_ROWS_BEFORE_SPLIT = 4;
 
 /**
  * Patent encoder: tokenise, run the ONNX graph through transformers.js, mean-pool with the
@@ -177,7 +186,7 @@ export class EncoderEngine {
     const sequences = texts.map((text) => truncate(tokenizer.encode(text), loaded.maxTokens));
     const vectors = new Float32Array(texts.length * loaded.dim);
     let done = 0;
-    const padding = await this.runBatches(sequences, options.batchSize, options.signal, (batch, mask, hidden) => {
+    const padding = await this.runBatches(sequences, options, options.signal, (batch, mask, hidden) => {
       const pooled = meanPoolMasked(hidden, mask, batch.rows.length, batch.seqLen, loaded.dim);
       batch.rows.forEach((textIndex, row) => vectors.set(pooled.subarray(row * loaded.dim, (row + 1) * loaded.dim), textIndex * loaded.dim));
       done += batch.rows.length;
@@ -193,16 +202,19 @@ export class EncoderEngine {
    */
   private async runBatches(
     sequences: number[][],
-    batchSize: number | undefined,
+    limits: { batchSize?: number; tokenBudget?: number },
     signal: AbortSignal,
     onBatch: (batch: Batch, mask: BigInt64Array, hidden: Float32Array) => void,
   ): Promise<number> {
     const { loaded } = this.ready();
     const lengths = sequences.map((s) => s.length);
+    const webgpu = loaded.device === 'webgpu';
     const batches = planBatches(lengths, {
-      maxBatch: batchSize ?? DEFAULT_BATCH_SIZE,
-      tokenBudget: TOKEN_BUDGET,
-      bucket: loaded.device === 'webgpu' ? WEBGPU_LENGTH_BUCKET : 1,
+      maxBatch: limits.batchSize ?? DEFAULT_BATCH_SIZE,
+      tokenBudget: limits.tokenBudget ?? TOKEN_BUDGET,
+      bucket: webgpu ? WEBGPU_LENGTH_BUCKET : 1,
+      maxPadding: webgpu ? 1 : MAX_PADDING,
+      minRows: MIN_ROWS_BEFORE_SPLIT,
     }).map((batch) => ({ ...batch, seqLen: Math.min(batch.seqLen, loaded.maxTokens) }));
     for (const batch of batches) {
       throwIfAborted(signal);
@@ -307,7 +319,7 @@ export class EncoderEngine {
     const all = patents.map((patent) => techTokenSequence(tokenizer, patent, vocabulary, loaded.maxTokens));
     const withCodes = all.map((_, i) => i).filter((i) => all[i].codePositions.length > 0);
     let done = patents.length - withCodes.length;
-    await this.runBatches(withCodes.map((i) => all[i].ids), batchSize, signal, (batch, _mask, hidden) => {
+    await this.runBatches(withCodes.map((i) => all[i].ids), { batchSize }, signal, (batch, _mask, hidden) => {
       batch.rows.forEach((row, r) => {
         const patentIndex = withCodes[row];
         for (const { code, position } of all[patentIndex].codePositions) visit(patentIndex, code, hidden, (r * batch.seqLen + position) * loaded.dim);

@@ -43,3 +43,17 @@ describe('batchTensors', () => {
     expect(Array.from(mask, Number)).toEqual([1, 0, 0, 1, 1, 1]);
   });
 });
+
+describe('planBatches with a padding limit', () => {
+  it('cuts a batch before a longer text pads it beyond the limit, once it has enough rows', () => {
+    const lengths = [10, 10, 10, 10, 40, 40];
+    const limited = planBatches(lengths, { maxBatch: 32, tokenBudget: 1000, bucket: 1, maxPadding: 0.1, minRows: 2 });
+    expect(limited.map((b) => b.rows)).toEqual([[0, 1, 2, 3], [4, 5]]);
+    expect(paddingFraction(lengths, limited)).toBe(0);
+    const unlimited = planBatches(lengths, { maxBatch: 32, tokenBudget: 1000, bucket: 1 });
+    expect(unlimited).toHaveLength(1);
+    expect(paddingFraction(lengths, unlimited)).toBeCloseTo(1 - 120 / 240);
+    // Below minRows a batch keeps growing whatever the padding.
+    expect(planBatches([1, 50], { maxBatch: 32, tokenBudget: 1000, bucket: 1, maxPadding: 0.1, minRows: 2 })).toHaveLength(1);
+  });
+});

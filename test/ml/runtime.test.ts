@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defaultWasmThreads, onnxWebGpuSkipReason } from '../../src/ml/runtime';
+import { defaultWasmThreads, onnxWebGpuSkipReason, wasmThreadsFor } from '../../src/ml/runtime';
 
 /** A navigator.gpu stand-in whose adapter reports what a browser would. */
 function fakeGpu(adapter: { isFallbackAdapter: boolean; architecture: string; description?: string } | null): GPU {
@@ -27,7 +27,15 @@ describe('which backend ONNX models run on', () => {
 describe('WASM threads', () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it('uses every core up to 4 under cross-origin isolation and one thread without it', () => {
+  it('gives small models one thread and large ones every core up to 4, only under cross-origin isolation', () => {
+    expect(wasmThreadsFor(3_800_000, 2, true)).toBe(1);
+    expect(wasmThreadsFor(44_000_000, 2, true)).toBe(2);
+    expect(wasmThreadsFor(44_000_000, 16, true)).toBe(4);
+    expect(wasmThreadsFor(44_000_000, 16, false)).toBe(1);
+    expect(wasmThreadsFor(null, 2, true)).toBe(2);
+  });
+
+  it('reads cores and isolation from the realm', () => {
     vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
     vi.stubGlobal('crossOriginIsolated', true);
     expect(defaultWasmThreads()).toBe(2);
@@ -35,5 +43,7 @@ describe('WASM threads', () => {
     expect(defaultWasmThreads()).toBe(4);
     vi.stubGlobal('crossOriginIsolated', false);
     expect(defaultWasmThreads()).toBe(1);
+    vi.stubGlobal('crossOriginIsolated', true);
+    expect(defaultWasmThreads(1000)).toBe(1);
   });
 });
