@@ -88,3 +88,31 @@ export function paddingFraction(lengths: number[], batches: Batch[]): number {
   }
   return positions === 0 ? 0 : (positions - real) / positions;
 }
+
+/** Bytes one activation (positions × width × 4) of a batch may take on WASM/CPU, by thread count. */
+const ACTIVATION_BYTES_THREADED = 6 * 1024 * 1024;
+const ACTIVATION_BYTES_SINGLE = 2 * 1024 * 1024;
+const MIN_POSITIONS = 256;
+const MAX_POSITIONS = 16384;
+
+/**
+ * How an encoder's batches are cut on a backend. `width` is the model's widest activation per
+ * position (its FFN size). Measured in Chromium on 2 cores (test/bench/embed-browser.bench.ts):
+ * threads pay off only when each operator has enough work to share, so threaded batches are large
+ * (~100 demo patents for the bundled encoder: 2.4× the one-at-a-time loop, where batches of 25
+ * gained nothing from the second thread); but an activation beyond ~6 MB leaves the cache and a
+ * MiniLM-sized encoder ran ~2× slower on 2 threads at 4× that size. One thread prefers smaller
+ * batches still. WebGPU keeps the earlier shape-friendly plan: 32 texts, lengths in steps of 16.
+ */
+export function batchOptionsFor(device: 'webgpu' | 'wasm' | 'cpu', threads: number, width: number, maxBatch?: number): BatchOptions {
+  if (device === 'webgpu') return { maxBatch: maxBatch ?? 32, tokenBudget: 4096, bucket: 16 };
+  const bytes = threads > 1 ? ACTIVATION_BYTES_THREADED : ACTIVATION_BYTES_SINGLE;
+  const positions = Math.floor(bytes / (4 * Math.max(1, width)));
+  return {
+    maxBatch: maxBatch ?? 512,
+    tokenBudget: Math.min(MAX_POSITIONS, Math.max(MIN_POSITIONS, positions)),
+    bucket: 1,
+    maxPadding: 0.1,
+    minRows: 4,
+  };
+}

@@ -3,7 +3,7 @@
  * EncoderEngine (the code the ML worker runs) against a naive transformers.js
  * `feature-extraction` loop with batch 1, same model, same ONNX Runtime WASM backend, same texts,
  * each run in a fresh worker. Configurations alternate round by round, so a load spike on the
- * machine hits all of them alike; the bench reports medians.
+ * machine hits all of them alike.
  */
 import * as Comlink from 'comlink';
 import type { EmbedRunConfig, EmbedRunResult, EmbedWorkerApi } from './embed-worker';
@@ -42,7 +42,7 @@ function worstCosine(a: Float32Array, b: Float32Array, dim: number): number {
   return worst;
 }
 
-export async function runEmbedBench(texts: string[], modelRef: string, batchSize: number, configs: BenchConfig[], rounds: number): Promise<BrowserEmbedBench> {
+export async function runEmbedBench(texts: string[], modelRef: string, batchSize: number | null, configs: BenchConfig[], rounds: number): Promise<BrowserEmbedBench> {
   const runs: BrowserEmbedBench['runs'] = {};
   let reference: Float32Array | null = null;
   let dim = 0;

@@ -20,7 +20,8 @@ export interface EmbedRunConfig {
    * (ceil(cores / 2): what a plain transformers.js page gets).
    */
   threads: number | 'app' | 'onnxruntime';
-  batchSize: number;
+  /** The app's batch cap; null: the engine's own (batchOptionsFor). */
+  batchSize: number | null;
 }
 
 export interface EmbedRunResult {
@@ -41,9 +42,9 @@ async function run(config: EmbedRunConfig): Promise<EmbedRunResult> {
   let result: Omit<EmbedRunResult, 'threads' | 'crossOriginIsolated'>;
   if (config.mode === 'app') {
     const engine = await EncoderEngine.create({ source, runtime, devices: ['wasm'], dtype: 'fp32' });
-    await engine.embed(texts.slice(0, 32), { batchSize: config.batchSize }); // warm-up
+    await engine.embed(texts.slice(0, 32), { batchSize: config.batchSize ?? undefined }); // warm-up
     const started = performance.now();
-    const embedded = await engine.embed(texts, { batchSize: config.batchSize });
+    const embedded = await engine.embed(texts, { batchSize: config.batchSize ?? undefined });
     result = { seconds: (performance.now() - started) / 1000, vectors: embedded.vectors, dim: embedded.dim, paddingFraction: embedded.paddingFraction };
     await engine.destroy();
   } else {
