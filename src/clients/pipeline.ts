@@ -21,6 +21,8 @@ export const DEMO_VECTORS_URL = 'demo/vectors/ps-techtoken-tiny.json';
 const ACTIVE_DATASET_KEY = 'activeDatasetId';
 /** The id of the dataset the app imported from its own demo file: the only one shipped vectors may serve. */
 const BUNDLED_DEMO_KEY = 'bundledDemoDatasetId';
+/** Checks of shipped vectors under way, by dataset id. */
+const shippedChecks = new Map<string, Promise<ShippedCheck>>();
 /** An import left 'importing' this long ago was abandoned (tab closed mid-import). */
 const STALE_IMPORT_MS = 24 * 60 * 60 * 1000;
 
@@ -182,6 +184,8 @@ export interface ForecastPreparationSettings {
   techToken: boolean;
   /** Off: the encoder runs on WASM (a forecast may still run its cosines on WebGPU). */
   encoderOnGpu: boolean;
+  /** With encoderOnGpu: WebGPU even on a software fallback adapter (see AnalysisSettings). */
+  forceOnnxWebGpu?: boolean;
 }
 
 export interface ForecastPreparation {
@@ -206,7 +210,7 @@ export async function prepareForecast(
   const progress = Comlink.proxy(onProgress);
   const started = performance.now();
   const encoder = encoderWorker.get();
-  const embedded = await ensureEmbeddings(dataset, { modelRef: settings.modelRef, hubHost: settings.hubHost, preferGpu: settings.encoderOnGpu }, signal, onProgress);
+  const embedded = await ensureEmbeddings(dataset, { modelRef: settings.modelRef, hubHost: settings.hubHost, preferGpu: settings.encoderOnGpu, forceOnnxWebGpu: settings.forceOnnxWebGpu }, signal, onProgress);
   const info = await embedded.encoderReady;
   const techToken = settings.techToken
     ? await runCancellable(encoder, signal, (taskId) => encoder.embedWindowCodes(dataset.id, settings.level, settings.embedWindow, { taskId }, progress))
@@ -263,15 +267,25 @@ export async function ensureEmbeddings(
   // data (even a copy of the demo file) is always embedded here.
   const demo = settings.modelRef === BUNDLED_MODEL_REF && (await (await datasetStore()).getSetting<string>(BUNDLED_DEMO_KEY)) === dataset.id;
   const manifestUrl = new URL(DEMO_VECTORS_URL, location.href).href;
-  const verify = () => runCancellable<ShippedCheck>(encoder, undefined, (taskId) => encoder.verifyShippedVectors(dataset.id, manifestUrl, { taskId }));
+  // One check per dataset at a time, however many views ask for the vectors while it runs.
+  const verify = (after: Promise<unknown>) => {
+    let check = shippedChecks.get(dataset.id);
+    if (!check) {
+      check = after.then(() => runCancellable<ShippedCheck>(encoder, undefined, (taskId) => encoder.verifyShippedVectors(dataset.id, manifestUrl, { taskId })));
+      const settled = check;
+      shippedChecks.set(dataset.id, settled);
+      void settled.catch(() => undefined).finally(() => shippedChecks.delete(dataset.id));
+    }
+    return check;
+  };
   if (demo) {
     const modelManifestUrl = fileUrl(parseModelRef(settings.modelRef), 'manifest.json', { appBase, hubHost: settings.hubHost ?? DEFAULT_HUB_HOST });
     const install = await runCancellable<ShippedInstall>(encoder, signal, (taskId) => encoder.installShippedVectors(dataset.id, settings.modelRef, manifestUrl, modelManifestUrl, { taskId }));
     if (install.installed) {
       // The check needs the model; it runs after the vectors are shown, not before.
       const encoderReady = load(undefined);
-      const verification = encoderReady.then(verify);
-      verification.catch(() => undefined);
+      void encoderReady.catch(() => undefined); // a failed load surfaces through the check and later runs
+      const verification = verify(encoderReady);
       const count = (await (await datasetStore()).getDataset(dataset.id))?.patentCount ?? dataset.patentCount;
       return {
         modelId: settings.modelRef, count, reused: true,
@@ -290,8 +304,7 @@ export async function ensureEmbeddings(
   const embedded = await runCancellable(encoder, signal, (taskId) => encoder.embedDataset(dataset.id, { taskId }, progress));
   const shipped = embedded.reused && before?.source === 'shipped' ? before : null;
   // Shipped vectors stored by a visit that closed before its check finished: check them now.
-  const verification = shipped && !shipped.verified ? verify() : null;
-  verification?.catch(() => undefined);
+  const verification = shipped && !shipped.verified ? verify(Promise.resolve()) : null;
   const origin: EmbeddingOrigin = {
     source: embedded.reused ? 'stored' : 'embedded',
     shipped,

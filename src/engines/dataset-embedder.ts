@@ -65,6 +65,7 @@ export function provenanceKey(datasetId: string, modelId: string): string {
  */
 export class DatasetEmbedder {
   private readonly encoder = new EncoderEngine();
+  private readonly installing = new Map<string, Promise<ShippedInstall>>();
   private storePromise: Promise<DatasetStore> | null = null;
 
   constructor(private readonly dbName?: string) {}
@@ -151,7 +152,17 @@ export class DatasetEmbedder {
    * dataset has no vectors of that model yet. They are marked unverified until
    * verifyShippedVectors() has recomputed a sample here.
    */
-  async installShippedVectors(datasetId: string, modelId: string, manifestUrl: string, modelManifestUrl: string, options: TaskOptions = {}): Promise<ShippedInstall> {
+  installShippedVectors(datasetId: string, modelId: string, manifestUrl: string, modelManifestUrl: string, options: TaskOptions = {}): Promise<ShippedInstall> {
+    // Views asking at the same moment share one install; the second then finds the vectors stored.
+    const key = `${datasetId}\n${modelId}`;
+    const running = this.installing.get(key);
+    if (running) return running.then(() => ({ installed: false, reason: 'the dataset already has vectors of this model' }));
+    const install = this.installNow(datasetId, modelId, manifestUrl, modelManifestUrl, options);
+    this.installing.set(key, install);
+    return install.finally(() => this.installing.delete(key));
+  }
+
+  private async installNow(datasetId: string, modelId: string, manifestUrl: string, modelManifestUrl: string, options: TaskOptions): Promise<ShippedInstall> {
     const skip = (reason: string): ShippedInstall => ({ installed: false, reason });
     const store = await this.store();
     if (await store.getEmbeddings(datasetId, modelId)) return skip('the dataset already has vectors of this model');

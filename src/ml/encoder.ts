@@ -5,7 +5,7 @@ import { ProgressTracker, type ProgressCallback } from '../core/progress';
 import { normalizeRows } from '../core/similarity';
 import type { CodeLevel, Patent } from '../core/types';
 import { ModelLoadError } from '../core/errors';
-import { batchTensors, paddingFraction, planBatches, type Batch } from './batching';
+import { batchOptionsFor, batchTensors, paddingFraction, planBatches, type Batch } from './batching';
 import { CodeStateSums, detectCodeTokens, techTokenSequence, type CodeTokenVocabulary, type CodeVectors } from './techtoken';
 import type { ModelManifest } from './loader';
 import type { ModelDtype } from './model-ref';
@@ -53,6 +53,8 @@ export interface EmbedResult {
 
 export interface EmbedOptions extends TaskOptions {
   batchSize?: number;
+  /** Most positions (texts × padded length) per batch; default from batchOptionsFor(). */
+  tokenBudget?: number;
 }
 
 /** The hidden states at the code tokens of each patent, in patent order then code order. */
@@ -72,11 +74,7 @@ interface OrtSession {
   run(feeds: Record<string, unknown>, fetches: string[]): Promise<Record<string, { data: unknown }>>;
 }
 
-const DEFAULT_BATCH_SIZE = 32;
-/** Positions per batch (see BatchOptions.tokenBudget): 32 texts of 128 tokens. */
-const TOKEN_BUDGET = 4096;
-/** WebGPU compiles kernels per input shape: round lengths up to fewer distinct shapes there. */
-const WEBGPU_LENGTH_BUCKET = 16;
+
 
 /**
  * Patent encoder: tokenise, run the ONNX graph through transformers.js, mean-pool with the
@@ -88,6 +86,8 @@ export class EncoderEngine {
   private loaded: EncoderInfo | null = null;
   /** What the current session was loaded for: the same request reuses it. */
   private loadedFor = '';
+  /** Widest activation per position (the FFN size): what sizes a batch (batchOptionsFor). */
+  private width = 0;
   private reference: unknown = null;
   private readonly aborts = new AbortRegistry();
   /**
@@ -146,7 +146,8 @@ export class EncoderEngine {
         await this.model?.dispose();
         this.model = model;
         this.reference = opened.reference;
-        const config = model.config as unknown as { hidden_size: number; max_position_embeddings: number };
+        const config = model.config as unknown as { hidden_size: number; max_position_embeddings: number; intermediate_size?: number };
+        this.width = Math.max(config.hidden_size, config.intermediate_size ?? 4 * config.hidden_size);
         this.loaded = {
           modelId: name, manifest: opened.manifest, fromCache: opened.fromCache, device, dtype, dim: config.hidden_size,
           maxTokens: config.max_position_embeddings, fallbackReasons, wasmThreads: device === 'wasm' ? wasmThreadsInUse() : null,
@@ -177,7 +178,7 @@ export class EncoderEngine {
     const sequences = texts.map((text) => truncate(tokenizer.encode(text), loaded.maxTokens));
     const vectors = new Float32Array(texts.length * loaded.dim);
     let done = 0;
-    const padding = await this.runBatches(sequences, options.batchSize, options.signal, (batch, mask, hidden) => {
+    const padding = await this.runBatches(sequences, options, options.signal, (batch, mask, hidden) => {
       const pooled = meanPoolMasked(hidden, mask, batch.rows.length, batch.seqLen, loaded.dim);
       batch.rows.forEach((textIndex, row) => vectors.set(pooled.subarray(row * loaded.dim, (row + 1) * loaded.dim), textIndex * loaded.dim));
       done += batch.rows.length;
@@ -193,17 +194,15 @@ export class EncoderEngine {
    */
   private async runBatches(
     sequences: number[][],
-    batchSize: number | undefined,
+    limits: { batchSize?: number; tokenBudget?: number },
     signal: AbortSignal,
     onBatch: (batch: Batch, mask: BigInt64Array, hidden: Float32Array) => void,
   ): Promise<number> {
     const { loaded } = this.ready();
     const lengths = sequences.map((s) => s.length);
-    const batches = planBatches(lengths, {
-      maxBatch: batchSize ?? DEFAULT_BATCH_SIZE,
-      tokenBudget: TOKEN_BUDGET,
-      bucket: loaded.device === 'webgpu' ? WEBGPU_LENGTH_BUCKET : 1,
-    }).map((batch) => ({ ...batch, seqLen: Math.min(batch.seqLen, loaded.maxTokens) }));
+    // onnxruntime-node (device 'cpu') runs its own pool over every core: plan as for threads.
+    const plan = batchOptionsFor(loaded.device, loaded.wasmThreads ?? 2, this.width, limits.batchSize);
+    const batches = planBatches(lengths, { ...plan, tokenBudget: limits.tokenBudget ?? plan.tokenBudget }).map((batch) => ({ ...batch, seqLen: Math.min(batch.seqLen, loaded.maxTokens) }));
     for (const batch of batches) {
       throwIfAborted(signal);
       const { inputIds, mask } = batchTensors(sequences, batch);
@@ -253,7 +252,7 @@ export class EncoderEngine {
     onProgress?: ProgressCallback,
   ): Promise<CodeTokenEmbedding> {
     const signal = this.aborts.begin(options.taskId, options.signal);
-    return this.exclusive(() => this.embedCodeTokensNow(patents, vocabulary, signal, options.batchSize ?? DEFAULT_BATCH_SIZE, onProgress))
+    return this.exclusive(() => this.embedCodeTokensNow(patents, vocabulary, signal, options.batchSize, onProgress))
       .finally(() => this.aborts.end(options.taskId));
   }
 
@@ -261,7 +260,7 @@ export class EncoderEngine {
     patents: Pick<Patent, 'title' | 'abstract' | 'codes'>[],
     vocabulary: CodeTokenVocabulary,
     signal: AbortSignal,
-    batchSize: number,
+    batchSize: number | undefined,
     onProgress?: ProgressCallback,
   ): Promise<CodeTokenEmbedding> {
     const { loaded } = this.ready();
@@ -283,7 +282,7 @@ export class EncoderEngine {
     return this.exclusive(async () => {
       const { loaded } = this.ready();
       const rows: { patent: number; code: string; state: Float32Array }[] = [];
-      await this.visitCodeStates(patents, vocabulary, signal, options.batchSize ?? DEFAULT_BATCH_SIZE, undefined, (patent, code, hidden, offset) => {
+      await this.visitCodeStates(patents, vocabulary, signal, options.batchSize, undefined, (patent, code, hidden, offset) => {
         rows.push({ patent, code, state: hidden.slice(offset, offset + loaded.dim) });
       });
       rows.sort((a, b) => a.patent - b.patent || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
@@ -298,7 +297,7 @@ export class EncoderEngine {
     patents: Pick<Patent, 'title' | 'abstract' | 'codes'>[],
     vocabulary: CodeTokenVocabulary,
     signal: AbortSignal,
-    batchSize: number,
+    batchSize: number | undefined,
     onProgress: ProgressCallback | undefined,
     visit: (patentIndex: number, code: string, hidden: Float32Array, offset: number) => void,
   ): Promise<void> {
@@ -307,7 +306,7 @@ export class EncoderEngine {
     const all = patents.map((patent) => techTokenSequence(tokenizer, patent, vocabulary, loaded.maxTokens));
     const withCodes = all.map((_, i) => i).filter((i) => all[i].codePositions.length > 0);
     let done = patents.length - withCodes.length;
-    await this.runBatches(withCodes.map((i) => all[i].ids), batchSize, signal, (batch, _mask, hidden) => {
+    await this.runBatches(withCodes.map((i) => all[i].ids), { batchSize }, signal, (batch, _mask, hidden) => {
       batch.rows.forEach((row, r) => {
         const patentIndex = withCodes[row];
         for (const { code, position } of all[patentIndex].codePositions) visit(patentIndex, code, hidden, (r * batch.seqLen + position) * loaded.dim);

@@ -18,9 +18,9 @@ export interface RuntimeOptions {
   /** Absolute URLs of the self-hosted ONNX Runtime wasm factory and binary (browsers only). */
   ortWasm?: { mjs: string; wasm: string };
   /**
-   * WASM threads (browsers). Default: every logical core up to 4 when the page is cross-origin
-   * isolated, else 1. ONNX Runtime reads it once, when its first session is created in this
-   * realm; benchmarks set 1 to measure the gain from threads.
+   * WASM threads (browsers). Default: every logical core up to 4 when cross-origin isolated, else
+   * 1. ONNX Runtime reads it once, when its first session is created in a realm (page or worker);
+   * benchmarks set it to measure the gain from threads.
    */
   wasmThreads?: number;
 }
@@ -101,11 +101,15 @@ function isCrossOriginIsolated(): boolean {
   return typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated && typeof SharedArrayBuffer !== 'undefined';
 }
 
-/** Threads need SharedArrayBuffer, which only a cross-origin isolated page (COOP + COEP) has. */
+/** wasmThreadsFor() this realm's cores and isolation. */
 export function defaultWasmThreads(): number {
-  if (!isCrossOriginIsolated()) return 1;
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
-  return Math.max(1, Math.min(MAX_WASM_THREADS, cores));
+  return wasmThreadsFor(cores, isCrossOriginIsolated());
+}
+
+/** Threads need SharedArrayBuffer, which only a cross-origin isolated page (COOP + COEP) has; then every logical core up to 4. */
+export function wasmThreadsFor(cores: number, isolated: boolean): number {
+  return isolated ? Math.max(1, Math.min(MAX_WASM_THREADS, cores)) : 1;
 }
 
 /**

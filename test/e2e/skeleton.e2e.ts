@@ -57,6 +57,10 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('walking skeleton in headless Chromi
     await expect(notice.textContent()).resolves.toMatch(/WASM: webgpu: WebGPU adapter is a software fallback \(SwiftShader\): WASM is faster/);
     await expect(notice.textContent()).resolves.not.toMatch(/Similarity runs on the CPU/);
     for (const code of CODES_TO_CHECK) expectSameNeighbours(await readNeighbours(session, code), expectedSkeleton[code]);
+    // WASM threads need cross-origin isolation; the threaded wasm comes from /ort/ only, once.
+    await expect(session.page.evaluate(() => crossOriginIsolated)).resolves.toBe(true);
+    const wasm = session.requests.filter((url) => /\.wasm(\?|$)/.test(url)).map((url) => new URL(url).pathname);
+    expect([...new Set(wasm)]).toEqual(['/ort/ort-wasm-simd-threaded.asyncify.wasm']);
 
     // Asking for WebGPU explicitly (the model check's backend) still runs ONNX Runtime's WebGPU EP.
     await session.page.locator('ps-app nav a', { hasText: 'Models' }).click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchTensors, paddingFraction, planBatches } from '../../src/ml/batching';
+import { batchOptionsFor, batchTensors, paddingFraction, planBatches } from '../../src/ml/batching';
 
 describe('planBatches', () => {
   it('sorts by length, keeps every sequence exactly once and pads each batch to its longest row', () => {
@@ -41,5 +41,37 @@ describe('batchTensors', () => {
     const { inputIds, mask } = batchTensors(sequences, { rows: [1, 0], seqLen: 3 });
     expect(Array.from(inputIds, Number)).toEqual([8, 0, 0, 5, 6, 7]);
     expect(Array.from(mask, Number)).toEqual([1, 0, 0, 1, 1, 1]);
+  });
+});
+
+describe('planBatches with a padding limit', () => {
+  it('cuts a batch before a longer text pads it beyond the limit, once it has enough rows', () => {
+    const lengths = [10, 10, 10, 10, 40, 40];
+    const limited = planBatches(lengths, { maxBatch: 32, tokenBudget: 1000, bucket: 1, maxPadding: 0.1, minRows: 2 });
+    expect(limited.map((b) => b.rows)).toEqual([[0, 1, 2, 3], [4, 5]]);
+    expect(paddingFraction(lengths, limited)).toBe(0);
+    const unlimited = planBatches(lengths, { maxBatch: 32, tokenBudget: 1000, bucket: 1 });
+    expect(unlimited).toHaveLength(1);
+    expect(paddingFraction(lengths, unlimited)).toBeCloseTo(1 - 120 / 240);
+    // Below minRows a batch keeps growing whatever the padding.
+    expect(planBatches([1, 50], { maxBatch: 32, tokenBudget: 1000, bucket: 1, maxPadding: 0.1, minRows: 2 })).toHaveLength(1);
+  });
+});
+
+describe('batchOptionsFor', () => {
+  it('sizes WASM batches by activation bytes: large when threaded, smaller on one thread, capped for wide models', () => {
+    const threaded = batchOptionsFor('wasm', 2, 512);
+    const single = batchOptionsFor('wasm', 1, 512);
+    expect(threaded.tokenBudget).toBe(3072);
+    expect(single.tokenBudget).toBe(1024);
+    expect(batchOptionsFor('wasm', 2, 1536).tokenBudget).toBe(1024);
+    expect(batchOptionsFor('wasm', 2, 8).tokenBudget).toBe(16384);
+    expect(batchOptionsFor('wasm', 1, 1e9).tokenBudget).toBe(256);
+    expect(threaded).toMatchObject({ bucket: 1, maxPadding: 0.1 });
+    expect(batchOptionsFor('cpu', 2, 512, 7).maxBatch).toBe(7);
+  });
+
+  it('keeps WebGPU on 32 texts with lengths in steps of 16 (its kernels compile per shape)', () => {
+    expect(batchOptionsFor('webgpu', 2, 512)).toEqual({ maxBatch: 32, tokenBudget: 4096, bucket: 16 });
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defaultWasmThreads, onnxWebGpuSkipReason } from '../../src/ml/runtime';
+import { defaultWasmThreads, onnxWebGpuSkipReason, wasmThreadsFor } from '../../src/ml/runtime';
 
 /** A navigator.gpu stand-in whose adapter reports what a browser would. */
 function fakeGpu(adapter: { isFallbackAdapter: boolean; architecture: string; description?: string } | null): GPU {
@@ -27,7 +27,14 @@ describe('which backend ONNX models run on', () => {
 describe('WASM threads', () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it('uses every core up to 4 under cross-origin isolation and one thread without it', () => {
+  it('uses every core up to 4, only under cross-origin isolation', () => {
+    expect(wasmThreadsFor(2, true)).toBe(2);
+    expect(wasmThreadsFor(16, true)).toBe(4);
+    expect(wasmThreadsFor(16, false)).toBe(1);
+    expect(wasmThreadsFor(0, true)).toBe(1);
+  });
+
+  it('reads cores and isolation from the realm', () => {
     vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
     vi.stubGlobal('crossOriginIsolated', true);
     expect(defaultWasmThreads()).toBe(2);

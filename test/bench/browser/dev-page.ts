@@ -8,7 +8,7 @@ import { isLocal, openBrowser } from '../../e2e/browser';
  * modules on request, so a probe under test/bench/browser/ can import them by path. The page sits
  * at the server's root; nothing may leave 127.0.0.1.
  */
-export async function withDevPage<R>(work: (page: Page) => Promise<R>, viewport?: { width: number; height: number }): Promise<R> {
+export async function withDevPage<R>(work: (page: Page, base: string) => Promise<R>, viewport?: { width: number; height: number }): Promise<R> {
   const server = await createServer({ server: { host: '127.0.0.1', port: 0 }, logLevel: 'warn', optimizeDeps: { noDiscovery: false } });
   await server.listen();
   const base = server.resolvedUrls?.local[0];
@@ -18,7 +18,7 @@ export async function withDevPage<R>(work: (page: Page) => Promise<R>, viewport?
     if (viewport) await session.page.setViewportSize(viewport);
     // A static file, so the app itself does not start and compete for the CPU.
     await session.page.goto(`${base}demo/techniques.json`);
-    const result = await work(session.page);
+    const result = await work(session.page, base);
     expect(session.requests.filter((u) => !isLocal(u))).toEqual([]);
     return result;
   } finally {
