@@ -135,6 +135,8 @@ def write_manifest(out, r):
         "training": {
             "status": "trained",
             "seed": args.seed, "threads": args.threads,
+            # Every demo year: a matcher, never scored as a forecast (see the encoders' until_year).
+            "corpus": os.path.join(args.demo, "patents.jsonl"), "until_year": None,
             "data": {"patents": os.path.join(args.demo, "patents.jsonl"),
                      "techniques": os.path.join(args.demo, "techniques.json"),
                      "relevance": os.path.join(args.demo, "technique-relevance.json"),

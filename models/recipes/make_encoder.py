@@ -127,7 +127,9 @@ manifest = {
     "code_level": "subclass",
     "code_tokens": codes,
     "separator_token": wp.TECH_SEP,
-    "training": {"status": "random-init", "seed": args.seed, "corpus": args.corpus, "patents": len(patents)},
+    "training": {"status": "random-init", "seed": args.seed, "corpus": args.corpus, "patents": len(patents),
+                 # Random weights learn nothing; only the vocabulary's code tokens come from the corpus.
+                 "until_year": None},
     "recipe": "models/recipes/make_encoder.py",
     "files": files,
 }

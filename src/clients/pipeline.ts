@@ -13,6 +13,8 @@ import { appBaseOf, browserRuntime } from '../ml/locations';
 import type { ShippedCheck, ShippedInstall, ShippedProvenance } from '../engines/dataset-embedder';
 import { DEFAULT_HUB_HOST, fileUrl, parseModelRef } from '../ml/model-ref';
 import type { DatasetRecord } from '../store/records';
+import type { DiscardedImport } from '../store/dataset-store';
+import { runningImports } from '../store/import-locks';
 
 export const DEMO_DATA_URL = 'demo/patents.jsonl';
 export const DEMO_DATASET_NAME = 'Demo corpus (synthetic, seeded)';
@@ -23,7 +25,7 @@ const ACTIVE_DATASET_KEY = 'activeDatasetId';
 const BUNDLED_DEMO_KEY = 'bundledDemoDatasetId';
 /** Checks of shipped vectors under way, by dataset id. */
 const shippedChecks = new Map<string, Promise<ShippedCheck>>();
-/** An import left 'importing' this long ago was abandoned (tab closed mid-import). */
+/** Without Web Locks, an import left 'importing' this long ago is taken for abandoned. */
 const STALE_IMPORT_MS = 24 * 60 * 60 * 1000;
 
 export interface AnalysisSettings {
@@ -65,6 +67,8 @@ export type AnalysisStep = 'embed' | 'similarity';
 export interface AnalysisResult {
   datasetId: string;
   patentCount: number;
+  /** Of patentCount, those without a title or abstract: no vector, left out of mean-of-patents code vectors. */
+  patentsWithoutText: number;
   encoder: EncoderInfo;
   embeddingsReused: boolean;
   /** Embedded, stored or shipped-and-verified (the status line should say which). */
@@ -109,10 +113,13 @@ export async function setActiveDataset(dataset: DatasetRecord): Promise<DatasetR
   return dataset;
 }
 
-/** Imports that were left unfinished by a closed tab long ago; never one another tab is running. */
-export async function cleanUpAbandonedImports(): Promise<void> {
+/**
+ * Removes the imports a reload or a closed tab cut short (never one another tab still runs, see
+ * store/import-locks.ts) and returns what was discarded, for the user to be told.
+ */
+export async function cleanUpAbandonedImports(): Promise<DiscardedImport[]> {
   const store = await datasetStore();
-  await store.abortStaleImports(Date.now() - STALE_IMPORT_MS);
+  return store.abortAbandonedImports(() => runningImports(), Date.now() - STALE_IMPORT_MS);
 }
 
 /**
@@ -159,7 +166,8 @@ export async function analyseDataset(
 
   return {
     datasetId: dataset.id,
-    patentCount: embedding.count,
+    patentCount: embedding.count + embedding.withoutText,
+    patentsWithoutText: embedding.withoutText,
     encoder: info,
     embeddingsReused: embedding.reused,
     embeddings: embedding.origin,
@@ -226,7 +234,10 @@ export async function prepareForecast(
 export interface EmbeddingsReady {
   /** The key the vectors are stored under (the model reference). */
   modelId: string;
+  /** Patents with a vector. */
   count: number;
+  /** Patents without any text, so without a vector (they still count in co-occurrence). */
+  withoutText: number;
   reused: boolean;
   origin: EmbeddingOrigin;
   /**
@@ -288,7 +299,7 @@ export async function ensureEmbeddings(
       const verification = verify(encoderReady);
       const count = (await (await datasetStore()).getDataset(dataset.id))?.patentCount ?? dataset.patentCount;
       return {
-        modelId: settings.modelRef, count, reused: true,
+        modelId: settings.modelRef, count, withoutText: 0, reused: true,
         origin: { source: 'shipped', shipped: install.provenance, verification, shippedRejected: null },
         encoder: {
           modelId: settings.modelRef, manifest: install.modelManifest, fromCache: false, device: 'cpu', dtype: 'fp32', dim: install.dim,
@@ -313,7 +324,7 @@ export async function ensureEmbeddings(
       ? `The demo's shipped vectors were not used: ${before.reason}. Every patent was embedded here instead.` : null,
   };
   return {
-    modelId: embedded.modelId, count: embedded.count, reused: embedded.reused, origin, encoder: info,
+    modelId: embedded.modelId, count: embedded.count, withoutText: embedded.withoutText, reused: embedded.reused, origin, encoder: info,
     encoderReady: Promise.resolve(info), shippedTechToken: null,
   };
 }

@@ -1,5 +1,5 @@
 import type { TaskOptions } from '../core/abort';
-import { patentText } from '../core/patent-text';
+import { hasText, patentText } from '../core/patent-text';
 import type { ProgressCallback } from '../core/progress';
 import { DatasetStore } from '../store/dataset-store';
 import type { CodeLevel, Patent } from '../core/types';
@@ -15,7 +15,10 @@ import {
 export interface DatasetEmbedding {
   modelId: string;
   dim: number;
+  /** Patents embedded (those with a title or an abstract). */
   count: number;
+  /** Patents without any text: no vector, still counted by co-occurrence and the graph methods. */
+  withoutText: number;
   /** True when stored embeddings of this dataset and model were reused. */
   reused: boolean;
   paddingFraction: number | null;
@@ -78,18 +81,23 @@ export class DatasetEmbedder {
     const info = this.encoder.info();
     if (!info) throw new Error('DatasetEmbedder.load() must finish before embedDataset()');
     const store = await this.store();
-    const patents = await store.getPatents(datasetId);
+    // A patent without any text (imported for its year and codes) gets no vector: it still counts
+    // in co-occurrence and the graph baselines, and engines read its vector as missing.
+    const all = await store.getPatents(datasetId);
+    const patents = all.filter(hasText);
+    const withoutText = all.length - patents.length;
     if (options.reuse !== false) {
       const stored = await store.getEmbeddings(datasetId, info.modelId);
       if (stored && stored.ids.length === patents.length) {
         onProgress?.({ stage: 'embed', done: patents.length, total: patents.length, unit: 'patents' });
-        return { modelId: info.modelId, dim: stored.dim, count: stored.ids.length, reused: true, paddingFraction: null };
+        return { modelId: info.modelId, dim: stored.dim, count: stored.ids.length, withoutText, reused: true, paddingFraction: null };
       }
     }
+    if (patents.length === 0) throw new Error(`None of the ${all.length} patents has a title or an abstract to embed.`);
     const result = await this.encoder.embed(patents.map(patentText), options, onProgress);
     await store.putEmbeddings(datasetId, info.modelId, patents.map((p) => p.id), result.vectors, result.dim);
     await store.deleteSetting(provenanceKey(datasetId, info.modelId));
-    return { modelId: info.modelId, dim: result.dim, count: patents.length, reused: false, paddingFraction: result.paddingFraction };
+    return { modelId: info.modelId, dim: result.dim, count: patents.length, withoutText, reused: false, paddingFraction: result.paddingFraction };
   }
 
   /**

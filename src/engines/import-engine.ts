@@ -4,6 +4,7 @@ import type { ColumnMapping, DetectedFormat } from '../core/ingest/types';
 import type { ProgressCallback } from '../core/progress';
 import type { CodeLevel, Patent } from '../core/types';
 import { DatasetStore } from '../store/dataset-store';
+import { holdImportLock } from '../store/import-locks';
 import type { DatasetRecord } from '../store/records';
 
 export interface FileDetection {
@@ -82,7 +83,12 @@ export class ImportEngine {
     const store = await this.store();
     const signal = this.aborts.begin(options.taskId, options.signal);
     void store.requestPersistence();
+    // The lock says "this import is alive" to every tab until this run ends (or its tab goes):
+    // a start-up clean-up removes only unfinished imports whose lock nobody holds.
+    const id = crypto.randomUUID();
+    const releaseLock = await holdImportLock(id);
     const dataset = await store.createDataset({
+      id,
       name: settings.datasetName,
       level: settings.level,
       sourceFiles: planned.map((p) => ({ name: p.source.name, bytes: p.source.bytes })),
@@ -102,6 +108,7 @@ export class ImportEngine {
       await store.abortImport(dataset.id);
       throw error;
     } finally {
+      releaseLock();
       this.aborts.end(options.taskId);
     }
   }

@@ -14,6 +14,8 @@ export interface ModelManifest {
   /** Yes/No prompt: `user_template` (the recipes) or `user`, with {section_title} {technique} {patent_title} {patent_abstract}. */
   prompt?: { system: string; user?: string; user_template?: string };
   files?: Record<string, { bytes: number; sha256: string }>;
+  /** What the recipe trained on: a forecast must not score years the model has seen (until_year). */
+  training?: { corpus?: string; until_year?: number | null };
 }
 
 export interface PreparedModel {

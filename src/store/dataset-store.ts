@@ -35,9 +35,21 @@ export interface DatasetStoreOptions {
 }
 
 export interface NewDataset {
+  /** Chosen by the caller when it must hold the import lock before the record exists. */
+  id?: string;
   name: string;
   level: CodeLevel;
   sourceFiles: SourceFile[];
+}
+
+/** An unfinished import removed at start-up, as the user is told about it. */
+export interface DiscardedImport {
+  id: string;
+  name: string;
+  startedAt: number;
+  /** Patents it had stored before the tab went away (all removed). */
+  patents: number;
+  files: string[];
 }
 
 export class DatasetStore {
@@ -81,7 +93,7 @@ export class DatasetStore {
 
   async createDataset(input: NewDataset): Promise<DatasetRecord> {
     const record: DatasetRecord = {
-      id: crypto.randomUUID(),
+      id: input.id ?? crypto.randomUUID(),
       name: input.name,
       createdAt: Date.now(),
       level: input.level,
@@ -134,11 +146,26 @@ export class DatasetStore {
     });
   }
 
-  /** Removes imports still 'importing' that were created before `createdBefore` (abandoned by a closed tab). */
-  async abortStaleImports(createdBefore: number): Promise<string[]> {
-    const stale = (await this.db.getAll('datasets')).filter((d) => d.status === 'importing' && d.createdAt < createdBefore);
-    for (const dataset of stale) await this.abortImport(dataset.id);
-    return stale.map((d) => d.id);
+  /**
+   * Removes the imports a closed or reloaded tab left 'importing', with what they had stored.
+   * `running()` gives the ids some tab is still importing (import-locks.ts): every other unfinished
+   * import is abandoned. Where that is unknown (null: no Web Locks), only imports started before
+   * `createdBefore` are taken for abandoned. The locks are asked after the records are read: an
+   * import takes its lock before it creates its record, so one starting meanwhile is never taken.
+   */
+  async abortAbandonedImports(running: () => Promise<ReadonlySet<string> | null>, createdBefore: number): Promise<DiscardedImport[]> {
+    const unfinished = (await this.db.getAll('datasets')).filter((d) => d.status === 'importing');
+    if (unfinished.length === 0) return [];
+    const alive = await running();
+    const abandoned = unfinished.filter((d) => (alive ? !alive.has(d.id) : d.createdAt < createdBefore));
+    const discarded: DiscardedImport[] = [];
+    for (const dataset of abandoned) {
+      const patents = await this.db.count('patents', prefixRange(dataset.id));
+      if (await this.abortImport(dataset.id)) {
+        discarded.push({ id: dataset.id, name: dataset.name, startedAt: dataset.createdAt, patents, files: dataset.sourceFiles.map((f) => f.name) });
+      }
+    }
+    return discarded;
   }
 
   // ---- reading ----

@@ -7,6 +7,7 @@ import {
 import { datasetStore } from '../clients/store-client';
 import type { CodeLevel } from '../core/types';
 import { BUNDLED_MODEL_REF } from '../ml/bundled';
+import type { DiscardedImport } from '../store/dataset-store';
 import type { DatasetRecord } from '../store/records';
 import { EXPLORE_STEP, renderExploreStatus, type ExploreValue } from './explore/explore-status';
 import { TaskController } from './shared/task-controller';
@@ -19,6 +20,7 @@ import './ps-match-view';
 import './ps-models-view';
 import './ps-neighbours-view';
 import './ps-space-view';
+import './shared/ps-notice';
 
 type Route = 'explore' | 'import' | 'match' | 'models' | 'forecast' | 'space' | 'map';
 
@@ -43,8 +45,10 @@ const MODEL_SETTING_KEY = 'modelRef';
 export class PsApp extends LitElement {
   static override properties = {
     preferGpu: { state: true }, route: { state: true }, datasets: { state: true }, active: { state: true }, undo: { state: true },
-    storageNote: { state: true }, modelRef: { state: true }, method: { state: true }, vectorsRevision: { state: true },
+    storageNote: { state: true }, modelRef: { state: true }, method: { state: true }, vectorsRevision: { state: true }, discarded: { state: true },
   };
+  /** Imports a reload or a closed tab cut short, removed at this start (the user is told). */
+  declare discarded: DiscardedImport[];
   /** Counts finished analyses (each leaves patent vectors stored): views waiting for vectors look again. */
   declare vectorsRevision: number;
   /** How code vectors are built: 'auto' uses TechToken tokens when the model has them. */
@@ -77,6 +81,7 @@ export class PsApp extends LitElement {
     this.active = null;
     this.undo = null;
     this.storageNote = '';
+    this.discarded = [];
     this.vectorsRevision = 0;
     this.provider = new ContextProvider(this, { context: appStateContext, initialValue: this.appState() });
   }
@@ -137,7 +142,8 @@ export class PsApp extends LitElement {
   async run(): Promise<void> {
     await this.analysis.run(EXPLORE_STEP.prepare, async (run) => {
       if (!this.active) {
-        await cleanUpAbandonedImports();
+        const discarded = await cleanUpAbandonedImports();
+        if (discarded.length > 0) this.discarded = [...this.discarded, ...discarded];
         if (!new URLSearchParams(location.search).has('model')) {
           this.modelRef = (await (await datasetStore()).getSetting<string>(MODEL_SETTING_KEY)) ?? this.modelRef;
         }
@@ -238,12 +244,23 @@ export class PsApp extends LitElement {
         </div>
       </header>
       <main class=${CANVAS_ROUTES.has(route) ? 'wide' : ''}>
+        ${this.renderDiscarded()}
         ${route === 'explore' ? html`<div>${renderExploreStatus(this.analysis, () => void this.run())}</div>`
           : html`<h2 class=${CANVAS_ROUTES.has(route) ? 'visually-hidden' : ''}>${VIEW_LABELS[route]}</h2>${this.renderView(route)}`}
       </main>
       ${this.undo ? html`<div class="toast" role="status">Deleted “${this.undo.name}”.
         <button id="undo-delete" @click=${() => void this.undoDelete()}>Undo</button></div>` : nothing}
     `;
+  }
+
+  private renderDiscarded() {
+    if (this.discarded.length === 0) return nothing;
+    return html`<ps-notice kind="warning" id="discarded-imports" next="Import the file again to finish it; nothing else was changed.">
+      ${this.discarded.map((d) => html`<p>The import of “${d.name}” (${d.files.join(', ') || 'no file name'}, started
+        ${new Date(d.startedAt).toLocaleString()}) was cut short by a reload or a closed tab: the
+        ${d.patents.toLocaleString('en')} patents it had stored were removed.</p>`)}
+      <button slot="action" @click=${() => (this.discarded = [])}>Dismiss</button>
+    </ps-notice>`;
   }
 
   /** One entry per routed view; each reads the app state from context, and some raise events. */

@@ -49,7 +49,7 @@ export class PsImportReport extends LitElement {
         <table id="row-errors"><thead><tr><th>File</th><th>Line</th><th>Reason</th></tr></thead>
           <tbody>${errors.map((e) => html`<tr><td>${e.file ?? ''}</td><td data-line=${e.line}>${e.line}</td><td>${e.reason}</td></tr>`)}</tbody></table>
         ${report.rowErrors.length > SHOWN_ERRORS && !this.showAll ? html`<button @click=${() => (this.showAll = true)}>Show all ${report.rowErrors.length}</button>` : ''}
-        <button @click=${() => this.exportErrors(report)}>Export rejected rows (CSV)</button>` : ''}
+        <button id="export-errors" @click=${() => this.exportErrors(report)}>Export rejected rows (CSV)</button>` : ''}
       ${report.rejectedCodes.length > 0 ? html`
         <h4>Codes kept out of the analysis</h4>
         <table id="rejected-codes"><thead><tr><th>Code as written</th><th>Lines</th></tr></thead>

@@ -21,11 +21,20 @@ interface Preset {
   loadable: boolean;
   /** The dtypes a bundled model ships; each can be checked against its recipe's references. */
   variants?: ModelDtype[];
+  /** A bundled model's training data as its manifest states it (test/ml/presets.test.ts keeps them equal). */
+  training?: { corpus: string; until_year: number | null };
 }
 
 type CheckState = { kind: 'running'; label: string } | { kind: 'done'; report: ModelCheckReport } | { kind: 'error'; label: string; message: string };
 
 const PRESETS = (presetsFile as { presets: Preset[] }).presets;
+
+/** "demo corpus, patents up to 2015": what a forecast's scoring window must lie after. */
+function trainingText(preset: Preset): string {
+  if (!preset.training) return preset.ref.startsWith('bundled:') ? 'not stated' : 'its publisher’s data (years not stated)';
+  const years = preset.training.until_year === null ? 'every year (not for forecasts scored on it)' : `patents up to ${preset.training.until_year}`;
+  return `${preset.training.corpus}, ${years}`;
+}
 
 /**
  * Choose the embedding model: presets (data in models/presets.json), any hub id or URL, or a
@@ -79,10 +88,10 @@ export class PsModelsView extends LitElement {
     return html`
       <p>Current model: <code id="current-model">${this.current}</code></p>
       <table aria-label="Model presets">
-        <thead><tr><th>Model</th><th>For</th><th>Size</th><th>Licence</th><th></th></tr></thead>
+        <thead><tr><th>Model</th><th>For</th><th>Trained on</th><th>Size</th><th>Licence</th><th></th></tr></thead>
         <tbody>${PRESETS.map((p) => html`<tr>
           <td><strong>${p.label}</strong><div class="muted">${p.ref} · ${p.dtype} — ${p.purpose}</div></td>
-          <td>${p.task}</td><td class="num">${p.sizeMB} MB</td><td>${p.licence}</td>
+          <td>${p.task}</td><td data-until-year=${p.training?.until_year ?? 'unknown'}>${trainingText(p)}</td><td class="num">${p.sizeMB} MB</td><td>${p.licence}</td>
           <td>${p.task.endsWith('embedding')
             ? html`<button ?disabled=${!p.loadable || p.ref === this.current} @click=${() => this.choose(p.ref)}>${p.loadable ? 'Use' : 'Not loadable'}</button>`
             : html`<span class="muted">for matching</span>`}</td>

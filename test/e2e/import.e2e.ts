@@ -1,5 +1,6 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { createReadStream, existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { detectSources, importSources } from '../../src/core/ingest/engine';
@@ -28,6 +29,31 @@ async function importThroughFileInput(session: BrowserSession, path: string): Pr
   await page.locator(`ps-import-view tr[data-file="${basename(path)}"]`).waitFor();
   await page.locator('ps-import-view #start-import').click();
   await page.locator('ps-import-report #import-summary').waitFor({ timeout: 120_000 });
+}
+
+/** Unfinished datasets in the page's IndexedDB, with the patents each has stored so far. */
+function unfinishedImports(): Promise<{ name: string; patents: number }[]> {
+  return new Promise((done, fail) => {
+    const open = indexedDB.open('patent-space');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction(['datasets', 'patents']);
+      const all = tx.objectStore('datasets').getAll();
+      all.onsuccess = () => {
+        const importing = (all.result as { id: string; name: string; status: string }[]).filter((d) => d.status === 'importing');
+        const out: { name: string; patents: number }[] = [];
+        if (importing.length === 0) { db.close(); done(out); return; }
+        for (const d of importing) {
+          const counted = tx.objectStore('patents').count(IDBKeyRange.bound([d.id], [d.id, []]));
+          counted.onsuccess = () => {
+            out.push({ name: d.name, patents: counted.result });
+            if (out.length === importing.length) { db.close(); done(out); }
+          };
+        }
+      };
+    };
+  });
 }
 
 async function count(session: BrowserSession, name: string): Promise<number> {
@@ -104,5 +130,30 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('bring your own patents, in headless
     await session.page.locator('ps-app #undo-delete').click();
     await session.page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 120_000 });
     await expect.poll(() => session?.page.locator('ps-dataset-bar #dataset-select option').allTextContents()).toEqual(before);
+  });
+
+  it('a reload in the middle of an import removes the half-stored dataset at once and says what was discarded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ps-reload-'));
+    const big = join(dir, 'reloaded.csv');
+    const rows = Array.from({ length: 150_000 }, (_, i) => `R${i},${1990 + (i % 30)},Patent number ${i} about a heat exchanger,F28D 7/00;H01M ${i % 9}/00`);
+    writeFileSync(big, `id,year,title,ipc\n${rows.join('\n')}\n`);
+    session = await openBrowser({ webgpu: false });
+    const { page } = session;
+    await page.goto(`${inject('baseUrl')}#/import`);
+    await page.locator('ps-dataset-bar #dataset-select option', { hasText: 'Demo corpus' }).waitFor({ state: 'attached', timeout: 120_000 });
+    await page.locator('ps-import-view #file-input').setInputFiles(big);
+    await page.locator('ps-import-view tr[data-file="reloaded.csv"]').waitFor();
+    await page.locator('ps-import-view #start-import').click();
+    // Reload once part of the file is stored, well before the import can finish.
+    await expect.poll(async () => (await page.evaluate(unfinishedImports)).reduce((n, d) => n + d.patents, 0), { timeout: 120_000, interval: 100 })
+      .toBeGreaterThan(0);
+    await page.reload();
+    const notice = page.locator('ps-app #discarded-imports');
+    await notice.waitFor({ timeout: 120_000 });
+    await expect(notice.textContent()).resolves.toMatch(/reloaded\.csv[\s\S]*cut short[\s\S]*patents it had stored were removed/);
+    await expect(page.evaluate(unfinishedImports)).resolves.toEqual([]);
+    const options = await page.locator('ps-dataset-bar #dataset-select option').allTextContents();
+    expect(options.some((o) => o.startsWith('reloaded'))).toBe(false);
+    expect(options.some((o) => o.startsWith('Demo corpus'))).toBe(true);
   });
 });

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { similarityTopK } from '../../src/core/similarity';
 import { SimilarityEngine } from '../../src/engines/similarity-engine';
 import { GpuPolicy } from '../../src/gpu/backend';
 
@@ -17,7 +16,11 @@ describe('SimilarityEngine backend choice', () => {
     const { topK, backend } = await engine.topK(vectors, 4, 2, { k: 2 });
     expect(backend).toMatchObject({ kind: 'cpu', fallbackReason: 'WebGPU switched off in settings' });
     expect(requestAdapter).not.toHaveBeenCalled();
-    expect(Array.from(topK.indices)).toEqual(Array.from(similarityTopK(vectors, 4, 2, 2, true).indices));
+    // Worked by hand: rows 0 and 1 point along x, rows 2 and 3 along y; cos(1,3) = 0.18 / 0.82 ≈ 0.22.
+    expect(Array.from(topK.indices)).toEqual([1, 3, 0, 3, 3, 1, 2, 1]);
+    const norm = Math.hypot(0.9, 0.1);
+    expect(topK.scores[0]).toBeCloseTo(0.9 / norm, 5);
+    expect(topK.scores[3]).toBeCloseTo(0.18 / (norm * norm), 5);
   });
 });
 

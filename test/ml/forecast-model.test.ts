@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { meanOfPatentVectors } from '../../src/core/code-vectors';
 import { runForecast } from '../../src/core/forecast/forecast';
-import { inRange, scaledDefaultWindows } from '../../src/core/forecast/windows';
+import { inRange, scaledDefaultWindows, trainingLeak } from '../../src/core/forecast/windows';
 import { patentText } from '../../src/core/patent-text';
 import type { Patent } from '../../src/core/types';
 import { EncoderEngine } from '../../src/ml/encoder';
@@ -13,6 +13,9 @@ const patents = readFileSync('public/demo/patents.jsonl', 'utf8').trim().split('
 describe('forecasting the demo corpus with the bundled TechToken model', () => {
   it('its code vectors rank the planted new combinations well above chance and above preferential attachment', async () => {
     const windows = scaledDefaultWindows(1980, 2020);
+    // Only a model that never saw the scoring years may be scored on them.
+    const manifest = JSON.parse(readFileSync('models/ps-techtoken-tiny/manifest.json', 'utf8')) as { training: { until_year: number | null } };
+    expect(trainingLeak(manifest.training.until_year, windows, 'ps-techtoken-tiny')).toBeNull();
     const inEmbed = patents.filter((p) => inRange(p.year, windows.embed));
     const engine = await EncoderEngine.create({ source: localModelSource('models', 'ps-techtoken-tiny'), devices: ['cpu'] });
     try {

@@ -49,6 +49,9 @@ function renderResult(result: AnalysisResult): TemplateResult {
     ${notices.length > 0 ? html`<ps-notice kind="warning" id="fallback-notice">
       ${notices.map((n) => html`<div>${n.replace(/\.?$/, '.')} Results are the same, only slower.</div>`)}</ps-notice>` : nothing}
     ${result.methodNotice ? html`<ps-notice kind="info" id="method-notice">${result.methodNotice}</ps-notice>` : nothing}
+    ${result.patentsWithoutText > 0 ? html`<ps-notice kind="info" id="untitled-notice">${result.patentsWithoutText.toLocaleString('en')}
+      ${result.patentsWithoutText === 1 ? 'patent has' : 'patents have'} no title or abstract, so no text vector: they are left out of
+      the code vectors here and still count in co-occurrence, the forecasts' null model and the graph baselines.</ps-notice>` : nothing}
     <section>
       <h2>Nearest technology codes</h2>
       <ps-neighbours-view .codes=${result.codes} .counts=${result.counts} .neighbours=${result.neighbours}></ps-neighbours-view>

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { ForecastPreparation } from '../../clients/pipeline';
 import type { PredictedPair } from '../../core/forecast/forecast';
-import type { ForecastWindows } from '../../core/forecast/windows';
+import { trainingLeak, type ForecastWindows } from '../../core/forecast/windows';
 import type { CodeLevel } from '../../core/types';
 import type { ForecastOutcome } from '../../clients/engine-types';
 import { baseStyles, controlStyles, panelStyles } from '../theme/styles';
@@ -67,6 +67,8 @@ export class PsForecastResult extends LitElement {
       ...(prep?.encoder.fallbackReasons ?? []).map((r) => `Embeddings fell back to ${prep?.encoder.device.toUpperCase()}: ${r}`),
       ...skipped.map((s) => `${s.method} skipped: ${s.reason}.`),
     ];
+    // Only a model that never saw the scoring years gives an honest AUC (core/forecast/windows.ts).
+    const leak = prep ? trainingLeak(prep.encoder.manifest?.training?.until_year, run.windows, prep.encoder.modelId) : null;
     const exported = { outcome: run.outcome, datasetName: run.datasetName, titles: this.titles, titlesName: this.titlesName };
     return html`
       <p id="forecast-status" data-state="done" data-backend=${backend.kind} data-candidates=${c.candidates} data-positives=${report.balance.positives}>
@@ -76,6 +78,7 @@ export class PsForecastResult extends LitElement {
         <button id="fc-csv" @click=${() => exportForecastCsv(exported)}>CSV</button>
         <button id="fc-json" @click=${() => exportForecastJson(exported)}>JSON</button>
       </p>
+      ${leak ? html`<ps-notice kind="warning" id="fc-training-leak">${leak}</ps-notice>` : nothing}
       ${notices.length > 0 ? html`<ps-notice kind="warning" id="fc-notices">${notices.map((n) => html`<div>${n}</div>`)}</ps-notice>` : nothing}
       <dl id="fc-counts" aria-label="Counts and class balance">
         <dt>Windows</dt><dd>learn ${report.windows.learn} · embed ${report.windows.embed} · score ${report.windows.score} (${report.level.replace('_', ' ')})</dd>
