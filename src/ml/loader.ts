@@ -27,6 +27,8 @@ export interface PreparedModel {
   reference: unknown;
   /** Files present, relative to the model folder. */
   files: string[];
+  /** Size of the ONNX graph file for `dtype` (weights included unless they are external data). */
+  onnxBytes: number;
   /** True when no byte had to be fetched. */
   fromCache: boolean;
 }
@@ -90,9 +92,15 @@ export class ModelLoader {
     const manifest = await this.readJson<ModelManifest>(key, 'manifest.json');
     await this.verify(key, manifest, wanted);
     const files: string[] = [];
-    for (const file of wanted) if (await store.get(key, file)) files.push(file);
+    let onnxBytes = 0;
+    for (const file of wanted) {
+      const blob = await store.get(key, file);
+      if (!blob) continue;
+      files.push(file);
+      if (file === onnx) onnxBytes = blob.size;
+    }
     const reference = await this.readJson<unknown>(key, 'reference.json');
-    return { key, ref, dtype, manifest, reference, files, fromCache: missing.length === 0 };
+    return { key, ref, dtype, manifest, reference, files, onnxBytes, fromCache: missing.length === 0 };
   }
 
   /**

@@ -18,8 +18,8 @@ export interface RuntimeOptions {
   /** Absolute URLs of the self-hosted ONNX Runtime wasm factory and binary (browsers only). */
   ortWasm?: { mjs: string; wasm: string };
   /**
-   * WASM threads (browsers). Default: every logical core up to 4 when cross-origin isolated, else
-   * 1. ONNX Runtime reads it once, when its first session is created in a realm (page or worker);
+   * WASM threads (browsers). Default: wasmThreadsFor() the first model opened in this realm.
+   * ONNX Runtime reads it once, when its first session is created in a realm (page or worker);
    * benchmarks set it to measure the gain from threads.
    */
   wasmThreads?: number;
@@ -27,6 +27,13 @@ export interface RuntimeOptions {
 
 /** ONNX Runtime's own default would be ceil(cores / 2): a single thread on a 2-core machine. */
 const MAX_WASM_THREADS = 4;
+/**
+ * Below this graph size a model runs on one WASM thread: waking ONNX Runtime's worker threads
+ * costs more than tiny operators gain. Measured in Chromium on 2 cores, against one thread
+ * (test/bench/embed-browser.bench.ts, median of 5 per-round ratios): ps-encoder-tiny (0.6 MB)
+ * 0.57× on two threads, ps-techtoken-tiny (3.8 MB) 1.18×, a MiniLM-sized encoder (44 MB) 1.72×.
+ */
+export const THREADS_MIN_MODEL_BYTES = 2 * 1024 * 1024;
 
 export interface OpenedModel {
   /** The id to give transformers.js's from_pretrained. */
@@ -66,18 +73,22 @@ export async function openModel(
     // Without this transformers.js points ONNX Runtime at a CDN.
     onnx.wasm.wasmPaths = { mjs: runtime.ortWasm.mjs, wasm: runtime.ortWasm.wasm };
   }
-  if (onnx.wasm && !wasmConfigured) {
-    // Read by ONNX Runtime when it creates its first session in this realm, never again.
-    onnx.wasm.numThreads = runtime.wasmThreads ?? defaultWasmThreads();
+  // Read by ONNX Runtime when it creates its first session in this realm, never again: the first
+  // model opened here decides (the caller creates the session right after this returns).
+  const configureThreads = (modelBytes: number | null) => {
+    if (!onnx.wasm || wasmConfigured) return;
+    onnx.wasm.numThreads = runtime.wasmThreads ?? defaultWasmThreads(modelBytes);
     wasmConfigured = true;
-  }
+  };
   if (source.kind === 'path') {
+    configureThreads(null);
     env.useCustomCache = false;
     env.localModelPath = source.root.endsWith('/') ? source.root : `${source.root}/`;
     return { modelId: source.id, manifest: source.manifest ?? null, reference: source.reference ?? null, fromCache: true };
   }
   const modelLoader = sharedLoader(source.appBase, source.hubHost);
   const prepared = await modelLoader.prepare(parseModelRef(source.ref), dtype, task, onProgress);
+  configureThreads(prepared.onnxBytes);
   env.localModelPath = LOADER_ROOT;
   env.useBrowserCache = false;
   env.useFSCache = false;
@@ -101,15 +112,19 @@ function isCrossOriginIsolated(): boolean {
   return typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated && typeof SharedArrayBuffer !== 'undefined';
 }
 
-/** wasmThreadsFor() this realm's cores and isolation. */
-export function defaultWasmThreads(): number {
+/** wasmThreadsFor() with this realm's cores and isolation. */
+export function defaultWasmThreads(modelBytes: number | null = null): number {
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
-  return wasmThreadsFor(cores, isCrossOriginIsolated());
+  return wasmThreadsFor(modelBytes, cores, isCrossOriginIsolated());
 }
 
-/** Threads need SharedArrayBuffer, which only a cross-origin isolated page (COOP + COEP) has; then every logical core up to 4. */
-export function wasmThreadsFor(cores: number, isolated: boolean): number {
-  return isolated ? Math.max(1, Math.min(MAX_WASM_THREADS, cores)) : 1;
+/**
+ * Threads need SharedArrayBuffer, which only a cross-origin isolated page (COOP + COEP) has; then
+ * every logical core up to 4, for models of at least THREADS_MIN_MODEL_BYTES (unknown size counts as large).
+ */
+export function wasmThreadsFor(modelBytes: number | null, cores: number, isolated: boolean): number {
+  if (!isolated || (modelBytes !== null && modelBytes < THREADS_MIN_MODEL_BYTES)) return 1;
+  return Math.max(1, Math.min(MAX_WASM_THREADS, cores));
 }
 
 /**

@@ -6,13 +6,15 @@
  *    default (a single thread on a 2-core machine): the baseline;
  *  - naive, threads: the same loop on every core (up to 4);
  *  - app, 1 thread / app, threads: the app's EncoderEngine (length-sorted exact-length batches
- *    sized for the thread count, only last_hidden_state fetched) with threads off and on; the
- *    app runs the threaded one under cross-origin isolation (appVsNaive).
+ *    sized for the thread count and the model's width, only last_hidden_state fetched) with
+ *    threads off and on. The app itself runs models under THREADS_MIN_MODEL_BYTES on one thread
+ *    and larger ones threaded (src/ml/runtime.ts): `app` in the output names which of the two
+ *    that is, and appVsNaive is its speedup.
  * Every run is a fresh worker; configurations alternate over rounds. The machine is shared, so
  * speedups are given as the median of per-round ratios and as the ratio of best rounds.
  * Writes bench-results/embed-browser.json.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { patentText } from '../../src/core/patent-text';
@@ -26,7 +28,7 @@ import type { BenchConfig, BrowserEmbedBench } from './browser/embed-probe';
 const ROUNDS = Number(process.env.EMBED_BENCH_ROUNDS ?? 5);
 const MINILM_TEXTS = Number(process.env.EMBED_BENCH_MINILM_TEXTS ?? 128);
 /** The app's thread count for large models on this machine (src/ml/runtime.ts). */
-const THREADS = wasmThreadsFor(cpus().length, true);
+const THREADS = wasmThreadsFor(null, cpus().length, true);
 const CONFIGS: BenchConfig[] = [
   { name: 'naive', mode: 'naive', threads: 'onnxruntime' },
   { name: 'naive, threads', mode: 'naive', threads: THREADS },
@@ -49,8 +51,8 @@ function speedup(runs: BrowserEmbedBench['runs'], slow: string, fast: string) {
   return { medianOfRoundRatios: +median(ratios).toFixed(2), bestRounds: +(Math.min(...runs[slow].seconds) / Math.min(...runs[fast].seconds)).toFixed(2) };
 }
 
-function summarise(model: string, texts: string, measured: BrowserEmbedBench) {
-  const appThreads = wasmThreadsFor(cpus().length, measured.crossOriginIsolated);
+function summarise(model: string, texts: string, modelBytes: number, measured: BrowserEmbedBench) {
+  const appThreads = wasmThreadsFor(modelBytes, cpus().length, measured.crossOriginIsolated);
   const app = appThreads > 1 ? 'app, threads' : 'app, 1 thread';
   const configs = Object.fromEntries(Object.entries(measured.runs).map(([name, run]) => [name, {
     patentsPerSecondMedian: +(measured.patents / median(run.seconds)).toFixed(1),
@@ -64,8 +66,8 @@ function summarise(model: string, texts: string, measured: BrowserEmbedBench) {
     model, texts, patents: measured.patents, dim: measured.dim,
     crossOriginIsolated: measured.crossOriginIsolated, hardwareConcurrency: measured.hardwareConcurrency,
     configs,
-    /** What the app runs (src/ml/runtime.ts): every core up to 4 under cross-origin isolation. */
-    app: { config: app, threads: appThreads },
+    /** What the app runs: one thread below THREADS_MIN_MODEL_BYTES, every core (up to 4) above. */
+    app: { config: app, threads: appThreads, modelBytes },
     appVsNaive: speedup(measured.runs, 'naive', app),
     app1ThreadVsNaive: speedup(measured.runs, 'naive', 'app, 1 thread'),
     appThreadsVsNaive: speedup(measured.runs, 'naive', 'app, threads'),
@@ -83,13 +85,14 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('embedding throughput in Chromium (W
     const results = await withDevPage(async (page, base) => {
       const measured: ReturnType<typeof summarise>[] = [];
       const cases = [
-        { model: 'bundled:ps-encoder-tiny', texts: demo, label: 'demo corpus' },
-        { model: 'bundled:ps-techtoken-tiny', texts: demo, label: 'demo corpus' },
-        { model: `url:${new URL(`${miniLm}/`, base).href}`, texts: longTexts(demo, MINILM_TEXTS), label: `${MINILM_TEXTS} texts of 29-214 tokens cut from the demo patents` },
+        { model: 'bundled:ps-encoder-tiny', dir: 'models/ps-encoder-tiny', texts: demo, label: 'demo corpus' },
+        { model: 'bundled:ps-techtoken-tiny', dir: 'models/ps-techtoken-tiny', texts: demo, label: 'demo corpus' },
+        { model: `url:${new URL(`${miniLm}/`, base).href}`, dir: miniLm, texts: longTexts(demo, MINILM_TEXTS), label: `${MINILM_TEXTS} texts of 29-214 tokens cut from the demo patents` },
       ];
-      for (const { model, texts, label } of cases) {
+      for (const { model, dir, texts, label } of cases) {
         const run = await callProbe<BrowserEmbedBench>(page, '/test/bench/browser/embed-probe.ts', 'runEmbedBench', [texts, model, null, CONFIGS, ROUNDS]);
-        const summary = summarise(model.startsWith('url:') ? `${miniLm} (MiniLM-L6 shape, random weights)` : model, label, run);
+        const bytes = statSync(`${dir}/onnx/model.onnx`).size;
+        const summary = summarise(model.startsWith('url:') ? `${miniLm} (MiniLM-L6 shape, random weights)` : model, label, bytes, run);
         console.log(JSON.stringify(summary));
         for (const config of Object.values(summary.configs)) expect(config.worstCosineToNaive).toBeGreaterThan(0.9999);
         measured.push(summary);

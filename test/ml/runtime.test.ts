@@ -27,11 +27,13 @@ describe('which backend ONNX models run on', () => {
 describe('WASM threads', () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it('uses every core up to 4, only under cross-origin isolation', () => {
-    expect(wasmThreadsFor(2, true)).toBe(2);
-    expect(wasmThreadsFor(16, true)).toBe(4);
-    expect(wasmThreadsFor(16, false)).toBe(1);
-    expect(wasmThreadsFor(0, true)).toBe(1);
+  it('gives small models one thread and large ones every core up to 4, only under cross-origin isolation', () => {
+    expect(wasmThreadsFor(600_000, 2, true)).toBe(1);
+    expect(wasmThreadsFor(3_800_000, 2, true)).toBe(2);
+    expect(wasmThreadsFor(44_000_000, 2, true)).toBe(2);
+    expect(wasmThreadsFor(44_000_000, 16, true)).toBe(4);
+    expect(wasmThreadsFor(44_000_000, 16, false)).toBe(1);
+    expect(wasmThreadsFor(null, 2, true)).toBe(2);
   });
 
   it('reads cores and isolation from the realm', () => {
@@ -42,5 +44,7 @@ describe('WASM threads', () => {
     expect(defaultWasmThreads()).toBe(4);
     vi.stubGlobal('crossOriginIsolated', false);
     expect(defaultWasmThreads()).toBe(1);
+    vi.stubGlobal('crossOriginIsolated', true);
+    expect(defaultWasmThreads(1000)).toBe(1);
   });
 });
