@@ -14,7 +14,7 @@ import type { ShippedCheck, ShippedInstall, ShippedProvenance } from '../engines
 import { DEFAULT_HUB_HOST, fileUrl, parseModelRef } from '../ml/model-ref';
 import type { DatasetRecord } from '../store/records';
 import type { DiscardedImport } from '../store/dataset-store';
-import { runningImports } from '../store/import-locks';
+import { runningImports, whenImportEnds } from '../store/import-locks';
 
 export const DEMO_DATA_URL = 'demo/patents.jsonl';
 export const DEMO_DATASET_NAME = 'Demo corpus (synthetic, seeded)';
@@ -115,11 +115,17 @@ export async function setActiveDataset(dataset: DatasetRecord): Promise<DatasetR
 
 /**
  * Removes the imports a reload or a closed tab cut short (never one another tab still runs, see
- * store/import-locks.ts) and returns what was discarded, for the user to be told.
+ * store/import-locks.ts) and tells `onDiscarded` what was removed: those found abandoned now, and
+ * later each import whose lock was still held once it is let go while unfinished (right after a
+ * reload, the worker of the page that went away may hold its lock for a moment).
  */
-export async function cleanUpAbandonedImports(): Promise<DiscardedImport[]> {
+export async function cleanUpAbandonedImports(onDiscarded: (discarded: DiscardedImport[]) => void): Promise<void> {
   const store = await datasetStore();
-  return store.abortAbandonedImports(() => runningImports(), Date.now() - STALE_IMPORT_MS);
+  const { discarded, running } = await store.abortAbandonedImports(() => runningImports(), Date.now() - STALE_IMPORT_MS);
+  if (discarded.length > 0) onDiscarded(discarded);
+  for (const id of running) {
+    void whenImportEnds(id).then(() => store.discardUnfinished(id)).then((removed) => { if (removed) onDiscarded([removed]); });
+  }
 }
 
 /**

@@ -148,24 +148,44 @@ export class DatasetStore {
 
   /**
    * Removes the imports a closed or reloaded tab left 'importing', with what they had stored.
-   * `running()` gives the ids some tab is still importing (import-locks.ts): every other unfinished
-   * import is abandoned. Where that is unknown (null: no Web Locks), only imports started before
-   * `createdBefore` are taken for abandoned. The locks are asked after the records are read: an
-   * import takes its lock before it creates its record, so one starting meanwhile is never taken.
+   * `running()` gives the ids whose import lock is held (import-locks.ts): every other unfinished
+   * import is abandoned. Those still held are returned in `running`, for the caller to wait on
+   * (another tab's import, or the dying worker of the page that was just reloaded). Where locks
+   * are unknown (null: no Web Locks), only imports started before `createdBefore` are abandoned.
+   * The locks are asked after the records are read: an import takes its lock before it creates
+   * its record, so one starting meanwhile is never taken.
    */
-  async abortAbandonedImports(running: () => Promise<ReadonlySet<string> | null>, createdBefore: number): Promise<DiscardedImport[]> {
+  async abortAbandonedImports(
+    running: () => Promise<ReadonlySet<string> | null>,
+    createdBefore: number,
+  ): Promise<{ discarded: DiscardedImport[]; running: string[] }> {
     const unfinished = (await this.db.getAll('datasets')).filter((d) => d.status === 'importing');
-    if (unfinished.length === 0) return [];
+    if (unfinished.length === 0) return { discarded: [], running: [] };
     const alive = await running();
-    const abandoned = unfinished.filter((d) => (alive ? !alive.has(d.id) : d.createdAt < createdBefore));
     const discarded: DiscardedImport[] = [];
-    for (const dataset of abandoned) {
-      const patents = await this.db.count('patents', prefixRange(dataset.id));
-      if (await this.abortImport(dataset.id)) {
-        discarded.push({ id: dataset.id, name: dataset.name, startedAt: dataset.createdAt, patents, files: dataset.sourceFiles.map((f) => f.name) });
+    const stillRunning: string[] = [];
+    for (const dataset of unfinished) {
+      const abandoned = alive ? !alive.has(dataset.id) : dataset.createdAt < createdBefore;
+      if (!abandoned) {
+        if (alive) stillRunning.push(dataset.id);
+        continue;
       }
+      const removed = await this.discardUnfinished(dataset.id);
+      if (removed) discarded.push(removed);
     }
-    return discarded;
+    return { discarded, running: stillRunning };
+  }
+
+  /**
+   * Removes one import if it is still unfinished, saying what it had stored; null when it finished
+   * or is gone. Call it only once its import lock was free (the import is no longer running).
+   */
+  async discardUnfinished(datasetId: string): Promise<DiscardedImport | null> {
+    const dataset = await this.db.get('datasets', datasetId);
+    if (dataset?.status !== 'importing') return null;
+    const patents = await this.db.count('patents', prefixRange(datasetId));
+    if (!(await this.abortImport(datasetId))) return null;
+    return { id: dataset.id, name: dataset.name, startedAt: dataset.createdAt, patents, files: dataset.sourceFiles.map((f) => f.name) };
   }
 
   // ---- reading ----

@@ -38,6 +38,15 @@ export async function holdImportLock(datasetId: string, locks: ImportLockManager
   return release;
 }
 
+/**
+ * Resolves once nobody holds the import lock of `datasetId` any more: its import ended, or the
+ * tab or worker running it went away. The lock is taken and given back at once.
+ */
+export async function whenImportEnds(datasetId: string, locks: ImportLockManager | null = browserLocks()): Promise<void> {
+  if (!locks) return;
+  await locks.request(lockNameOf(datasetId), { mode: 'exclusive' }, async () => {});
+}
+
 /** Dataset ids whose import lock is held or awaited right now; null when locks are unavailable. */
 export async function runningImports(locks: ImportLockManager | null = browserLocks()): Promise<Set<string> | null> {
   if (!locks) return null;

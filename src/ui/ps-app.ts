@@ -142,8 +142,7 @@ export class PsApp extends LitElement {
   async run(): Promise<void> {
     await this.analysis.run(EXPLORE_STEP.prepare, async (run) => {
       if (!this.active) {
-        const discarded = await cleanUpAbandonedImports();
-        if (discarded.length > 0) this.discarded = [...this.discarded, ...discarded];
+        await cleanUpAbandonedImports((discarded) => { this.discarded = [...this.discarded, ...discarded]; });
         if (!new URLSearchParams(location.search).has('model')) {
           this.modelRef = (await (await datasetStore()).getSetting<string>(MODEL_SETTING_KEY)) ?? this.modelRef;
         }

@@ -73,6 +73,6 @@ describe('ImportEngine (files → IndexedDB)', () => {
     vi.restoreAllMocks();
     expect((await store.listDatasets()).map((d) => d.id)).toEqual([kept.id]);
     // No unfinished import is left for a later clean-up to find.
-    expect(await store.abortAbandonedImports(async () => new Set(), Date.now() + 1)).toEqual([]);
+    expect(await store.abortAbandonedImports(async () => new Set(), Date.now() + 1)).toEqual({ discarded: [], running: [] });
   });
 });

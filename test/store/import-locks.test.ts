@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DatasetStore } from '../../src/store/dataset-store';
-import { holdImportLock, runningImports, type ImportLockManager } from '../../src/store/import-locks';
-import { makePatents, useFreshIndexedDb } from './helpers';
+import { holdImportLock, runningImports, whenImportEnds, type ImportLockManager } from '../../src/store/import-locks';
+import { makePatents, makeReport, useFreshIndexedDb } from './helpers';
 
 /** Web Locks as one origin has them: an exclusive lock is granted when free, queued otherwise. */
 class FakeLocks implements ImportLockManager {
@@ -66,8 +66,9 @@ describe('clean-up of imports a reload cut short', () => {
     await unfinished('gone', 5);
     gone(); // what the browser does to the locks of a tab that reloads or closes
 
-    const discarded = await store.abortAbandonedImports(() => runningImports(locks), Date.now() + 60_000);
+    const { discarded, running } = await store.abortAbandonedImports(() => runningImports(locks), Date.now() + 60_000);
     expect(discarded).toEqual([expect.objectContaining({ id: 'gone', name: 'import gone', patents: 5, files: ['gone.csv'] })]);
+    expect(running).toEqual(['alive']);
     expect((await store.getDataset('gone'))).toBeUndefined();
     expect((await store.getPatentsByIds('gone', ['gone00000']))).toEqual([]);
     expect((await store.getDataset('alive'))?.status).toBe('importing');
@@ -76,10 +77,9 @@ describe('clean-up of imports a reload cut short', () => {
 
   it('without Web Locks falls back to the age rule, and never touches a finished dataset', async () => {
     const old = await unfinished('old', 2);
-    const discarded = await store.abortAbandonedImports(async () => null, old.createdAt);
-    expect(discarded).toEqual([]);
+    await expect(store.abortAbandonedImports(async () => null, old.createdAt)).resolves.toEqual({ discarded: [], running: [] });
     const later = await store.abortAbandonedImports(async () => null, old.createdAt + 1);
-    expect(later.map((d) => d.id)).toEqual(['old']);
+    expect(later.discarded.map((d) => d.id)).toEqual(['old']);
   });
 
   it('asks for the locks only after reading the records, so an import that starts meanwhile is kept', async () => {
@@ -91,9 +91,31 @@ describe('clean-up of imports a reload cut short', () => {
       return new Set(['new']);
     };
     await unfinished('gone', 1);
-    const discarded = await store.abortAbandonedImports(running, 0);
+    const { discarded } = await store.abortAbandonedImports(running, 0);
     expect(asked).toBe(true);
     expect(discarded.map((d) => d.id)).toEqual(['gone']);
     expect((await store.getDataset('new'))?.status).toBe('importing');
+  });
+
+  it('an import whose lock is let go while unfinished (the worker of a reloaded page, a closed tab) is removed then; a finished one is kept', async () => {
+    const locks = new FakeLocks();
+    const dying = await holdImportLock('dying', locks);
+    await unfinished('dying', 4);
+    const finishing = await holdImportLock('finishing', locks);
+    await unfinished('finishing', 2);
+    const { discarded, running } = await store.abortAbandonedImports(() => runningImports(locks), 0);
+    expect(discarded).toEqual([]);
+    expect(running.sort()).toEqual(['dying', 'finishing']);
+
+    const ends = running.map((id) => whenImportEnds(id, locks).then(() => store.discardUnfinished(id)));
+    await store.finishImport('finishing', makeReport(2), new Map([['H04L', 2]]));
+    finishing();
+    dying();
+    const [first, second] = await Promise.all(ends);
+    const byId = Object.fromEntries(running.map((id, i) => [id, [first, second][i]]));
+    expect(byId.dying).toMatchObject({ id: 'dying', patents: 4 });
+    expect(byId.finishing).toBeNull();
+    expect((await store.getDataset('finishing'))?.status).toBe('ready');
+    expect(await store.getDataset('dying')).toBeUndefined();
   });
 });
