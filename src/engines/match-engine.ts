@@ -1,3 +1,4 @@
+import { hasText } from '../core/patent-text';
 import type { TaskOptions } from '../core/abort';
 import type { ProgressCallback } from '../core/progress';
 import { DatasetStore } from '../store/dataset-store';
@@ -87,22 +88,29 @@ export class MatchEngine {
   /** P(Yes) of every patent of the dataset for one technique. */
   async scoreDataset(datasetId: string, technique: Technique, options: TaskOptions & { batchSize?: number } = {}, onProgress?: ProgressCallback): Promise<TechniqueScores> {
     if (!this.info) throw new Error('MatchEngine.load() must finish before scoreDataset()');
-    const patents = await (await this.store()).getPatents(datasetId);
-    const scored = await this.yesNo.scoreFitted(patents.map((patent) => ({
+    const all = await (await this.store()).getPatents(datasetId);
+    // A patent without any text (imported for its year and codes) gives the model nothing to
+    // judge: it is listed as not scored, with the reason, instead of answering on an empty prompt.
+    const patents = all.filter(hasText);
+    const untitled = all.filter((p) => !hasText(p)).map((p) => p.id);
+    const scored = patents.length === 0 ? null : await this.yesNo.scoreFitted(patents.map((patent) => ({
       sectionTitle: technique.sectionTitle,
       technique: technique.description,
       patentTitle: patent.title,
       patentAbstract: patent.abstract ?? '',
     })), options, onProgress);
+    if (!scored) throw new Error(`no patent could be scored: none of the ${all.length} patents has a title or an abstract`);
     if (scored.failures.length > 0 && scored.failures.reduce((n, f) => n + f.pairs.length, 0) === patents.length) {
       throw new Error(`no patent could be scored: ${scored.failures[0].reason}`);
     }
+    const failures = scored.failures.map((f) => ({ patentIds: f.pairs.map((i) => patents[i].id), reason: f.reason }));
+    if (untitled.length > 0) failures.push({ patentIds: untitled, reason: 'no title or abstract to judge' });
     return {
       techniqueId: technique.id,
-      patentIds: patents.map((p) => p.id),
-      probabilities: scored.probabilities,
-      truncated: scored.truncated,
-      failures: scored.failures.map((f) => ({ patentIds: f.pairs.map((i) => patents[i].id), reason: f.reason })),
+      patentIds: [...patents.map((p) => p.id), ...untitled],
+      probabilities: Float32Array.from([...scored.probabilities, ...untitled.map(() => Number.NaN)]),
+      truncated: Uint8Array.from([...scored.truncated, ...untitled.map(() => 0)]),
+      failures,
     };
   }
 

@@ -71,9 +71,10 @@ export class PsMapView extends LitElement {
     canvas: this.canvas,
     hasPoints: () => this.layout !== null,
     dragMode: () => this.dragMode,
-    visible: (i) => !(this.onlySelection && this.selection.size > 0) || this.selection.mask[i] === 1,
+    visible: (i) => this.pickable(i),
     hover: (hit) => (this.hover = hit),
     select: (indices, add) => void this.select(indices, add),
+    selectAll: () => void this.select((this.layout?.ids ?? []).flatMap((_, i) => (this.pickable(i) ? [i] : [])), false),
     clear: () => void this.select([], false),
     overlay: (d) => this.renderRoot.querySelector('svg.overlay path')?.setAttribute('d', d),
   });
@@ -237,6 +238,11 @@ export class PsMapView extends LitElement {
     this.restate();
   }
 
+  /** With "only the selection" on, only selected points are shown, hovered or picked. */
+  private pickable(index: number): boolean {
+    return !(this.onlySelection && this.selection.size > 0) || this.selection.mask[index] === 1;
+  }
+
   private async select(indices: number[], add: boolean): Promise<void> {
     const { dataset } = this.app.value;
     if (!this.layout || !dataset) return;
@@ -351,7 +357,7 @@ export class PsMapView extends LitElement {
     return renderMapState({
       task: this.task, layout: this.layout, selection: this.selection.info, matchCount: this.points.matchCount, drawMs: this.canvas.lastDrawMs,
       runs: this.runs, vectorsMissing: this.vectorsMissing, umap: this.settings.method === 'umap',
-      datasetName: this.app.value.dataset?.name ?? '', modelRef: this.app.value.modelRef,
+      datasetName: this.app.value.dataset?.name ?? '', patentCount: this.app.value.dataset?.patentCount ?? 0, modelRef: this.app.value.modelRef,
     }, { embed: () => void this.compute(false, true), compute: () => void this.compute(false) });
   }
 

@@ -140,7 +140,8 @@ export class PsMatchView extends LitElement {
             ${matcher.modelId} (${matcher.dtype}) on ${matcher.device.toUpperCase()}
             <button id="match-csv" @click=${() => void this.export('csv', state.value)}>CSV</button>
             <button id="match-json" @click=${() => void this.export('json', state.value)}>JSON</button></p>
-          ${scores.failures.length > 0 ? html`<ps-notice kind="warning" id="match-failures" next="The other patents are scored; run again to retry the failed ones.">${scores.failures.reduce((n, f) => n + f.patentIds.length, 0)} patents could not be scored: ${scores.failures[0].reason}</ps-notice>` : nothing}
+          ${scores.failures.length > 0 ? html`<ps-notice kind="warning" id="match-failures" next="The other patents are scored; the export lists each one that is not, with the reason.">
+            ${scores.failures.map((f) => html`<div>${f.patentIds.length} ${f.patentIds.length === 1 ? 'patent' : 'patents'} not scored: ${f.reason}.</div>`)}</ps-notice>` : nothing}
           ${matcher.fallbackReasons.length > 0 ? html`<ps-notice kind="warning">The model fell back: ${matcher.fallbackReasons.join('; ')}. The answers are the same, only slower.</ps-notice>` : nothing}
           <table aria-label="Patents ranked by P(Yes)">
             <thead><tr><th class="num">Rank</th><th>Patent</th><th>Title</th><th class="num">Year</th><th class="num">P(Yes)</th><th>Note</th></tr></thead>

@@ -14,14 +14,19 @@ import { CHROMIUM_PATH, isLocal, openBrowser, type BrowserSession } from './brow
 
 const PAYLOADS = ['=HYPERLINK("http://evil.example","x")', '@SUM(A1)', '+1+1', '-1+1', '=cmd|\' /C calc\'!A0'];
 const CODES = ['H01M 4/00;H01M 10/00', 'F28D 7/00;F28F 1/00', 'B01D 53/00;B01D 46/00', 'H01M 4/00;F28D 7/00'];
+const UNTITLED = ['U1', 'U2', 'U3'];
 
-/** 60 patents, one in four titled with a payload, and one broken row whose year is a formula. */
+/**
+ * 60 patents, one in four titled with a payload; 3 with codes but no title (kept, without a
+ * vector); one broken row whose year is a formula.
+ */
 function payloadFile(): string {
   const rows = Array.from({ length: 60 }, (_, i) => {
     const title = i % 4 === 0 ? PAYLOADS[(i / 4) % PAYLOADS.length] : `Battery electrode and heat exchanger plate number ${i}`;
     return [`X${i}`, String(1995 + (i % 15)), title, CODES[i % CODES.length]];
   });
   rows.splice(10, 0, ['X-bad', '=1+1', '=HYPERLINK("http://evil.example","bad")', 'H01M 4/00']);
+  rows.push(...UNTITLED.map((id, i) => [id, String(2000 + i), '', CODES[i]]));
   const quote = (cell: string) => `"${cell.replaceAll('"', '""')}"`;
   // The file name is the user's text too: it is the first cell of every rejected row.
   const path = join(mkdtempSync(join(tmpdir(), 'ps-exports-')), '@payloads.csv');
@@ -53,7 +58,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('exports are inert, in headless Chro
     session = undefined;
   });
 
-  it('titles that look like formulas leave the rejected-rows, Match and map-selection CSVs as text', { timeout: 900_000 }, async () => {
+  it('titles that look like formulas leave the rejected-rows, Match and map-selection CSVs as text; untitled patents are kept and said to have no vector', { timeout: 900_000 }, async () => {
     session = await openBrowser({ webgpu: false });
     const { page } = session;
     await page.goto(`${inject('baseUrl')}?gpu=off#/import`);
@@ -71,6 +76,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('exports are inert, in headless Chro
 
     await page.locator('ps-import-view #open-dataset').click();
     await page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 300_000 });
+    await expect(page.locator('ps-app #untitled-notice').textContent()).resolves.toMatch(/3\s+patents have no title or abstract/);
 
     await page.locator('ps-app nav a', { hasText: 'Match techniques' }).click();
     await page.locator('ps-match-view #technique-select').selectOption('DEMO-BAT-03');
@@ -78,24 +84,20 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('exports are inert, in headless Chro
     await page.locator('ps-match-view #match-status[data-state="done"]').waitFor({ timeout: 300_000 });
     const match = await cells(await save(page, () => page.locator('ps-match-view #match-csv').click()));
     expect(match[0]).toEqual(['rank', 'patent', 'title', 'year', 'p_yes', 'answer', 'note']);
-    expect(match).toHaveLength(61);
+    expect(match).toHaveLength(64);
+    for (const id of UNTITLED) expect(match.find((row) => row[1] === id)?.slice(4)).toEqual(['', '', expect.stringMatching(/no title or abstract/)]);
+    await expect(page.locator('ps-match-view #match-failures').textContent()).resolves.toMatch(/3 patents not scored: no title or abstract to judge/);
     const titles = match.slice(1).map((row) => row[2]);
     for (const payload of PAYLOADS) expect(titles).toContain(`'${payload}`);
     expect(liveFormulas(match)).toEqual([]);
 
     await page.locator('ps-app nav a', { hasText: 'Patent map' }).click();
     const map = page.locator('ps-map-view');
-    await map.locator('#map-status[data-state="done"][data-layout="umap"]').waitFor({ timeout: 300_000 });
-    const box = await map.locator('#map-canvas').boundingBox();
-    if (!box) throw new Error('the map canvas has no box');
-    // Shift-drag from corner to corner selects every point.
-    await page.mouse.move(box.x + 2, box.y + 2);
-    await page.keyboard.down('Shift');
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
-    await page.mouse.move(box.x + box.width - 2, box.y + box.height - 2, { steps: 5 });
-    await page.mouse.up();
-    await page.keyboard.up('Shift');
+    await map.locator('#map-status[data-state="done"][data-layout="umap"][data-points="60"]').waitFor({ timeout: 300_000 });
+    await expect(map.locator('#map-unplaced').textContent()).resolves.toMatch(/3 of the 63\s+patents have no title or abstract/);
+    // Ctrl+A on the focused map selects every point.
+    await map.locator('#map-canvas').focus();
+    await page.keyboard.press('Control+a');
     await expect.poll(() => map.locator('#map-status').getAttribute('data-selected'), { timeout: 60_000 }).toBe('60');
     const selection = await cells(await save(page, () => map.locator('#map-csv').click()));
     expect(selection[0]).toEqual(['patent', 'title', 'year', 'codes', 'topic', 'x', 'y']);

@@ -1,7 +1,7 @@
 /**
  * Pointer, wheel and keyboard input on the patent map: pan, wheel and pinch zoom, hover, click
  * to pick, shift-drag box and alt-drag lasso (drawn as an SVG path over the canvas), and the
- * keys (arrows pan, + / − zoom, 0 fits, Escape clears). Turns gestures into calls on MapCanvas
+ * keys (arrows pan, + / − zoom, 0 fits, Ctrl/⌘+A selects every visible point, Escape clears). Turns gestures into calls on MapCanvas
  * and into selection requests for the view.
  */
 import type { MapCanvas } from './map-canvas';
@@ -28,6 +28,8 @@ export interface GestureTarget {
   visible(index: number): boolean;
   hover(hit: { index: number; x: number; y: number } | null): void;
   select(indices: number[], add: boolean): void;
+  /** Selects every point that may be picked. */
+  selectAll(): void;
   clear(): void;
   overlay(path: string): void;
 }
@@ -136,6 +138,11 @@ export class MapGestures {
   readonly onKeyDown = (event: KeyboardEvent): void => {
     const canvas = this.target.canvas;
     const { width, height } = canvas.viewport;
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'a') {
+      if (this.target.hasPoints()) this.target.selectAll();
+      event.preventDefault();
+      return;
+    }
     switch (event.key) {
       case 'ArrowLeft': canvas.pan(KEY_PAN_PX, 0); break;
       case 'ArrowRight': canvas.pan(-KEY_PAN_PX, 0); break;

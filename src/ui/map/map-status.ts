@@ -28,6 +28,8 @@ export interface MapStateInput {
   /** The settings ask for UMAP (a PCA preview is followed by it). */
   umap: boolean;
   datasetName: string;
+  /** The dataset's patents; those without text have no vector, so are not on the map. */
+  patentCount: number;
   modelRef: string;
 }
 
@@ -80,9 +82,12 @@ export function renderMapState(input: MapStateInput, actions: { embed: () => voi
     case 'done': {
       const cancelled = taskState.kind === 'idle' && taskState.cancelled;
       const fallback = layout?.knn?.fallbackReason && layout.knn.source !== 'webgpu' ? layout.knn.fallbackReason : '';
+      const unplaced = layout ? input.patentCount - layout.ids.length : 0;
       return html`${line(layout ? html`Showing: ${describeLayout(layout)}${selection}` : 'Nothing to show.')}
         ${cancelled ? html`<ps-notice kind="info" id="map-note">${layout ? `UMAP cancelled: showing ${layout.method.toUpperCase()}.` : 'Cancelled.'}
           <button slot="action" @click=${actions.compute}>Compute UMAP</button></ps-notice>` : nothing}
+        ${unplaced > 0 ? html`<ps-notice kind="info" id="map-unplaced">${unplaced.toLocaleString('en')} of the ${input.patentCount.toLocaleString('en')}
+          patents have no title or abstract, so no vector: they are not on the map (they still count in co-occurrence and forecasts).</ps-notice>` : nothing}
         ${fallback ? html`<ps-notice kind="warning" id="map-knn-note">k-NN on the CPU: ${fallback}. The map is the same, only slower to compute.</ps-notice>` : nothing}`;
     }
     case 'error':
