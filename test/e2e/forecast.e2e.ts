@@ -90,6 +90,8 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('technology forecasting in headless 
     const { exported, legendAucs } = cpuRun;
     const view = page.locator('ps-forecast-view');
     await expect(view.locator('#forecast-status').getAttribute('data-backend')).resolves.toBe('cpu');
+    // The bundled model never saw the scoring window (its manifest's until_year), so no leak warning.
+    await expect(view.locator('#fc-training-leak').count()).resolves.toBe(0);
     expect(exported.backend).toEqual({ kind: 'cpu', fallbackReason: 'WebGPU switched off in settings' });
     expect(exported.model).toBe(BUNDLED_MODEL_REF);
     const report = exported.report;

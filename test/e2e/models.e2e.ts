@@ -37,6 +37,10 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('models from the hub layout, in head
 
     // The cache view lists what was downloaded, with its size, and removes it.
     await session.page.locator('ps-app nav a', { hasText: 'Models' }).click();
+    // Each bundled model says what it was trained on, up to which year.
+    const techToken = session.page.locator('ps-models-view table[aria-label="Model presets"] tr', { hasText: 'bundled:ps-techtoken-tiny' });
+    await expect(techToken.locator('td[data-until-year]').getAttribute('data-until-year')).resolves.toBe('2015');
+    await expect(techToken.textContent()).resolves.toMatch(/patents up to 2015/);
     const cachedRow = session.page.locator('ps-models-view table[aria-label="Cached models"] tr', { hasText: `hub:${REPO}` });
     await cachedRow.waitFor();
     await expect(cachedRow.textContent()).resolves.toMatch(/0\.\d MB/);
