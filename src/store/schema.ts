@@ -9,6 +9,8 @@
  * - v1: datasets (keyPath id), patents (key [datasetId, id], index byDataset), settings.
  * - v2: patents index byDatasetYear; stores codes, embeddings, results; dataset records gain
  *   level, status and codeCount (v1 datasets get 'subclass', 'ready' and their codes rebuilt).
+ * - v3: stores catalogues (keyPath id) and catalogueSections (key [catalogueId, id]) for the texts
+ *   the user loads for the bundled BREF catalogue and for catalogues of their own. Nothing else changes.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type {
@@ -19,9 +21,10 @@ import type {
   SourceFile,
   StoredPatent,
 } from './records';
+import type { CatalogueRecord, StoredCatalogueSection } from './catalogue-records';
 
 export const DEFAULT_DB_NAME = 'patent-space';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** Level given to datasets that were stored before datasets had one (v1). */
 export const LEVEL_FOR_V1_DATASETS = 'subclass';
@@ -54,6 +57,8 @@ export interface PatentSpaceDB extends DBSchema {
   codes: { key: [string, string]; value: CodeRecord };
   embeddings: { key: [string, string, number]; value: EmbeddingChunkRecord };
   results: { key: string; value: ResultRecord; indexes: { byDataset: string } };
+  catalogues: { key: string; value: CatalogueRecord };
+  catalogueSections: { key: [string, string]; value: StoredCatalogueSection };
 }
 
 export type PatentSpaceStoreName = StoreNames<PatentSpaceDB>;
@@ -107,6 +112,12 @@ export function datasetRecordV1ToV2(record: DatasetRecordV1 | DatasetRecord, cod
   return { ...record, level: LEVEL_FOR_V1_DATASETS, status: 'ready', codeCount };
 }
 
+/** v2 → v3: two new, empty stores; every existing store and record is left as it is. */
+export function migrateToV3(db: IDBPDatabase<PatentSpaceDB>): void {
+  db.createObjectStore('catalogues', { keyPath: 'id' });
+  db.createObjectStore('catalogueSections', { keyPath: ['catalogueId', 'id'] });
+}
+
 /** Applies every migration above `oldVersion`, in order. */
 export async function upgradeDatabase(
   db: IDBPDatabase<PatentSpaceDB>,
@@ -117,4 +128,5 @@ export async function upgradeDatabase(
   // database as it was at v1", hence the cast.
   if (oldVersion < 1) migrateToV1(db as unknown as IDBPDatabase<PatentSpaceDBV1>);
   if (oldVersion < 2) await migrateToV2(db, tx);
+  if (oldVersion < 3) migrateToV3(db);
 }

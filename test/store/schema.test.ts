@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
-import { openDB } from 'idb';
+import { openDB, type IDBPDatabase } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DatasetStore } from '../../src/store/dataset-store';
-import { DB_VERSION, DEFAULT_DB_NAME, migrateToV1, type DatasetRecordV1, type PatentSpaceDBV1 } from '../../src/store/schema';
+import { CatalogueStore } from '../../src/store/catalogue-store';
+import { DB_VERSION, DEFAULT_DB_NAME, migrateToV1, migrateToV2, type DatasetRecordV1, type PatentSpaceDB, type PatentSpaceDBV1 } from '../../src/store/schema';
 import { makePatents, useFreshIndexedDb } from './helpers';
 
 beforeEach(useFreshIndexedDb);
@@ -57,7 +58,7 @@ describe('schema migration', () => {
     const raw = await openDB(DEFAULT_DB_NAME);
     try {
       expect(raw.version).toBe(DB_VERSION);
-      expect([...raw.objectStoreNames].sort()).toEqual(['codes', 'datasets', 'embeddings', 'patents', 'results', 'settings']);
+      expect([...raw.objectStoreNames].sort()).toEqual(['catalogueSections', 'catalogues', 'codes', 'datasets', 'embeddings', 'patents', 'results', 'settings']);
       const tx = raw.transaction(['patents', 'results']);
       expect([...tx.objectStore('patents').indexNames].sort()).toEqual(['byDataset', 'byDatasetYear']);
       expect(tx.objectStore('patents').index('byDatasetYear').keyPath).toEqual(['datasetId', 'year']);
@@ -76,7 +77,7 @@ describe('schema migration', () => {
     again.close();
     const raw = await openDB('fresh');
     expect(raw.version).toBe(DB_VERSION);
-    expect(raw.objectStoreNames).toHaveLength(6);
+    expect(raw.objectStoreNames).toHaveLength(8);
     raw.close();
   });
 
@@ -92,5 +93,57 @@ describe('schema migration', () => {
     expect(raw.version).toBe(1);
     expect([...raw.objectStoreNames].sort()).toEqual(['datasets', 'patents', 'settings']);
     raw.close();
+  });
+});
+
+/** Writes a database exactly as version 2 of the app did (v1 then v2 steps), with one of everything. */
+async function createV2Database(name: string): Promise<void> {
+  const v2 = await openDB<PatentSpaceDB>(name, 2, {
+    async upgrade(db, _old, _new, tx) {
+      migrateToV1(db as unknown as IDBPDatabase<PatentSpaceDBV1>);
+      await migrateToV2(db, tx as unknown as Parameters<typeof migrateToV2>[1]);
+    },
+  });
+  const stores = ['datasets', 'patents', 'codes', 'embeddings', 'results', 'settings'] as const;
+  const tx = v2.transaction([...stores], 'readwrite');
+  await Promise.all([
+    tx.objectStore('datasets').put({ id: 'ds-1', name: 'Kept', createdAt: 1, level: 'main_group', status: 'ready', patentCount: 3, codeCount: 2, sourceFiles: [] }),
+    ...makePatents(3).map((p) => tx.objectStore('patents').put({ ...p, datasetId: 'ds-1' })),
+    tx.objectStore('codes').put({ datasetId: 'ds-1', code: 'H04L', patents: 3 }),
+    tx.objectStore('embeddings').put({ datasetId: 'ds-1', modelId: 'm', chunk: 0, dim: 1, ids: ['p00000'], vectors: new Float32Array([0.5]) }),
+    tx.objectStore('results').put({ id: 'r-1', datasetId: 'ds-1', kind: 'forecast', createdAt: 2, value: { auc: 0.7 } }),
+    tx.objectStore('settings').put('ds-1', 'activeDatasetId'),
+    tx.done,
+  ]);
+  v2.close();
+}
+
+describe('schema v3', () => {
+  it('adds the catalogue stores to a v2 database and keeps every store and record', async () => {
+    await createV2Database('v2');
+    const catalogues = await CatalogueStore.open({ name: 'v2' });
+    expect(await catalogues.listCatalogues()).toEqual([]);
+    catalogues.close();
+
+    const raw = await openDB<PatentSpaceDB>('v2');
+    try {
+      expect(raw.version).toBe(3);
+      expect([...raw.objectStoreNames].sort()).toEqual(['catalogueSections', 'catalogues', 'codes', 'datasets', 'embeddings', 'patents', 'results', 'settings']);
+      expect(await raw.get('datasets', 'ds-1')).toMatchObject({ name: 'Kept', level: 'main_group', status: 'ready', codeCount: 2 });
+      expect(await raw.count('patents')).toBe(3);
+      expect(await raw.get('codes', ['ds-1', 'H04L'])).toEqual({ datasetId: 'ds-1', code: 'H04L', patents: 3 });
+      expect((await raw.get('embeddings', ['ds-1', 'm', 0]))?.vectors).toEqual(new Float32Array([0.5]));
+      expect(await raw.get('results', 'r-1')).toMatchObject({ kind: 'forecast', value: { auc: 0.7 } });
+      expect(await raw.get('settings', 'activeDatasetId')).toBe('ds-1');
+      const tx = raw.transaction(['patents', 'results', 'catalogueSections']);
+      expect([...tx.objectStore('patents').indexNames].sort()).toEqual(['byDataset', 'byDatasetYear']);
+      expect(tx.objectStore('catalogueSections').keyPath).toEqual(['catalogueId', 'id']);
+    } finally {
+      raw.close();
+    }
+    // The dataset store still reads what v2 wrote.
+    const datasets = await DatasetStore.open({ name: 'v2' });
+    expect((await datasets.getPatents('ds-1')).map((p) => p.id)).toEqual(['p00000', 'p00001', 'p00002']);
+    datasets.close();
   });
 });

@@ -1,0 +1,249 @@
+/**
+ * The technique catalogues: the bundled BREF catalogue (reference facts shipped with the app) and
+ * what the user imports from catalogue text files: texts for the bundled sections, merged by id,
+ * or a catalogue of its own (a company's technique list in the same JSONL shape). Plain class over
+ * core and store; runs in Node tests and, later, in a worker.
+ */
+import { AbortRegistry, throwIfAborted, type TaskOptions } from '../core/abort';
+import type { Catalogue } from '../core/catalogue/catalogue';
+import { parseCatalogue } from '../core/catalogue/decode';
+import { CatalogueImportCollector, type CatalogueImportReport, type SectionInput } from '../core/catalogue/text-import';
+import { CatalogueTextReader } from '../core/catalogue/text-reader';
+import type { CatalogueSection } from '../core/catalogue/types';
+import { sniffEncoding, StreamDecoder } from '../core/ingest/encoding';
+import { ProgressTracker, type ProgressCallback } from '../core/progress';
+import { CatalogueStore, type CatalogueRecord } from '../store/catalogue-store';
+
+/** Id of the bundled catalogue in lists and in stored text sets. */
+export const BREF_CATALOGUE_ID = 'bref';
+/** Where the app serves the bundled file (relative to the page; a worker must be given an absolute URL). */
+export const BUNDLED_CATALOGUE_PATH = 'catalogue/bref-catalogue.json';
+
+/** Sections (rows) and text characters written per transaction. */
+const WRITE_ROWS = 500;
+const WRITE_CHARS = 4_000_000;
+
+export interface CatalogueEngineOptions {
+  /** IndexedDB database (tests use their own). */
+  dbName?: string;
+  /** The bundled file: a URL to fetch, or a function giving its text (Node tests read the file). */
+  bundled?: string | URL | (() => Promise<string>);
+}
+
+/** A catalogue text file: a browser File, or anything with a name, a size and a byte stream. */
+export interface CatalogueTextSource {
+  name: string;
+  size: number;
+  stream(): ReadableStream<Uint8Array>;
+}
+
+/** What to import a file as: texts of the bundled catalogue, or a catalogue of its own. */
+export type CatalogueImportTarget =
+  | { kind: 'texts' }
+  | { kind: 'own'; name: string; /** An own catalogue this import replaces once complete. */ replaces?: string };
+
+export interface CatalogueSummary {
+  id: string;
+  name: string;
+  kind: 'bundled' | 'own';
+  sectionCount: number;
+  /** Sections that have a text. */
+  textCount: number;
+  /** The import the texts or sections came from; absent for the bundled catalogue without texts. */
+  record?: CatalogueRecord;
+}
+
+export interface SectionWithText {
+  catalogueId: string;
+  /** Bundled: the reference section; own: the fields the file gave. */
+  section: CatalogueSection | SectionInput;
+  text: string | null;
+}
+
+export class CatalogueEngine {
+  private readonly aborts = new AbortRegistry();
+  private storeOpening: Promise<CatalogueStore> | null = null;
+  private bundledLoading: Promise<Catalogue> | null = null;
+
+  constructor(private readonly options: CatalogueEngineOptions = {}) {}
+
+  /** The bundled catalogue, loaded and checked once (a failed load is retried on the next call). */
+  bundled(): Promise<Catalogue> {
+    if (!this.bundledLoading) {
+      const loading = this.readBundled().then(parseCatalogue);
+      loading.catch(() => {
+        if (this.bundledLoading === loading) this.bundledLoading = null;
+      });
+      this.bundledLoading = loading;
+    }
+    return this.bundledLoading;
+  }
+
+  /**
+   * Streams a catalogue text file into the store. Malformed lines are reported with their line
+   * numbers and the rest loads; nothing becomes visible until the whole file is stored, and a
+   * cancel or failure leaves nothing behind. Texts for the bundled catalogue replace the earlier
+   * texts only when complete.
+   */
+  async importFile(
+    file: CatalogueTextSource,
+    target: CatalogueImportTarget,
+    options: TaskOptions = {},
+    onProgress?: ProgressCallback,
+  ): Promise<CatalogueRecord> {
+    const started = Date.now();
+    const signal = this.aborts.begin(options.taskId, options.signal);
+    try {
+      const catalogue = target.kind === 'texts' ? await this.bundled() : null;
+      const store = await this.store();
+      throwIfAborted(signal);
+      const record = await store.createImport({
+        name: target.kind === 'texts' ? `Texts for the BREF catalogue (${file.name})` : target.name,
+        kind: target.kind,
+        ...(catalogue ? { textsFor: BREF_CATALOGUE_ID, baseFingerprint: catalogue.meta.fingerprint } : {}),
+        sourceFile: { name: file.name, bytes: file.size },
+      });
+      try {
+        const collector = new CatalogueImportCollector(catalogue, file.name);
+        const encoding = await this.stream(file, collector, record.id, store, signal, onProgress);
+        const report = collector.finish({ name: file.name, bytes: file.size, encoding }, Date.now() - started);
+        checkUseful(report, file.name);
+        throwIfAborted(signal);
+        return await store.finishImport(record.id, report, target.kind === 'own' && target.replaces ? [target.replaces] : []);
+      } catch (error) {
+        await store.abortImport(record.id);
+        throw error;
+      }
+    } finally {
+      this.aborts.end(options.taskId);
+    }
+  }
+
+  abort(taskId: string): void {
+    this.aborts.abort(taskId);
+  }
+
+  /** The bundled catalogue first, then the user's own catalogues, newest first. */
+  async listCatalogues(): Promise<CatalogueSummary[]> {
+    const [catalogue, records] = await Promise.all([this.bundled(), this.store().then((s) => s.listCatalogues())]);
+    const texts = records.find((r) => r.kind === 'texts' && r.textsFor === BREF_CATALOGUE_ID);
+    const bundled: CatalogueSummary = {
+      id: BREF_CATALOGUE_ID,
+      name: 'EU BREF techniques',
+      kind: 'bundled',
+      sectionCount: catalogue.sections.length,
+      textCount: texts?.sectionCount ?? 0,
+      ...(texts ? { record: texts } : {}),
+    };
+    const own = records.filter((r) => r.kind === 'own').map((r): CatalogueSummary => ({
+      id: r.id, name: r.name, kind: 'own', sectionCount: r.sectionCount, textCount: r.report?.textsStored ?? 0, record: r,
+    }));
+    return [bundled, ...own];
+  }
+
+  /** A section with its text (null when none was loaded); null when the catalogue has no such section. */
+  async getSection(catalogueId: string, sectionId: string): Promise<SectionWithText | null> {
+    const store = await this.store();
+    if (catalogueId === BREF_CATALOGUE_ID) {
+      const section = (await this.bundled()).section(sectionId);
+      if (!section) return null;
+      const texts = await store.textsFor(BREF_CATALOGUE_ID);
+      const stored = texts ? await store.getSection(texts.id, sectionId) : undefined;
+      return { catalogueId, section, text: stored?.text ?? null };
+    }
+    const stored = await store.getSection(catalogueId, sectionId);
+    return stored ? { catalogueId, section: stored, text: stored.text ?? null } : null;
+  }
+
+  /** Every section of an own catalogue, ordered by id. */
+  async getOwnSections(catalogueId: string): Promise<SectionInput[]> {
+    return (await this.store()).getSections(catalogueId);
+  }
+
+  async deleteCatalogue(catalogueId: string): Promise<void> {
+    if (catalogueId === BREF_CATALOGUE_ID) throw new Error('The bundled catalogue ships with the app and cannot be deleted; delete its texts instead.');
+    await (await this.store()).deleteCatalogue(catalogueId);
+  }
+
+  /** Removes imports a closed tab left unfinished; call at start-up. */
+  async abortStaleImports(createdBefore = Date.now()): Promise<string[]> {
+    return (await this.store()).abortStaleImports(createdBefore);
+  }
+
+  async destroy(): Promise<void> {
+    const opening = this.storeOpening;
+    this.storeOpening = null;
+    (await opening?.catch(() => null))?.close();
+  }
+
+  private async stream(
+    file: CatalogueTextSource,
+    collector: CatalogueImportCollector,
+    catalogueId: string,
+    store: CatalogueStore,
+    signal: AbortSignal,
+    onProgress: ProgressCallback | undefined,
+  ): Promise<StreamDecoder['encoding']> {
+    const reader = new CatalogueTextReader(file.name);
+    const tracker = new ProgressTracker('parse', 'bytes', Math.max(1, file.size), onProgress);
+    const bytesReader = file.stream().getReader();
+    let decoder: StreamDecoder | null = null;
+    let bytes = 0;
+    const flush = async (all: boolean): Promise<void> => {
+      const chunk = collector.take(WRITE_ROWS, WRITE_CHARS, all);
+      if (chunk) await store.putSections(catalogueId, chunk);
+    };
+    try {
+      for (;;) {
+        throwIfAborted(signal);
+        const { done, value } = await bytesReader.read();
+        if (done) break;
+        decoder ??= new StreamDecoder(sniffEncoding(value));
+        bytes += value.byteLength;
+        collector.add(reader.push(decoder.decode(value)));
+        await flush(false);
+        tracker.report(bytes, collector.rowsRead);
+      }
+      const tail = decoder?.end() ?? '';
+      if (tail) collector.add(reader.push(tail));
+      collector.add(reader.end());
+      throwIfAborted(signal);
+      await flush(true);
+      tracker.finish(collector.rowsRead);
+      return decoder?.encoding ?? 'utf-8';
+    } finally {
+      await bytesReader.cancel().catch(() => undefined);
+    }
+  }
+
+  private async readBundled(): Promise<string> {
+    const source = this.options.bundled ?? BUNDLED_CATALOGUE_PATH;
+    if (typeof source === 'function') return source();
+    const response = await fetch(source);
+    if (!response.ok) throw new Error(`Could not load the bundled catalogue: GET ${String(source)} answered ${response.status}.`);
+    return response.text();
+  }
+
+  private store(): Promise<CatalogueStore> {
+    if (!this.storeOpening) {
+      const opening = CatalogueStore.open(this.options.dbName ? { name: this.options.dbName } : {});
+      opening.catch(() => {
+        if (this.storeOpening === opening) this.storeOpening = null;
+      });
+      this.storeOpening = opening;
+    }
+    return this.storeOpening;
+  }
+}
+
+/** An import that would store nothing useful fails with the reason instead of leaving an empty catalogue. */
+function checkUseful(report: CatalogueImportReport, fileName: string): void {
+  if (report.rowsRead === 0) {
+    const first = report.rowErrors[0];
+    throw new Error(`No row of ${fileName} could be read (${report.rowErrorCount} rejected${first ? `; first: line ${first.line}, ${first.reason}` : ''}).`);
+  }
+  if (report.kind === 'texts' && report.matched === 0) {
+    throw new Error(`None of the ${report.rowsRead} ids in ${fileName} is a section of the bundled BREF catalogue (first: "${report.unknownIds[0]?.id}"). `
+      + 'If it is a technique list of its own, import it as a new catalogue.');
+  }
+}
