@@ -2,6 +2,8 @@
  * Named errors that keep their `name` across the worker boundary (comlink's throw handler
  * serialises name + message) and tell the user what to do next.
  */
+import { CatalogueFormatError, CatalogueImportGoneError, CatalogueSourceError, NotACatalogueFileError } from './catalogue/errors';
+
 export class WebGpuUnavailableError extends Error {
   override name = 'WebGpuUnavailableError';
   constructor(reason: string) {
@@ -154,4 +156,5 @@ export const NAMED_ERRORS: ReadonlyArray<{ name: string; prototype: Error }> = [
   WebGpuUnavailableError, ModelLoadError, DatasetLoadError,
   GpuError, GpuValidationError, GpuOutOfMemoryError, GpuInternalError, NoEmbeddingsError,
   StorageQuotaError, DatasetNotFoundError, NotAPatentFileError, ForecastInputError,
+  CatalogueFormatError, CatalogueSourceError, NotACatalogueFileError, CatalogueImportGoneError,
 ];

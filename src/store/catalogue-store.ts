@@ -6,6 +6,7 @@
  * so a reload or a cancel mid-import leaves no half-written catalogue visible, and the previous
  * texts stay in use until the new ones are complete.
  */
+import { CatalogueImportGoneError } from '../core/catalogue/errors';
 import type { CatalogueImportKind, CatalogueImportReport, SectionInput } from '../core/catalogue/text-import';
 import type { CatalogueRecord, StoredCatalogueSection } from './catalogue-records';
 import { prefixRange } from './key-ranges';
@@ -15,6 +16,8 @@ import type { PatentSpaceStoreName } from './schema';
 import { putAll, runWrite, type PatentSpaceDatabase, type WriteTransaction } from './transactions';
 import type { SourceFile } from './records';
 
+export { CatalogueImportGoneError };
+
 export type { CatalogueRecord, StoredCatalogueSection } from './catalogue-records';
 
 export interface NewCatalogueImport {
@@ -23,14 +26,6 @@ export interface NewCatalogueImport {
   textsFor?: string;
   baseFingerprint?: string;
   sourceFile: SourceFile;
-}
-
-/** Thrown when a write names a catalogue import that is not (or no longer) in progress. */
-export class CatalogueImportGoneError extends Error {
-  override name = 'CatalogueImportGoneError';
-  constructor(catalogueId: string) {
-    super(`Catalogue import ${catalogueId} is not in progress: it was cancelled or has finished.`);
-  }
 }
 
 export class CatalogueStore {

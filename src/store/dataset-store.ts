@@ -6,14 +6,14 @@
  * abortImport, which removes everything so a failed or cancelled import leaves nothing behind.
  * Deleting is soft until purgeDeleted (called at start-up), so an undo lasts for the session.
  */
-import { openDB } from 'idb';
 import type { ImportReport } from '../core/ingest/report';
 import type { CodeId, CodeLevel, EmbeddingSet, Patent } from '../core/types';
 import { EmbeddingGatherer, joinEmbeddings, splitEmbeddings, type AlignedEmbeddings } from './embedding-chunks';
 import { prefixRange, prefixRangeAfter } from './key-ranges';
 import type { DatasetRecord, SourceFile, StoredPatent } from './records';
 import { storageQuotaError } from './quota-report';
-import { DB_VERSION, DEFAULT_DB_NAME, upgradeDatabase, type PatentSpaceStoreName } from './schema';
+import { DEFAULT_DB_NAME, type PatentSpaceStoreName } from './schema';
+import { openPatentSpaceDatabase } from './open-database';
 import { readStorageEstimate, requestPersistentStorage, type StorageEstimateInfo } from './storage-estimate';
 import {
   abortQuietly,
@@ -61,27 +61,7 @@ export class DatasetStore {
 
   /** Opens (creating or upgrading as needed) the database. */
   static async open(options: DatasetStoreOptions = {}): Promise<DatasetStore> {
-    let upgradeError: unknown;
-    let connection: PatentSpaceDatabase | undefined;
-    try {
-      connection = await openDB(options.name ?? DEFAULT_DB_NAME, DB_VERSION, {
-        upgrade(db, oldVersion, _newVersion, tx) {
-          // A failed upgrade reaches the caller through openDB's rejection; observing `done` keeps
-          // its AbortError from also being reported as unhandled.
-          tx.done.catch(() => undefined);
-          upgradeDatabase(db, oldVersion, tx).catch((error: unknown) => {
-            upgradeError = error;
-            abortQuietly(tx); // leave the database at the old version rather than half-migrated
-          });
-        },
-        // Another tab wants a newer version: step aside, or its upgrade waits for this tab forever.
-        // Calls made on this store afterwards fail with InvalidStateError; that tab asks for a reload.
-        blocking: () => connection?.close(),
-      });
-    } catch (error) {
-      throw upgradeError ?? error; // the abort's AbortError says less than what made us abort
-    }
-    return new DatasetStore(connection);
+    return new DatasetStore(await openPatentSpaceDatabase(options.name ?? DEFAULT_DB_NAME));
   }
 
   /** Closes the connection. Safe to call twice. */

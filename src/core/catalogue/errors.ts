@@ -23,3 +23,11 @@ export class NotACatalogueFileError extends Error {
     super(`${fileName} does not look like a catalogue file: ${detail}. Expected one JSON object per line with at least "id" and "text".`);
   }
 }
+
+/** Thrown when a write names a catalogue import that is not (or no longer) in progress. */
+export class CatalogueImportGoneError extends Error {
+  override name = 'CatalogueImportGoneError';
+  constructor(catalogueId: string) {
+    super(`Catalogue import ${catalogueId} is not in progress: it was cancelled or has finished.`);
+  }
+}
