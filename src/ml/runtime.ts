@@ -31,7 +31,7 @@ const MAX_WASM_THREADS = 4;
  * Below this graph size a model runs on one WASM thread: waking ONNX Runtime's worker threads
  * costs more than tiny operators gain. Measured in Chromium on 2 cores, against one thread
  * (test/bench/embed-browser.bench.ts, median of 5 per-round ratios): ps-encoder-tiny (0.6 MB)
- * 0.57× on two threads, ps-techtoken-tiny (3.8 MB) 1.18×, a MiniLM-sized encoder (44 MB) 1.72×.
+ * 0.49× on two threads, ps-techtoken-tiny (3.8 MB) 1.15×, a MiniLM-sized encoder (44 MB) 1.81×.
  */
 export const THREADS_MIN_MODEL_BYTES = 2 * 1024 * 1024;
 
