@@ -1,7 +1,7 @@
 import { throwIfAborted } from '../abort';
 import type { CosineBlockFn } from '../forecast/candidate-cosine';
 import { fastCpuCosineBlock } from '../fast-cosine/wasm-cosine';
-import { assertMatrix, DEFAULT_CPU_BLOCK_BYTES, normalizeRows, topkRows, type TopK } from '../similarity';
+import { assertMatrix, normalizeRows, type TopK } from '../similarity';
 
 /**
  * Stage 1 of patent → BREF section matching, embedding side: the top-k sections of every patent
@@ -11,7 +11,8 @@ import { assertMatrix, DEFAULT_CPU_BLOCK_BYTES, normalizeRows, topkRows, type To
  * besides the inputs, so 650,000 patents × 4,212 sections (11 GB of f32 scores) fit a tab.
  * Tie rule (the one of topkRows and the WGSL top-k kernel): among equal scores the lower index
  * ranks first, in both directions; a list with fewer than k entries is padded with index −1,
- * score −Infinity.
+ * score −Infinity. The lists are merged in one sweep per block rather than by topkRows, see
+ * {@link mergeBlock}.
  */
 
 /**
@@ -39,7 +40,7 @@ export interface CrossTopKOptions {
   cosineBlock?: CosineBlockFn;
   /** A rectangular scorer instead (e.g. similarity.ts `cosineBlock`); takes precedence. */
   crossCosine?: CrossCosineFn;
-  /** Cap on one block of scores (default 16 MiB); at least one patent row per block. */
+  /** Cap on one block of scores (default {@link DEFAULT_CROSS_BLOCK_BYTES}); at least one patent row per block. */
   maxBlockBytes?: number;
   /** Rows are already unit length: skip the normalisation (saves a copy of each block). */
   normalized?: boolean;
@@ -56,6 +57,12 @@ export interface CrossTopK {
 }
 
 const F32 = 4;
+/**
+ * 8 MiB of scores per block: ~450 patent rows against 4,212 sections. Larger blocks waste more on
+ * the stacked layout's patent × patent corner, smaller ones repack the sections more often; on the
+ * WebAssembly kernel 8 MiB ran fastest of 2–32 MiB (test/bench/prefilter.bench.ts).
+ */
+export const DEFAULT_CROSS_BLOCK_BYTES = 8 * 1024 * 1024;
 
 /**
  * Adapts a triangular CosineBlockFn (rows [s, s + r) of one matrix against rows [s, rows)) to the
@@ -144,26 +151,22 @@ export async function crossTopK(
   const score = options.crossCosine
     ? fromCross(options.crossCosine)
     : crossFromCosineBlock(options.cosineBlock ?? fastCpuCosineBlock());
-  const maxBlockBytes = options.maxBlockBytes ?? DEFAULT_CPU_BLOCK_BYTES;
+  const maxBlockBytes = options.maxBlockBytes ?? DEFAULT_CROSS_BLOCK_BYTES;
   // The stacked adapter holds blockRows × (blockRows + S) scores: solve for the larger shape.
   const rowsPerBlock = Math.max(1, Math.min(patentRows, blockRowsFor(maxBlockBytes, sectionRows)));
-  const sectionState = new SectionLists(perSection, sectionRows, k);
+  const sectionState: SectionState = {
+    filled: new Int32Array(sectionRows),
+    threshold: new Float32Array(sectionRows).fill(-Infinity),
+  };
 
   for (let start = 0; start < patentRows; start += rowsPerBlock) {
     throwIfAborted(options.signal);
     const blockRows = Math.min(rowsPerBlock, patentRows - start);
     const raw = patents.subarray(start * dim, (start + blockRows) * dim);
     const block = options.normalized ? raw : normalizeRows(raw, blockRows, dim);
-    const { scores, stride, offset } = await score(block, blockRows, unitSections, sectionRows, dim);
+    const scores = await score(block, blockRows, unitSections, sectionRows, dim);
     throwIfAborted(options.signal);
-    for (let r = 0; r < blockRows; r++) {
-      const from = r * stride + offset;
-      const row = scores.subarray(from, from + sectionRows);
-      const top = topkRows(row, 1, sectionRows, k);
-      perPatent.indices.set(top.indices, (start + r) * k);
-      perPatent.scores.set(top.scores, (start + r) * k);
-      sectionState.offer(row, start + r);
-    }
+    mergeBlock(scores, blockRows, sectionRows, k, start, perPatent, perSection, sectionState);
     options.onProgress?.(start + blockRows, patentRows);
   }
   return { perPatent, perSection };
@@ -179,40 +182,68 @@ function emptyTopK(rows: number, k: number): TopK {
   return { k, rows, indices: new Int32Array(rows * k).fill(-1), scores: new Float32Array(rows * k).fill(-Infinity) };
 }
 
+/** Running state of the per-section lists across blocks: fill count and current k-th score. */
+interface SectionState {
+  filled: Int32Array;
+  threshold: Float32Array;
+}
+
 /**
- * The running top-k patents of every section. Patents arrive in ascending index order and a later
- * one only displaces an entry with a strictly lower score, so ties keep the lower patent index,
- * as topkRows does for columns. A patent row is swept once, left to right, against the sections'
- * current k-th scores (a contiguous array), so the common case is one compare per cell.
+ * Merges one block into both directions in a single sweep. Each cell is compared with its patent's
+ * current k-th score (a local) and its section's (a contiguous array); an insertion is rare after
+ * the first few rows, so the common case is two compares per cell, a third of the cost of running
+ * topkRows per row and a second pass for the sections. The tie rule is topkRows': cells arrive in
+ * ascending index order in both directions (sections left to right, patents block by block) and
+ * a later one only displaces a strictly lower score. Unlike topkRows, NaN and −Infinity scores
+ * are never listed (the compares are false): a cosine is never either, and a broken scorer's NaN
+ * must not reach a shortlist.
  */
-class SectionLists {
-  private readonly threshold: Float32Array;
-  private readonly filled: Int32Array;
-
-  constructor(private readonly lists: TopK, sections: number, private readonly k: number) {
-    this.threshold = new Float32Array(sections).fill(-Infinity);
-    this.filled = new Int32Array(sections);
-  }
-
-  offer(row: Float32Array, patent: number): void {
-    const { threshold, filled, k } = this;
-    const indices = this.lists.indices;
-    const scores = this.lists.scores;
-    for (let j = 0; j < row.length; j++) {
-      const score = row[j];
-      if (!(score > threshold[j]) && (filled[j] === k || Number.isNaN(score))) continue;
-      const base = j * k;
-      let slot: number;
-      if (filled[j] < k) slot = filled[j]++;
-      else slot = k - 1;
-      while (slot > 0 && scores[base + slot - 1] < score) {
-        scores[base + slot] = scores[base + slot - 1];
-        indices[base + slot] = indices[base + slot - 1];
-        slot--;
+function mergeBlock(
+  block: StridedScores,
+  blockRows: number,
+  sectionRows: number,
+  k: number,
+  start: number,
+  perPatent: TopK,
+  perSection: TopK,
+  state: SectionState,
+): void {
+  const { scores, stride, offset } = block;
+  const { indices: pIndices, scores: pScores } = perPatent;
+  const { indices: sIndices, scores: sScores } = perSection;
+  const { filled, threshold } = state;
+  const last = k - 1;
+  for (let r = 0; r < blockRows; r++) {
+    const patent = start + r;
+    const rowBase = r * stride + offset;
+    const pBase = patent * k;
+    let rowThreshold = -Infinity;
+    let rowFilled = 0;
+    for (let j = 0; j < sectionRows; j++) {
+      const score = scores[rowBase + j];
+      if (score > rowThreshold) {
+        let slot = rowFilled < k ? rowFilled++ : last;
+        while (slot > 0 && pScores[pBase + slot - 1] < score) {
+          pScores[pBase + slot] = pScores[pBase + slot - 1];
+          pIndices[pBase + slot] = pIndices[pBase + slot - 1];
+          slot--;
+        }
+        pScores[pBase + slot] = score;
+        pIndices[pBase + slot] = j;
+        if (rowFilled === k) rowThreshold = pScores[pBase + last];
       }
-      scores[base + slot] = score;
-      indices[base + slot] = patent;
-      if (filled[j] === k) threshold[j] = scores[base + k - 1];
+      if (score > threshold[j]) {
+        const sBase = j * k;
+        let slot = filled[j] < k ? filled[j]++ : last;
+        while (slot > 0 && sScores[sBase + slot - 1] < score) {
+          sScores[sBase + slot] = sScores[sBase + slot - 1];
+          sIndices[sBase + slot] = sIndices[sBase + slot - 1];
+          slot--;
+        }
+        sScores[sBase + slot] = score;
+        sIndices[sBase + slot] = patent;
+        if (filled[j] === k) threshold[j] = sScores[sBase + last];
+      }
     }
   }
 }
