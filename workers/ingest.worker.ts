@@ -1,6 +1,11 @@
 import * as Comlink from 'comlink';
+import { CatalogueEngine } from '../src/engines/catalogue-engine';
 import { ImportEngine } from '../src/engines/import-engine';
 import { installBoundary } from './boundary';
 
+// Files are streamed here: patent files into datasets, catalogue text files into catalogues.
+// Comlink.proxy marks each engine so `remote.patents` is typed as a Remote.
+const api = { patents: Comlink.proxy(new ImportEngine()), catalogue: Comlink.proxy(new CatalogueEngine()) };
+export type IngestWorkerApi = typeof api;
 installBoundary();
-Comlink.expose(new ImportEngine());
+Comlink.expose(api);

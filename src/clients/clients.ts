@@ -1,6 +1,6 @@
 import type { ComputeWorkerApi } from '../../workers/compute.worker';
 import type { MlWorkerApi } from '../../workers/ml.worker';
-import type { ImportEngine } from '../engines/import-engine';
+import type { IngestWorkerApi } from '../../workers/ingest.worker';
 import type { MapLayoutEngine } from '../engines/map-layout-engine';
 import { LazyWorker } from './worker-client';
 
@@ -10,7 +10,7 @@ import { LazyWorker } from './worker-client';
  * the compute worker). Each starts on first use; views reach engines only through the clients in
  * this folder.
  */
-export const ingestWorker = new LazyWorker<ImportEngine>(
+export const ingestWorker = new LazyWorker<IngestWorkerApi>(
   () => new Worker(new URL('../../workers/ingest.worker.ts', import.meta.url), { type: 'module', name: 'ingest' }),
 );
 export const mlWorker = new LazyWorker<MlWorkerApi>(
@@ -24,6 +24,8 @@ export const layoutWorker = new LazyWorker<MapLayoutEngine>(
 );
 
 /** One engine inside a worker, reached as `<worker>.<engine>` over Comlink. */
+export const importWorker = { get: () => ingestWorker.get().patents };
+export const catalogueWorker = { get: () => ingestWorker.get().catalogue };
 export const encoderWorker = { get: () => mlWorker.get().embedder };
 export const matchWorker = { get: () => mlWorker.get().matcher };
 export const similarityWorker = { get: () => computeWorker.get().neighbours };

@@ -2,12 +2,12 @@ import * as Comlink from 'comlink';
 import type { ProgressCallback } from '../core/progress';
 import type { DatasetSettings, FileChoice, FileDetection } from '../engines/import-engine';
 import type { DatasetRecord } from '../store/records';
-import { ingestWorker } from './clients';
+import { importWorker } from './clients';
 import { runCancellable } from './worker-client';
 
 /** Format detection of dropped files, in the ingest worker (File objects are cloned, not read here). */
 export function detectFiles(files: File[]): Promise<FileDetection[]> {
-  return ingestWorker.get().detect(files);
+  return importWorker.get().detect(files);
 }
 
 export function importFiles(
@@ -17,6 +17,6 @@ export function importFiles(
   signal: AbortSignal,
   onProgress: ProgressCallback,
 ): Promise<DatasetRecord> {
-  const ingest = ingestWorker.get();
+  const ingest = importWorker.get();
   return runCancellable(ingest, signal, (taskId) => ingest.importFiles(files, choices, settings, { taskId }, Comlink.proxy(onProgress)));
 }

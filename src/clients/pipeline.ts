@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { encoderWorker, ingestWorker, similarityWorker } from './clients';
+import { encoderWorker, importWorker, similarityWorker } from './clients';
 import { datasetStore } from './store-client';
 import { runCancellable } from './worker-client';
 import type { ProgressCallback } from '../core/progress';
@@ -97,7 +97,7 @@ export async function restoreActiveDataset(signal: AbortSignal, onProgress: Prog
   if (existing && existing.status === 'ready' && existing.deletedAt === undefined) return existing;
   const [newest] = await store.listDatasets();
   if (newest) return setActiveDataset(newest);
-  const ingest = ingestWorker.get();
+  const ingest = importWorker.get();
   const demo = await runCancellable(ingest, signal, (taskId) => ingest.importUrl(
     new URL(DEMO_DATA_URL, location.href).href,
     { datasetName: DEMO_DATASET_NAME, level: 'subclass' },

@@ -7,17 +7,16 @@
 import { AbortRegistry, throwIfAborted, type TaskOptions } from '../core/abort';
 import type { Catalogue } from '../core/catalogue/catalogue';
 import { parseCatalogue } from '../core/catalogue/decode';
+import { BREF_CATALOGUE_ID, BUNDLED_CATALOGUE_PATH } from '../core/catalogue/format';
 import { CatalogueImportCollector, type CatalogueImportReport, type SectionInput } from '../core/catalogue/text-import';
 import { CatalogueTextReader } from '../core/catalogue/text-reader';
-import type { CatalogueSection } from '../core/catalogue/types';
+import type { CatalogueCounts, CatalogueDocument, CatalogueSection } from '../core/catalogue/types';
 import { sniffEncoding, StreamDecoder } from '../core/ingest/encoding';
 import { ProgressTracker, type ProgressCallback } from '../core/progress';
 import { CatalogueStore, type CatalogueRecord } from '../store/catalogue-store';
 
-/** Id of the bundled catalogue in lists and in stored text sets. */
-export const BREF_CATALOGUE_ID = 'bref';
-/** Where the app serves the bundled file (relative to the page; a worker must be given an absolute URL). */
-export const BUNDLED_CATALOGUE_PATH = 'catalogue/bref-catalogue.json';
+// Shared with the page's client, which must not import this module's code.
+export { BREF_CATALOGUE_ID, BUNDLED_CATALOGUE_PATH };
 
 /** Sections (rows) and text characters written per transaction. */
 const WRITE_ROWS = 500;
@@ -53,6 +52,15 @@ export interface CatalogueSummary {
   record?: CatalogueRecord;
 }
 
+/** The bundled catalogue as plain data for a page (the Catalogue class does not cross a worker boundary). */
+export interface CatalogueOverview {
+  fingerprint: string;
+  counts: CatalogueCounts;
+  documents: CatalogueDocument[];
+  /** Pollutant names by index (sections refer to them by index). */
+  pollutants: string[];
+}
+
 export interface SectionWithText {
   catalogueId: string;
   /** Bundled: the reference section; own: the fields the file gave. */
@@ -66,6 +74,16 @@ export class CatalogueEngine {
   private bundledLoading: Promise<Catalogue> | null = null;
 
   constructor(private readonly options: CatalogueEngineOptions = {}) {}
+
+  /**
+   * Where to fetch the bundled file from. In a worker a relative path would resolve against the
+   * worker script, so the page passes an absolute URL; the same URL again keeps what is loaded.
+   */
+  setBundledUrl(url: string): void {
+    if (this.options.bundled === url) return;
+    this.options.bundled = url;
+    this.bundledLoading = null;
+  }
 
   /** The bundled catalogue, loaded and checked once (a failed load is retried on the next call). */
   bundled(): Promise<Catalogue> {
@@ -139,6 +157,22 @@ export class CatalogueEngine {
       id: r.id, name: r.name, kind: 'own', sectionCount: r.sectionCount, textCount: r.report?.textsStored ?? 0, record: r,
     }));
     return [bundled, ...own];
+  }
+
+  /** Documents, counts and pollutant names of the bundled catalogue, without its sections. */
+  async overview(): Promise<CatalogueOverview> {
+    const catalogue = await this.bundled();
+    return {
+      fingerprint: catalogue.meta.fingerprint,
+      counts: { ...catalogue.meta.counts },
+      documents: catalogue.documents.map((d) => ({ ...d })),
+      pollutants: catalogue.pollutants.map((p) => p.name),
+    };
+  }
+
+  /** The sections of one bundled document in file order ([] for an unknown code). */
+  async documentSections(documentCode: string): Promise<CatalogueSection[]> {
+    return (await this.bundled()).sectionsOf(documentCode).map((s) => ({ ...s, path: [...s.path], pollutants: [...s.pollutants] }));
   }
 
   /** A section with its text (null when none was loaded); null when the catalogue has no such section. */

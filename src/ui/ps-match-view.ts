@@ -10,6 +10,13 @@ import { errorMessage, TaskController } from './shared/task-controller';
 import { taskError, taskProgress } from './shared/task-view';
 import { viewStyles } from './theme/styles';
 import './shared/ps-notice';
+import './match/ps-bref-picker';
+import type { TechniqueChange } from './match/ps-bref-picker';
+
+/** Where the technique comes from: a section of the bundled EU BREF catalogue, or the demo catalogue. */
+type TechniqueSource = 'bref' | 'demo';
+/** The technique select's value for "a BREF section, chosen below". */
+const BREF_OPTION = 'bref';
 
 const THRESHOLD_SETTING_KEY = 'yesNoThreshold';
 const DEFAULT_THRESHOLD = 0.5;
@@ -31,7 +38,11 @@ interface MatchResult {
 export class PsMatchView extends LitElement {
   static override properties = {
     techniques: { state: true }, techniqueId: { state: true }, threshold: { state: true }, dtype: { state: true }, catalogueError: { state: true },
+    source: { state: true }, brefTechnique: { state: true }, brefFailed: { state: true },
   };
+  declare source: TechniqueSource;
+  declare brefTechnique: Technique | null;
+  declare brefFailed: boolean;
   declare techniques: Technique[];
   declare techniqueId: string;
   declare threshold: number;
@@ -47,6 +58,9 @@ export class PsMatchView extends LitElement {
     this.threshold = DEFAULT_THRESHOLD;
     this.dtype = 'q4';
     this.catalogueError = '';
+    this.source = 'bref';
+    this.brefTechnique = null;
+    this.brefFailed = false;
   }
 
   static override styles = [...viewStyles, css`
@@ -71,7 +85,23 @@ export class PsMatchView extends LitElement {
   }
 
   private get technique(): Technique | undefined {
+    if (this.source === 'bref') return this.brefTechnique ?? undefined;
     return this.techniques.find((t) => t.id === this.techniqueId);
+  }
+
+  private chooseTechnique(value: string): void {
+    if (value === BREF_OPTION) this.source = 'bref';
+    else {
+      this.source = 'demo';
+      this.techniqueId = value;
+    }
+    this.task.reset();
+  }
+
+  /** Without the BREF catalogue the demo techniques are the source, so Match still works. */
+  private brefUnavailable(): void {
+    this.brefFailed = true;
+    if (this.source === 'bref') this.chooseTechnique(this.techniqueId || (this.techniques[0]?.id ?? BREF_OPTION));
   }
 
   private async run(): Promise<void> {
@@ -93,17 +123,18 @@ export class PsMatchView extends LitElement {
   }
 
   override render() {
-    if (this.catalogueError) {
-      return html`<ps-notice kind="error" next="Reload the page; the catalogue ships with the app (public/demo/techniques.json).">${this.catalogueError}</ps-notice>`;
-    }
     if (!this.app.value.dataset) {
       return html`<ps-notice kind="info" next="Import patent files first.">No dataset.<a slot="action" href="#/import">Import patents</a></ps-notice>`;
     }
     const technique = this.technique;
+    const bref = this.source === 'bref';
     return html`
       <div class="row">
-        <label>Technique <select id="technique-select" @change=${(e: Event) => { this.techniqueId = (e.target as HTMLSelectElement).value; this.task.reset(); }}>
-          ${this.techniques.map((t) => html`<option value=${t.id} ?selected=${t.id === this.techniqueId}>${t.id} — ${t.sectionTitle}</option>`)}
+        <label>Technique <select id="technique-select" @change=${(e: Event) => this.chooseTechnique((e.target as HTMLSelectElement).value)}>
+          <option value=${BREF_OPTION} ?selected=${bref} ?disabled=${this.brefFailed}>EU BREF catalogue (choose a section below)</option>
+          ${this.techniques.length ? html`<optgroup label="Demo techniques">
+            ${this.techniques.map((t) => html`<option value=${t.id} ?selected=${!bref && t.id === this.techniqueId}>${t.id} — ${t.sectionTitle}</option>`)}
+          </optgroup>` : nothing}
         </select></label>
         <label>Variant <select id="match-dtype" @change=${(e: Event) => (this.dtype = (e.target as HTMLSelectElement).value as ModelDtype)}>
           <option value="q4" ?selected=${this.dtype === 'q4'}>q4 (0.8 MB)</option>
@@ -114,7 +145,10 @@ export class PsMatchView extends LitElement {
           <output id="threshold-value">${this.threshold.toFixed(2)}</output></label>
         <button id="match-run" class="primary" ?disabled=${this.task.running || !technique} @click=${() => void this.run()}>Match patents</button>
       </div>
-      ${technique ? html`<p class="technique muted">${technique.description}
+      ${this.catalogueError ? html`<ps-notice kind="error" id="demo-techniques-error" next="Reload the page; the demo catalogue ships with the app (public/demo/techniques.json).">${this.catalogueError}</ps-notice>` : nothing}
+      <ps-bref-picker ?hidden=${!bref} @catalogue-failed=${() => this.brefUnavailable()}
+        @technique-change=${(e: CustomEvent<TechniqueChange>) => { this.brefTechnique = e.detail.technique; if (this.source === 'bref') this.task.reset(); }}></ps-bref-picker>
+      ${technique && !bref ? html`<p class="technique muted">${technique.description}
         ${technique.pollutants?.length ? html`<br>Abates: ${technique.pollutants.join(', ')}` : ''}</p>` : nothing}
       ${this.renderState()}
     `;
@@ -158,7 +192,8 @@ export class PsMatchView extends LitElement {
     const dataset = this.app.value.dataset;
     if (!dataset) return;
     const { scores, matcher, order } = result;
-    const name = `match-${scores.techniqueId}`;
+    // BREF section ids hold colons (`CWW:::3.3.2`), which file names cannot.
+    const name = `match-${scores.techniqueId.replace(/[^\w.-]+/g, '-')}`;
     const rows = (await matchRows(dataset.id, scores, order)).map((r) => ({
       ...r, answer: Number.isNaN(r.probability) ? '' : r.probability >= this.threshold ? 'Yes' : 'No',
     }));

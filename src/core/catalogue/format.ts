@@ -18,6 +18,10 @@ import type { CatalogueCounts, CatalogueSources, NameSource } from './types';
 
 export const CATALOGUE_FORMAT = 'patent-space/bref-catalogue';
 export const CATALOGUE_FORMAT_VERSION = 1;
+/** Id of the bundled catalogue in lists and in stored text sets. */
+export const BREF_CATALOGUE_ID = 'bref';
+/** Where the app serves the bundled file (relative to the page; a worker must be given an absolute URL). */
+export const BUNDLED_CATALOGUE_PATH = 'catalogue/bref-catalogue.json';
 /** Separates document and section number in a section id. */
 export const SECTION_ID_SEPARATOR = ':::';
 

@@ -1,0 +1,53 @@
+import * as Comlink from 'comlink';
+import type { CatalogueSection } from '../core/catalogue/types';
+import { BREF_CATALOGUE_ID, BUNDLED_CATALOGUE_PATH } from '../core/catalogue/format';
+import type { ProgressCallback } from '../core/progress';
+import type { CatalogueEngine, CatalogueOverview, CatalogueSummary, SectionWithText } from '../engines/catalogue-engine';
+import type { CatalogueRecord } from '../store/catalogue-records';
+import { catalogueWorker } from './clients';
+import { runCancellable } from './worker-client';
+
+export { BREF_CATALOGUE_ID };
+export type { CatalogueOverview, CatalogueSection, CatalogueSummary, SectionWithText };
+export type { CatalogueImportReport } from '../core/catalogue/text-import';
+export type { CatalogueRecord };
+
+/** An import older than this is one a closed tab left behind (an import of a text file takes seconds). */
+const STALE_IMPORT_MS = 60 * 60 * 1000;
+
+/**
+ * The catalogue engine in the ingest worker, told where the bundled file is: the worker would
+ * resolve a relative path against its own script, so the page resolves it first. Setting the same
+ * URL again is free, which also covers a worker that was restarted.
+ */
+async function engine(): Promise<Comlink.Remote<CatalogueEngine>> {
+  const remote = catalogueWorker.get();
+  await remote.setBundledUrl(new URL(BUNDLED_CATALOGUE_PATH, location.href).href);
+  return remote;
+}
+
+/** Documents, counts and pollutant names of the bundled BREF catalogue; clears imports a closed tab left unfinished. */
+export async function loadCatalogueOverview(): Promise<CatalogueOverview> {
+  const remote = await engine();
+  await remote.abortStaleImports(Date.now() - STALE_IMPORT_MS);
+  return remote.overview();
+}
+
+export async function loadDocumentSections(documentCode: string): Promise<CatalogueSection[]> {
+  return (await engine()).documentSections(documentCode);
+}
+
+export async function loadSection(sectionId: string): Promise<SectionWithText | null> {
+  return (await engine()).getSection(BREF_CATALOGUE_ID, sectionId);
+}
+
+/** The bundled catalogue's summary: how many of its sections have a text, and the import they came from. */
+export async function bundledSummary(): Promise<CatalogueSummary | undefined> {
+  return (await (await engine()).listCatalogues()).find((c) => c.id === BREF_CATALOGUE_ID);
+}
+
+/** Streams a JSONL file of `{id, text}` lines into the store as texts of the bundled catalogue. */
+export async function importSectionTexts(file: File, signal: AbortSignal, onProgress: ProgressCallback): Promise<CatalogueRecord> {
+  const remote = await engine();
+  return runCancellable(remote, signal, (taskId) => remote.importFile(file, { kind: 'texts' }, { taskId }, Comlink.proxy(onProgress)));
+}
