@@ -62,7 +62,6 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the BREF catalogue in the Match vie
 
     // Texts live in IndexedDB and the chosen section in settings: both are back after a reload.
     await page.reload();
-    await page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: LIMIT });
     await view.locator(`#section-details[data-section="${SECTION}"][data-text="loaded"]`).waitFor({ timeout: LIMIT });
     await expect(view.locator('#bref-summary').getAttribute('data-texts')).resolves.toBe('3');
 
