@@ -6,7 +6,10 @@
  *
  * usage: npm run match -- --patents FILE --catalogue FILE [--model DIR] [--top K] [--verify]
  *          [--matcher DIR] [--pairs PAIRS.jsonl] [--lexical title|title+text] [--fuse tfidf[,bm25,embedding]]
- *          [--eval] --json OUT
+ *          [--eval] [--export-batch REQUESTS.jsonl [--batch-model NAME]] [--import-batch OUTPUT.jsonl] --json OUT
+ * --export-batch writes the pairs as OpenAI-style batch requests (the seed's prompt, one output
+ * token, top logprobs) for OpenAI's Batch API or vLLM's batch runner; --import-batch reads that
+ * runner's output file back as P(Yes) per pair (instead of --verify).
  * OUT is JSON lines, one per pair: {"patent","section","prefilter","pYes"?,"score"}. With --pairs
  * (JSON lines of {"patent","section"}) exactly those pairs are scored (prefilter = their cosine).
  * --eval: the patents file is JSON lines with `bref_sections` (the shape of the shared EP data):
@@ -29,12 +32,13 @@ import type { Patent } from '../src/core/types';
 import { BUNDLED_MODEL_NAME } from '../src/ml/bundled';
 import { EncoderEngine } from '../src/ml/encoder';
 import { localModelSource } from '../src/ml/local-model';
-import { YesNoEngine } from '../src/ml/yesno';
+import { promptMessages, SEED_YES_NO_PROMPT, YesNoEngine, type YesNoPair } from '../src/ml/yesno';
+import { batchRequestLine, customIdOf, parseBatchOutput } from '../src/core/batch/openai-batch';
 import { exitWithUsage, parseCli } from './cli-args';
 
 const USAGE = `usage: npm run match -- --patents FILE --catalogue FILE [--model DIR] [--top K] [--verify]
          [--matcher DIR] [--pairs PAIRS.jsonl] [--lexical title|title+text] [--fuse tfidf[,bm25,embedding]]
-         [--eval] --json OUT`;
+         [--eval] [--export-batch REQUESTS.jsonl [--batch-model NAME]] [--import-batch OUTPUT.jsonl] --json OUT`;
 
 const { values } = parseCli({
   patents: { type: 'string' },
@@ -53,6 +57,10 @@ const { values } = parseCli({
   // demo only) 0.647; fusion pays only once every part is strong.
   fuse: { type: 'string', default: 'tfidf' },
   eval: { type: 'boolean', default: false },
+  // For a server-size verifier: the shortlist as an OpenAI-style batch file, and its output back.
+  'export-batch': { type: 'string' },
+  'batch-model': { type: 'string', default: 'meta-llama/Llama-3.1-8B-Instruct' },
+  'import-batch': { type: 'string' },
   json: { type: 'string' },
 }, USAGE);
 
@@ -60,6 +68,7 @@ if (!values.patents || !values.catalogue) exitWithUsage(USAGE, 'give --patents F
 if (!values.json) exitWithUsage(USAGE, 'give --json OUT');
 const top = Number(values.top);
 if (!Number.isInteger(top) || top < 1) exitWithUsage(USAGE, `--top must be a whole number ≥ 1, got "${values.top}"`);
+if (values.verify && values['import-batch']) exitWithUsage(USAGE, 'give --verify or --import-batch, not both');
 if (values.lexical !== 'title' && values.lexical !== 'title+text') exitWithUsage(USAGE, `--lexical must be title or title+text, got "${values.lexical}"`);
 const FUSED = values.fuse.split(',').map((m) => m.trim());
 if (FUSED.length === 0 || FUSED.some((m) => !['embedding', 'tfidf', 'bm25'].includes(m))) exitWithUsage(USAGE, `--fuse takes embedding, tfidf and/or bm25, got "${values.fuse}"`);
@@ -133,15 +142,34 @@ async function main(): Promise<void> {
     }
   }
 
+  const pairText = ({ patent, section }: { patent: number; section: number }): YesNoPair => ({
+    sectionTitle: sections[section].title ?? sections[section].id, technique: sections[section].text ?? sections[section].path?.join(' / ') ?? '',
+    patentTitle: patents[patent].title, patentAbstract: patents[patent].abstract ?? '',
+  });
+  if (values['export-batch']) {
+    const requests = pairs.map((pair) => batchRequestLine({ patent: patents[pair.patent].id, section: sections[pair.section].id },
+      promptMessages(SEED_YES_NO_PROMPT, pairText(pair)), { model: values['batch-model'] }));
+    writeFileSync(values['export-batch'], requests.length > 0 ? `${requests.join('\n')}\n` : '');
+    console.error(`wrote ${requests.length} batch requests to ${values['export-batch']}; run them with e.g.\n`
+      + `  python -m vllm.entrypoints.openai.run_batch -i ${values['export-batch']} -o OUTPUT.jsonl --model ${values['batch-model']}\n`
+      + 'then: npm run match -- … --import-batch OUTPUT.jsonl');
+  }
   let pYes: Float32Array | null = null;
+  if (values['import-batch']) {
+    const output = parseBatchOutput(readFileSync(values['import-batch'], 'utf8'));
+    for (const error of output.errors) console.error(`${values['import-batch']}:${error.line}: ${error.reason}`);
+    const byPair = new Map(output.results.map((r) => [customIdOf(r.pair), r]));
+    pYes = Float32Array.from(pairs, (pair) => byPair.get(customIdOf({ patent: patents[pair.patent].id, section: sections[pair.section].id }))?.pYes ?? Number.NaN);
+    const failed = output.results.filter((r) => r.pYes === null);
+    const missing = pYes.filter((p) => Number.isNaN(p)).length - failed.length;
+    if (failed.length > 0) console.error(`${failed.length} pairs without P(Yes): ${failed[0].reason}`);
+    if (missing > 0) console.error(`${missing} pairs of the shortlist are not in ${values['import-batch']}`);
+  }
   if (values.verify) {
     const matcherDir = resolve(values.matcher);
     const yesNo = new YesNoEngine();
     await yesNo.load({ source: localModelSource(dirname(matcherDir), basename(matcherDir)), device: 'cpu', dtype: 'q4' });
-    pYes = await yesNo.score(pairs.map(({ patent, section }) => ({
-      sectionTitle: sections[section].title ?? sections[section].id, technique: sections[section].text ?? sections[section].path?.join(' / ') ?? '',
-      patentTitle: patents[patent].title, patentAbstract: patents[patent].abstract ?? '',
-    })));
+    pYes = await yesNo.score(pairs.map(pairText));
     await yesNo.destroy();
   }
   const lines = pairs.map((pair, i) => JSON.stringify({

@@ -27,6 +27,16 @@ export const SEED_YES_NO_PROMPT: YesNoPrompt = {
     + 'Is the patent relevant to the pollution abatement process? Only answer Yes or No.',
 };
 
+/** The chat messages of one pair: the prompt's placeholders filled with the pair's texts. */
+export function promptMessages(prompt: YesNoPrompt, pair: YesNoPair): { role: 'system' | 'user'; content: string }[] {
+  const fill = (template: string) => template
+    .replaceAll('{section_title}', pair.sectionTitle)
+    .replaceAll('{technique}', pair.technique)
+    .replaceAll('{patent_title}', pair.patentTitle)
+    .replaceAll('{patent_abstract}', pair.patentAbstract);
+  return [{ role: 'system', content: fill(prompt.system) }, { role: 'user', content: fill(prompt.user) }];
+}
+
 export interface YesNoLoadOptions {
   source: ModelSource;
   runtime?: RuntimeOptions;
@@ -87,12 +97,7 @@ export class YesNoEngine {
   /** The prompt token ids of one pair, as the model sees them (chat template applied). */
   promptIds(pair: YesNoPair): number[] {
     const { tokenizer } = this.ready();
-    const fill = (template: string) => template
-      .replaceAll('{section_title}', pair.sectionTitle)
-      .replaceAll('{technique}', pair.technique)
-      .replaceAll('{patent_title}', pair.patentTitle)
-      .replaceAll('{patent_abstract}', pair.patentAbstract);
-    const text = this.render([{ role: 'system', content: fill(this.prompt.system) }, { role: 'user', content: fill(this.prompt.user) }]);
+    const text = this.render(promptMessages(this.prompt, pair));
     return tokenizer.encode(text, { add_special_tokens: false });
   }
 

@@ -56,4 +56,34 @@ describe('npm run match', () => {
       expect(Math.abs(r.prefilter)).toBeLessThanOrEqual(1);
     }
   });
+
+  it('exports the pairs as batch requests and reads a batch runner\'s output back as P(Yes)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ps-batch-'));
+    const pairs = join(dir, 'pairs.jsonl');
+    writeFileSync(pairs, `${JSON.stringify({ patent: 'DEMO-000001', section: 'ACME-1' })}\n${JSON.stringify({ patent: 'DEMO-000002', section: 'ACME-3' })}\n`);
+    const requests = join(dir, 'requests.jsonl');
+    const exported = matchCli('--patents', PATENTS, '--catalogue', CATALOGUE, '--pairs', pairs, '--export-batch', requests, '--batch-model', 'served-model', '--json', join(dir, 'pre.jsonl'));
+    expect(exported.status, exported.stderr).toBe(0);
+    const sent = readFileSync(requests, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { custom_id: string; body: { model: string; messages: { role: string; content: string }[] } });
+    expect(sent).toHaveLength(2);
+    expect(sent[0].body.model).toBe('served-model');
+    // The seed's prompt with the section's text and the patent's title.
+    expect(sent[0].body.messages[1].content).toMatch(/^Section title: Closed-loop rinse water\nPollution abatement process: Rinse water is filtered/);
+    expect(sent[0].body.messages[1].content).toMatch(/Only answer Yes or No\.$/);
+
+    // What the runner writes back: the first pair answered Yes at 0.8 : 0.2, the second request failed.
+    const output = join(dir, 'output.jsonl');
+    writeFileSync(output, [
+      JSON.stringify({ id: 'a', custom_id: sent[0].custom_id, error: null, response: { status_code: 200, body: { choices: [{ logprobs: { content: [{ token: 'Yes', logprob: Math.log(0.8),
+        top_logprobs: [{ token: 'Yes', logprob: Math.log(0.8) }, { token: 'No', logprob: Math.log(0.2) }] }] } }] } } }),
+      JSON.stringify({ id: 'b', custom_id: sent[1].custom_id, error: { message: 'timeout' }, response: null }),
+    ].join('\n'));
+    const out = join(dir, 'verified.jsonl');
+    const imported = matchCli('--patents', PATENTS, '--catalogue', CATALOGUE, '--pairs', pairs, '--import-batch', output, '--json', out);
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(imported.stderr).toMatch(/1 pairs without P\(Yes\): request failed: timeout/);
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+    expect(rows[0]).toMatchObject({ patent: 'DEMO-000001', section: 'ACME-1', pYes: 0.8, score: 0.8 });
+    expect(rows[1]).toMatchObject({ patent: 'DEMO-000002', section: 'ACME-3', pYes: null, score: null });
+  });
 });
