@@ -27,6 +27,16 @@ export const SEED_YES_NO_PROMPT: YesNoPrompt = {
     + 'Is the patent relevant to the pollution abatement process? Only answer Yes or No.',
 };
 
+/** The chat messages of one pair: the prompt's placeholders filled with the pair's texts. */
+export function promptMessages(prompt: YesNoPrompt, pair: YesNoPair): { role: 'system' | 'user'; content: string }[] {
+  const fill = (template: string) => template
+    .replaceAll('{section_title}', pair.sectionTitle)
+    .replaceAll('{technique}', pair.technique)
+    .replaceAll('{patent_title}', pair.patentTitle)
+    .replaceAll('{patent_abstract}', pair.patentAbstract);
+  return [{ role: 'system', content: fill(prompt.system) }, { role: 'user', content: fill(prompt.user) }];
+}
+
 export interface YesNoLoadOptions {
   source: ModelSource;
   runtime?: RuntimeOptions;
@@ -38,7 +48,7 @@ const DEFAULT_BATCH_SIZE = 8;
 /** When the model's config states no context length. */
 const DEFAULT_MAX_CONTEXT = 512;
 
-/** The prompt of one pair as the model sees it, and whether the patent text had to be cut to fit. */
+/** The prompt of one pair as the model sees it, and whether its text (process text or patent) had to be cut to fit. */
 export interface FittedPrompt {
   ids: number[];
   truncated: boolean;
@@ -87,12 +97,7 @@ export class YesNoEngine {
   /** The prompt token ids of one pair, as the model sees them (chat template applied). */
   promptIds(pair: YesNoPair): number[] {
     const { tokenizer } = this.ready();
-    const fill = (template: string) => template
-      .replaceAll('{section_title}', pair.sectionTitle)
-      .replaceAll('{technique}', pair.technique)
-      .replaceAll('{patent_title}', pair.patentTitle)
-      .replaceAll('{patent_abstract}', pair.patentAbstract);
-    const text = this.render([{ role: 'system', content: fill(this.prompt.system) }, { role: 'user', content: fill(this.prompt.user) }]);
+    const text = this.render(promptMessages(this.prompt, pair));
     return tokenizer.encode(text, { add_special_tokens: false });
   }
 
@@ -116,34 +121,34 @@ export class YesNoEngine {
   }
 
   /**
-   * The prompt of a pair cut to the model's context: the instruction and the technique are kept
-   * whole and the patent's abstract, then its title, are shortened (longest that fits, by binary
-   * search on characters), since a prompt past the context length makes ONNX Runtime fail the run.
+   * The prompt of a pair cut to the model's context, since a prompt past the context length
+   * makes ONNX Runtime fail the run. The instruction and the section title are always kept. The
+   * patent keeps up to half of the room they leave (all of it when it is shorter); a long process
+   * text (a real BREF section runs to thousands of tokens) is cut to what remains, and only then
+   * the patent's abstract, then its title (longest prefix that fits, binary search on characters).
    */
   fitPrompt(pair: YesNoPair): FittedPrompt {
     const whole = this.promptIds(pair);
     if (whole.length <= this.maxContext) return { ids: whole, truncated: false };
-    const fits = (title: string, abstract: string) => {
-      const ids = this.promptIds({ ...pair, patentTitle: title, patentAbstract: abstract });
-      return ids.length <= this.maxContext ? ids : null;
-    };
-    const longest = (length: number, attempt: (n: number) => number[] | null): number[] | null => {
-      let lo = 0;
-      let hi = length;
-      let best = attempt(0);
-      if (!best) return null;
-      while (lo < hi) {
-        const mid = Math.ceil((lo + hi) / 2);
-        const ids = attempt(mid);
-        if (ids) { best = ids; lo = mid; } else hi = mid - 1;
-      }
-      return best;
-    };
-    const withAbstract = longest(pair.patentAbstract.length, (n) => fits(pair.patentTitle, pair.patentAbstract.slice(0, n)));
-    if (withAbstract) return { ids: withAbstract, truncated: true };
-    const withTitle = longest(pair.patentTitle.length, (n) => fits(pair.patentTitle.slice(0, n), ''));
-    if (withTitle) return { ids: withTitle, truncated: true };
-    throw new RangeError(`the instruction and technique alone exceed the model's context of ${this.maxContext} tokens`);
+    const length = (p: YesNoPair) => this.promptIds(p).length;
+    const bare = length({ ...pair, technique: '', patentTitle: '', patentAbstract: '' });
+    if (bare > this.maxContext) throw new RangeError(`the instruction and section title alone exceed the model's context of ${this.maxContext} tokens`);
+    const patentTokens = length({ ...pair, technique: '' }) - bare;
+    const reserve = Math.min(patentTokens, Math.floor((this.maxContext - bare) / 2));
+    let technique = pair.technique;
+    if (length({ ...pair, patentTitle: '', patentAbstract: '' }) > this.maxContext - reserve) {
+      const cut = longestPrefix(technique.length, (n) => length({ ...pair, technique: technique.slice(0, n), patentTitle: '', patentAbstract: '' }) <= this.maxContext - reserve);
+      technique = technique.slice(0, cut);
+    }
+    const fitted = { ...pair, technique };
+    const fits = (p: YesNoPair) => length(p) <= this.maxContext;
+    if (fits(fitted)) return { ids: this.promptIds(fitted), truncated: true };
+    const abstract = longestPrefix(pair.patentAbstract.length, (n) => fits({ ...fitted, patentAbstract: pair.patentAbstract.slice(0, n) }));
+    if (abstract > 0 || fits({ ...fitted, patentAbstract: '' })) {
+      return { ids: this.promptIds({ ...fitted, patentAbstract: pair.patentAbstract.slice(0, abstract) }), truncated: true };
+    }
+    const title = longestPrefix(pair.patentTitle.length, (n) => fits({ ...fitted, patentTitle: pair.patentTitle.slice(0, n), patentAbstract: '' }));
+    return { ids: this.promptIds({ ...fitted, patentTitle: pair.patentTitle.slice(0, title), patentAbstract: '' }), truncated: true };
   }
 
   async score(pairs: YesNoPair[], options: TaskOptions & { batchSize?: number } = {}, onProgress?: ProgressCallback): Promise<Float32Array> {
@@ -248,4 +253,15 @@ function answerTokenIds(tokenizer: PreTrainedTokenizer): { yes: number; no: numb
   const no = find('No');
   if (yes === undefined || no === undefined) throw new Error('the model has no single "Yes" and "No" tokens, so it cannot answer Yes/No in one pass');
   return { yes, no };
+}
+
+/** The largest n in [0, max] with fits(n) true, for a fits that holds up to some n and not after (0 when none). */
+function longestPrefix(max: number, fits: (n: number) => boolean): number {
+  let lo = 0;
+  let hi = max;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid; else hi = mid - 1;
+  }
+  return lo;
 }

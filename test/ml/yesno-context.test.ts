@@ -1,6 +1,7 @@
 /**
- * The Yes/No model on prompts longer than its context: the patent text is cut (instruction and
- * technique kept) instead of failing the whole run, and a failed batch costs only its own pairs.
+ * The Yes/No model on prompts longer than its context: the text is cut instead of failing the whole
+ * run (instruction and section title kept; a long process text shares the room with the patent),
+ * and a failed batch costs only its own pairs.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +40,23 @@ describe('Yes/No prompts past the model context', () => {
     expect(fitted.ids.slice(-11)).toEqual(tail);
     const alone = await engine.score(demo.map(pair));
     result.probabilities.subarray(0, 6).forEach((p, i) => expect(Math.abs(p - alone[i])).toBeLessThan(1e-5));
+  });
+
+  it('cuts a process text of thousands of tokens (a real BREF section) and keeps the patent in the prompt', async () => {
+    const long = Array.from({ length: 400 }, (_, i) => `${technique.description} Step ${i}.`).join(' ');
+    const fitted = demo.map((p) => engine.fitPrompt({ ...pair(p), technique: long }));
+    for (const f of fitted) {
+      expect(f.truncated).toBe(true);
+      expect(f.ids.length).toBeLessThanOrEqual(512);
+      expect(f.ids.length).toBeGreaterThan(400);
+    }
+    // Different patents, different prompts: the patent was not cut away to make room.
+    expect(new Set(fitted.map((f) => f.ids.join(','))).size).toBe(demo.length);
+    // The instruction survives the cut.
+    const tail = engine.promptIds(pair(demo[0])).slice(-11);
+    expect(fitted[0].ids.slice(-11)).toEqual(tail);
+    const scores = await engine.score(demo.map((p) => ({ ...pair(p), technique: long })));
+    expect(Array.from(scores).every(Number.isFinite)).toBe(true);
   });
 
   it('reports a failed batch with its pairs and still scores the other batches', async () => {
