@@ -16,38 +16,40 @@ export type { CatalogueRecord };
 const STALE_IMPORT_MS = 60 * 60 * 1000;
 
 /**
- * The catalogue engine in the ingest worker, told where the bundled file is: the worker would
- * resolve a relative path against its own script, so the page resolves it first. Setting the same
- * URL again is free, which also covers a worker that was restarted.
+ * Runs `use` on the catalogue engine in the ingest worker, once it knows where the bundled file
+ * is: the worker would resolve a relative path against its own script, so the page resolves it
+ * first. Setting the same URL again is free, which also covers a worker that was restarted. The
+ * remote is never returned from an async function: awaiting a Comlink remote asks the worker for
+ * the object itself (its `then`), which is not what any caller wants.
  */
-async function engine(): Promise<Comlink.Remote<CatalogueEngine>> {
+async function withEngine<R>(use: (remote: Comlink.Remote<CatalogueEngine>) => Promise<R>): Promise<R> {
   const remote = catalogueWorker.get();
   await remote.setBundledUrl(new URL(BUNDLED_CATALOGUE_PATH, location.href).href);
-  return remote;
+  return use(remote);
 }
 
 /** Documents, counts and pollutant names of the bundled BREF catalogue; clears imports a closed tab left unfinished. */
 export async function loadCatalogueOverview(): Promise<CatalogueOverview> {
-  const remote = await engine();
-  await remote.abortStaleImports(Date.now() - STALE_IMPORT_MS);
-  return remote.overview();
+  return withEngine(async (remote) => {
+    await remote.abortStaleImports(Date.now() - STALE_IMPORT_MS);
+    return remote.overview();
+  });
 }
 
-export async function loadDocumentSections(documentCode: string): Promise<CatalogueSection[]> {
-  return (await engine()).documentSections(documentCode);
+export function loadDocumentSections(documentCode: string): Promise<CatalogueSection[]> {
+  return withEngine((remote) => remote.documentSections(documentCode));
 }
 
-export async function loadSection(sectionId: string): Promise<SectionWithText | null> {
-  return (await engine()).getSection(BREF_CATALOGUE_ID, sectionId);
+export function loadSection(sectionId: string): Promise<SectionWithText | null> {
+  return withEngine((remote) => remote.getSection(BREF_CATALOGUE_ID, sectionId));
 }
 
 /** The bundled catalogue's summary: how many of its sections have a text, and the import they came from. */
 export async function bundledSummary(): Promise<CatalogueSummary | undefined> {
-  return (await (await engine()).listCatalogues()).find((c) => c.id === BREF_CATALOGUE_ID);
+  return (await withEngine((remote) => remote.listCatalogues())).find((c) => c.id === BREF_CATALOGUE_ID);
 }
 
 /** Streams a JSONL file of `{id, text}` lines into the store as texts of the bundled catalogue. */
-export async function importSectionTexts(file: File, signal: AbortSignal, onProgress: ProgressCallback): Promise<CatalogueRecord> {
-  const remote = await engine();
-  return runCancellable(remote, signal, (taskId) => remote.importFile(file, { kind: 'texts' }, { taskId }, Comlink.proxy(onProgress)));
+export function importSectionTexts(file: File, signal: AbortSignal, onProgress: ProgressCallback): Promise<CatalogueRecord> {
+  return withEngine((remote) => runCancellable(remote, signal, (taskId) => remote.importFile(file, { kind: 'texts' }, { taskId }, Comlink.proxy(onProgress))));
 }
