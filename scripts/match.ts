@@ -32,6 +32,7 @@ import type { Patent } from '../src/core/types';
 import { BUNDLED_MODEL_NAME } from '../src/ml/bundled';
 import { EncoderEngine } from '../src/ml/encoder';
 import { localModelSource } from '../src/ml/local-model';
+import { rowCosine } from '../src/ml/shipped-vectors';
 import { promptMessages, SEED_YES_NO_PROMPT, YesNoEngine, type YesNoPair } from '../src/ml/yesno';
 import { batchRequestLine, customIdOf, parseBatchOutput } from '../src/core/batch/openai-batch';
 import { exitWithUsage, parseCli } from './cli-args';
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
       if (p === undefined || s === undefined) throw new Error(`${values.pairs}:${i + 1}: unknown ${p === undefined ? `patent ${patent}` : `section ${section}`}`);
       return { patent: p, section: s };
     });
-    pairs = wanted.map(({ patent, section }) => ({ patent, section, prefilter: cosine(patentVectors.vectors, patent, sectionVectors.vectors, section, dim) }));
+    pairs = wanted.map(({ patent, section }) => ({ patent, section, prefilter: rowCosine(patentVectors.vectors, patent, sectionVectors.vectors, section, dim) }));
   } else {
     const k = Math.max(top, values.eval ? 50 : top);
     const dense = await crossTopK(patentVectors.vectors, patents.length, sectionVectors.vectors, sections.length, dim, { k });
@@ -179,20 +180,6 @@ async function main(): Promise<void> {
   writeFileSync(values.json as string, lines.length > 0 ? `${lines.join('\n')}\n` : '');
   console.error(`wrote ${lines.length} pairs to ${values.json}`);
   if (values.eval) evaluate(patents, sectionIndex, rankings, pairs, pYes);
-}
-
-function cosine(a: Float32Array, i: number, b: Float32Array, j: number, dim: number): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let d = 0; d < dim; d++) {
-    const x = a[i * dim + d];
-    const y = b[j * dim + d];
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
 
 function round(value: number): number | null {

@@ -1,5 +1,5 @@
-import { throwIfAborted } from '../abort';
-import { topkRows, type TopK } from '../similarity';
+import type { TopK } from '../similarity';
+import { rankQueries, type RankQueriesOptions } from './rank-queries';
 import { tokenize } from './tokenize';
 
 /**
@@ -22,13 +22,8 @@ export interface Bm25Params {
   b?: number;
 }
 
-export interface Bm25SearchOptions {
-  signal?: AbortSignal;
-  /** Queries done so far, of all; called every {@link PROGRESS_EVERY} queries and at the end. */
-  onProgress?: (done: number, total: number) => void;
-}
-
-const PROGRESS_EVERY = 256;
+/** Abort and progress of a search (see rank-queries.ts). */
+export type Bm25SearchOptions = RankQueriesOptions;
 
 interface Postings {
   docs: Int32Array;
@@ -45,7 +40,6 @@ export class Bm25Index {
   /** Per document: k1·(1 − b + b·|d|/avgdl), the length part of the denominator. */
   private readonly lengthNorm: Float64Array;
   private readonly accumulator: Float64Array;
-  private readonly scores: Float32Array;
   private readonly touched: Int32Array;
 
   constructor(documents: readonly string[], params: Bm25Params = {}) {
@@ -89,7 +83,6 @@ export class Bm25Index {
       });
     }
     this.accumulator = new Float64Array(n);
-    this.scores = new Float32Array(n);
     this.touched = new Int32Array(n);
   }
 
@@ -119,31 +112,14 @@ export class Bm25Index {
    * ranked, so a short list is padded with −1 / −Infinity.
    */
   search(queries: readonly string[], k: number, options: Bm25SearchOptions = {}): TopK {
-    if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a non-negative integer, got ${k}`);
-    const rows = queries.length;
-    const indices = new Int32Array(rows * k).fill(-1);
-    const topScores = new Float32Array(rows * k).fill(-Infinity);
-    throwIfAborted(options.signal);
-    for (let q = 0; q < rows; q++) {
-      if (q % PROGRESS_EVERY === 0 && q > 0) {
-        throwIfAborted(options.signal);
-        options.onProgress?.(q, rows);
-      }
-      if (k === 0 || this.documentCount === 0) continue;
-      const touched = this.accumulate(queries[q], this.accumulator);
-      // NaN marks "no shared term": topkRows skips NaN, so only matching documents are ranked.
-      const scores = this.scores.fill(Number.NaN);
+    return rankQueries(queries, this.documentCount, k, (query, row) => {
+      const touched = this.accumulate(query, this.accumulator);
       for (let t = 0; t < touched; t++) {
         const d = this.touched[t];
-        scores[d] = this.accumulator[d];
+        row[d] = this.accumulator[d];
         this.accumulator[d] = 0;
       }
-      const top = topkRows(scores, 1, this.documentCount, k);
-      indices.set(top.indices, q * k);
-      topScores.set(top.scores, q * k);
-    }
-    options.onProgress?.(rows, rows);
-    return { k, rows, indices, scores: topScores };
+    }, options);
   }
 
   /** Adds the query's BM25 into `into` (all zeros where untouched); returns how many documents it touched, listed in `touched`. */

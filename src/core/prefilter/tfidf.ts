@@ -1,5 +1,5 @@
-import { throwIfAborted } from '../abort';
-import { topkRows, type TopK } from '../similarity';
+import type { TopK } from '../similarity';
+import { rankQueries, type RankQueriesOptions } from './rank-queries';
 import { tokenize } from './tokenize';
 
 /**
@@ -22,13 +22,6 @@ interface Posting {
   idf: number;
 }
 
-export interface TfidfSearchOptions {
-  signal?: AbortSignal;
-  onProgress?: (done: number, total: number) => void;
-}
-
-const PROGRESS_EVERY = 256;
-
 function termCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const token of tokenize(text)) counts.set(token, (counts.get(token) ?? 0) + 1);
@@ -39,7 +32,6 @@ export class TfidfIndex {
   readonly documentCount: number;
   private readonly postings = new Map<string, Posting>();
   private readonly accumulator: Float64Array;
-  private readonly scores: Float32Array;
 
   constructor(documents: readonly string[]) {
     const n = documents.length;
@@ -70,7 +62,6 @@ export class TfidfIndex {
       this.postings.set(term, { docs: Int32Array.from(list.docs), weights: Float32Array.from(list.weights), idf: idf.get(term) as number });
     }
     this.accumulator = new Float64Array(n);
-    this.scores = new Float32Array(n);
   }
 
   /** The cosine of one query with every document (0 where they share no term). */
@@ -84,28 +75,11 @@ export class TfidfIndex {
    * Top-k documents per query by TF-IDF cosine, ties to the lower index; documents sharing no
    * term with the query are not ranked (−1 / −Infinity padding), as in Bm25Index.search.
    */
-  search(queries: readonly string[], k: number, options: TfidfSearchOptions = {}): TopK {
-    if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a non-negative integer, got ${k}`);
-    const rows = queries.length;
-    const indices = new Int32Array(rows * k).fill(-1);
-    const topScores = new Float32Array(rows * k).fill(-Infinity);
-    throwIfAborted(options.signal);
-    for (let q = 0; q < rows; q++) {
-      if (q % PROGRESS_EVERY === 0 && q > 0) {
-        throwIfAborted(options.signal);
-        options.onProgress?.(q, rows);
-      }
-      if (k === 0 || this.documentCount === 0) continue;
+  search(queries: readonly string[], k: number, options: RankQueriesOptions = {}): TopK {
+    return rankQueries(queries, this.documentCount, k, (query, row) => {
       this.accumulator.fill(0);
-      const touched = this.accumulate(queries[q], this.accumulator);
-      const scores = this.scores.fill(Number.NaN);
-      for (const d of touched) scores[d] = this.accumulator[d];
-      const top = topkRows(scores, 1, this.documentCount, k);
-      indices.set(top.indices, q * k);
-      topScores.set(top.scores, q * k);
-    }
-    options.onProgress?.(rows, rows);
-    return { k, rows, indices, scores: topScores };
+      for (const d of this.accumulate(query, this.accumulator)) row[d] = this.accumulator[d];
+    }, options);
   }
 
   /** Adds the query's cosine into `into`; returns the documents it touched. */
