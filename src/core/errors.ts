@@ -152,9 +152,26 @@ export class ForecastInputError extends Error {
  * Every named error class of the app, so the worker boundary (workers/boundary.ts) can rebuild a
  * thrown error as an instance of its class. Each class's `name` field equals its class name.
  */
+/** A model file fetched does not match its manifest's sha256: a corrupt download or a changed model. */
+export class ModelIntegrityError extends Error {
+  override name = 'ModelIntegrityError';
+  constructor(file: string, expected: string, actual: string) {
+    super(`${file} does not match its manifest (sha256 ${actual.slice(0, 12)}…, expected ${expected.slice(0, 12)}…): the download is corrupt or the model changed. Remove it from the cache and load it again.`);
+  }
+}
+
+/** A model file the server does not have (404), or will not give without a login (401 / 403). */
+export class ModelFileMissingError extends Error {
+  override name = 'ModelFileMissingError';
+  constructor(readonly url: string, readonly status: number) {
+    super(`${url} answered ${status}${status === 401 || status === 403 ? ' (the model may be gated or private: it needs a login on the hub)' : ''}`);
+  }
+}
+
 export const NAMED_ERRORS: ReadonlyArray<{ name: string; prototype: Error }> = [
   WebGpuUnavailableError, ModelLoadError, DatasetLoadError,
   GpuError, GpuValidationError, GpuOutOfMemoryError, GpuInternalError, NoEmbeddingsError,
   StorageQuotaError, DatasetNotFoundError, NotAPatentFileError, ForecastInputError,
   CatalogueFormatError, CatalogueSourceError, NotACatalogueFileError, CatalogueImportGoneError,
+  ModelIntegrityError, ModelFileMissingError,
 ];

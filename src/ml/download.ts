@@ -1,11 +1,7 @@
 import { abortError, throwIfAborted } from '../core/abort';
+import { ModelFileMissingError } from '../core/errors';
 
-export class ModelFileMissingError extends Error {
-  override name = 'ModelFileMissingError';
-  constructor(readonly url: string, readonly status: number) {
-    super(`${url} answered ${status}${status === 401 || status === 403 ? ' (the model may be gated or private: it needs a login on the hub)' : ''}`);
-  }
-}
+export { ModelFileMissingError };
 
 export interface DownloadOptions {
   fetch: typeof fetch;

@@ -1,6 +1,9 @@
 import { throwIfAborted, type TaskOptions } from '../core/abort';
 import type { ProgressCallback } from '../core/progress';
+import { ModelIntegrityError } from '../core/errors';
 import { downloadFile, ModelFileMissingError } from './download';
+
+export { ModelIntegrityError };
 import { DTYPE_SUFFIX, fileUrl, formatModelRef, modelKey, type ModelDtype, type ModelRef } from './model-ref';
 import type { ModelFileStore } from './model-store';
 
@@ -48,13 +51,6 @@ const OPTIONAL_FILES = ['manifest.json', 'generation_config.json', 'reference.js
 const ABSENT_MARKER = '__absent__';
 /** Path prefix transformers.js is given as its local model root; requests under it are served here. */
 export const LOADER_ROOT = '/__ps_models__/';
-
-export class ModelIntegrityError extends Error {
-  override name = 'ModelIntegrityError';
-  constructor(file: string, expected: string, actual: string) {
-    super(`${file} does not match its manifest (sha256 ${actual.slice(0, 12)}…, expected ${expected.slice(0, 12)}…): the download is corrupt or the model changed. Remove it from the cache and load it again.`);
-  }
-}
 
 /**
  * One loader for every model source. It fetches a model's files (with progress, retry and

@@ -60,7 +60,7 @@ export function renderMapState(input: MapStateInput, actions: { embed: () => voi
   const { layout, task } = input;
   const state = statusState(input);
   const selection = input.selection.size === 0 ? nothing
-    : html` · <strong id="map-selection" data-source=${input.selection.source}>${input.selection.size} selected</strong>${input.selection.source === 'space' ? ` (from the technology space, ${input.selection.codes} codes)` : ''}`;
+    : html` · <strong id="map-selection" data-source=${input.selection.source}>${input.selection.size} selected</strong>${input.selection.source === 'space' ? ` (from the technology space, ${input.selection.codes} ${input.selection.codes === 1 ? 'code' : 'codes'})` : ''}`;
   const line = (text: unknown) => html`<p id="map-status" class="status" data-state=${state} data-layout=${layout?.method ?? ''}
     data-points=${layout?.ids.length ?? 0} data-hash=${layout?.hash ?? ''} data-knn=${layout?.knn?.source ?? ''} data-cached=${String(layout?.cached ?? false)}
     data-topics=${layout?.topics.length ?? 0} data-selected=${input.selection.size} data-highlighted=${input.matchCount ?? ''}
