@@ -2,10 +2,10 @@ import { throwIfAborted, type TaskOptions } from '../core/abort';
 import type { ProgressCallback } from '../core/progress';
 import { ModelIntegrityError } from '../core/errors';
 import { downloadFile, ModelFileMissingError } from './download';
-
-export { ModelIntegrityError };
 import { DTYPE_SUFFIX, fileUrl, formatModelRef, modelKey, type ModelDtype, type ModelRef } from './model-ref';
 import type { ModelFileStore } from './model-store';
+
+export { ModelIntegrityError };
 
 /** What the project's recipes write next to a model (other models may have none). */
 export interface ModelManifest {
