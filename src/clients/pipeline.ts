@@ -124,7 +124,8 @@ export async function cleanUpAbandonedImports(onDiscarded: (discarded: Discarded
   const { discarded, running } = await store.abortAbandonedImports(() => runningImports(), Date.now() - STALE_IMPORT_MS);
   if (discarded.length > 0) onDiscarded(discarded);
   for (const id of running) {
-    void whenImportEnds(id).then(() => store.discardUnfinished(id)).then((removed) => { if (removed) onDiscarded([removed]); });
+    // A failure here only leaves the unfinished import for the next start's clean-up.
+    void whenImportEnds(id).then(() => store.discardUnfinished(id)).then((removed) => { if (removed) onDiscarded([removed]); }, () => undefined);
   }
 }
 

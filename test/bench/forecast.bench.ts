@@ -27,6 +27,7 @@ import { naiveCosineMatrix } from '../../src/core/similarity';
 import { gpuPairCosineFn } from '../../src/gpu/forecast-cosine';
 import { acquireTestDevice, maxAbsDiff, withDevice } from '../gpu/gpu-harness';
 import { rankScoresBaseline } from './ranking-baseline';
+import { round, timed, type Timed } from './timing';
 
 const N = 8000;
 const DIM = 384;
@@ -66,25 +67,6 @@ function allPairs(n: number): CandidatePairs {
     }
   }
   return { codeCount: n, first, second, length };
-}
-
-function round(value: number, digits = 1): number {
-  return Number(value.toFixed(digits));
-}
-
-interface Timed<T> {
-  value: T;
-  ms: number;
-  cpuMs: number;
-}
-
-async function timed<T>(fn: () => T | Promise<T>): Promise<Timed<T>> {
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  const value = await fn();
-  const ms = performance.now() - start;
-  const cpu = process.cpuUsage(cpuStart);
-  return { value, ms, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 /** Labels with a planted signal so the AUC is not trivially ½; the same for every path. */

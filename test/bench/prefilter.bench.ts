@@ -18,6 +18,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { initWasmCosine, wasmCosineBlock } from '../../src/core/fast-cosine/wasm-cosine';
 import { crossTopK, DEFAULT_CROSS_BLOCK_BYTES } from '../../src/core/prefilter/cross-topk';
 import { mulberry32, randomNormalMatrix } from '../../src/core/random';
+import { round, timed } from './timing';
 
 const env = (name: string, fallback: number): number => {
   const value = process.env[`PREFILTER_BENCH_${name}`];
@@ -44,25 +45,6 @@ const results: Record<string, unknown> = {
   node: process.version,
   cpu: `${cpus()[0]?.model ?? 'unknown'} ×${cpus().length}`,
 };
-
-function round(value: number, digits = 1): number {
-  return Number(value.toFixed(digits));
-}
-
-interface Timed<T> {
-  value: T;
-  ms: number;
-  cpuMs: number;
-}
-
-async function timed<T>(fn: () => T | Promise<T>): Promise<Timed<T>> {
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  const value = await fn();
-  const ms = performance.now() - start;
-  const cpu = process.cpuUsage(cpuStart);
-  return { value, ms, cpuMs: (cpu.user + cpu.system) / 1000 };
-}
 
 /** The naive baseline: cosine matrix of `rows` patents × all sections, then a sort per row and per column. */
 function naiveTopK(patents: Float32Array, rows: number, sections: Float32Array): { perPatent: number[][]; perSection: number[][]; matrix: Float64Array } {

@@ -6,17 +6,15 @@ import { gpuSimilarityTopK } from '../../src/gpu/similarity-gpu';
 import { computeSpace, DEFAULT_SPACE_SETTINGS, type NeighbourSearch, type SpaceInput, type SpaceLayout } from '../../src/core/layout/space';
 import { SpaceEngine } from '../../src/engines/space-engine';
 import { DatasetStore } from '../../src/store/dataset-store';
-import { loadDemoVectors, type DemoVectors } from '../core/layout/demo-vectors';
+import { cpuSearch, loadDemoVectors, spaceInputOf, type DemoVectors } from '../core/layout/demo-vectors';
 import { countCodes, makeReport, useFreshIndexedDb } from '../store/helpers';
 import { expectTopKEquivalent, nextScoresOf, withDevice } from '../gpu/gpu-harness';
-
-const cpuSearch: NeighbourSearch = async (v, n, dim, k) => ({ topK: similarityTopK(v, n, dim, k, true), backend: { kind: 'cpu' } });
 
 let demo: DemoVectors;
 let input: SpaceInput;
 beforeAll(() => {
   demo = loadDemoVectors();
-  input = { patents: demo.patents, vectors: demo.vectors, dim: demo.dim, level: 'subclass' };
+  input = spaceInputOf(demo);
 });
 
 describe('technology space neighbours on the GPU', () => {

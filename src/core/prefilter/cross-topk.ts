@@ -222,28 +222,31 @@ function mergeBlock(
     for (let j = 0; j < sectionRows; j++) {
       const score = scores[rowBase + j];
       if (score > rowThreshold) {
-        let slot = rowFilled < k ? rowFilled++ : last;
-        while (slot > 0 && pScores[pBase + slot - 1] < score) {
-          pScores[pBase + slot] = pScores[pBase + slot - 1];
-          pIndices[pBase + slot] = pIndices[pBase + slot - 1];
-          slot--;
-        }
-        pScores[pBase + slot] = score;
-        pIndices[pBase + slot] = j;
+        rowFilled = insertSorted(pScores, pIndices, pBase, k, rowFilled, score, j);
         if (rowFilled === k) rowThreshold = pScores[pBase + last];
       }
       if (score > threshold[j]) {
         const sBase = j * k;
-        let slot = filled[j] < k ? filled[j]++ : last;
-        while (slot > 0 && sScores[sBase + slot - 1] < score) {
-          sScores[sBase + slot] = sScores[sBase + slot - 1];
-          sIndices[sBase + slot] = sIndices[sBase + slot - 1];
-          slot--;
-        }
-        sScores[sBase + slot] = score;
-        sIndices[sBase + slot] = patent;
+        filled[j] = insertSorted(sScores, sIndices, sBase, k, filled[j], score, patent);
         if (filled[j] === k) threshold[j] = sScores[sBase + last];
       }
     }
   }
+}
+
+/**
+ * Puts (score, index) into the descending list of k slots at `base`, of which `filled` are used
+ * (the last one is dropped when full); an equal score stays behind the earlier, lower index.
+ * Returns the new count of used slots.
+ */
+function insertSorted(scores: Float32Array, indices: Int32Array, base: number, k: number, filled: number, score: number, index: number): number {
+  let slot = filled < k ? filled : k - 1;
+  while (slot > 0 && scores[base + slot - 1] < score) {
+    scores[base + slot] = scores[base + slot - 1];
+    indices[base + slot] = indices[base + slot - 1];
+    slot--;
+  }
+  scores[base + slot] = score;
+  indices[base + slot] = index;
+  return filled < k ? filled + 1 : k;
 }

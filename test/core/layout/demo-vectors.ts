@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import type { DemoGroundTruth } from '../../../src/core/demo/generate';
 import { topicTerms } from '../../../src/core/layout/topic-labels';
 import { patentText } from '../../../src/core/patent-text';
+import type { NeighbourSearch, SpaceInput } from '../../../src/core/layout/space';
+import { similarityTopK } from '../../../src/core/similarity';
 import type { Patent } from '../../../src/core/types';
 
 export interface DemoVectors {
@@ -52,4 +54,12 @@ export function loadDemoVectors(): DemoVectors {
   const themes = [...new Set(Object.values(truth.themeOfSubclass))].sort();
   const themeOf = Int32Array.from(patents, (p) => themes.indexOf(truth.themeOfSubclass[p.codes[0].slice(0, 4)]));
   return { patents, texts, n, dim, vectors, themeOf, themes };
+}
+
+/** Nearest codes on the CPU twin, the search the space's maths is tested with. */
+export const cpuSearch: NeighbourSearch = async (v, n, dim, k) => ({ topK: similarityTopK(v, n, dim, k, true), backend: { kind: 'cpu' } });
+
+/** The demo as the technology space's input, at subclass level. */
+export function spaceInputOf(demo: DemoVectors): SpaceInput {
+  return { patents: demo.patents, vectors: demo.vectors, dim: demo.dim, level: 'subclass' };
 }

@@ -5,20 +5,17 @@ import { pca, projectOnto } from '../../../src/core/layout/pca';
 import type { EmbeddingWindow } from '../../../src/core/layout/procrustes';
 import { yearWindows } from '../../../src/core/layout/sliding-windows';
 import { mulberry32, randomNormalMatrix } from '../../../src/core/random';
-import { similarityTopK } from '../../../src/core/similarity';
 import { meanOfPatentVectors } from '../../../src/core/code-vectors';
 
-import { alignWindowsToReference, computeSpace, DEFAULT_SPACE_SETTINGS, placeByNearest, windowCodeVectors, type NeighbourSearch, type SpaceInput, type SpaceSettings } from '../../../src/core/layout/space';
+import { alignWindowsToReference, computeSpace, DEFAULT_SPACE_SETTINGS, placeByNearest, windowCodeVectors, type SpaceInput, type SpaceSettings } from '../../../src/core/layout/space';
 
-import { loadDemoVectors, type DemoVectors } from './demo-vectors';
-
-const cpuSearch: NeighbourSearch = async (v, n, dim, k) => ({ topK: similarityTopK(v, n, dim, k, true), backend: { kind: 'cpu' } });
+import { cpuSearch, loadDemoVectors, spaceInputOf, type DemoVectors } from './demo-vectors';
 
 let demo: DemoVectors;
 let input: SpaceInput;
 beforeAll(() => {
   demo = loadDemoVectors();
-  input = { patents: demo.patents, vectors: demo.vectors, dim: demo.dim, level: 'subclass' };
+  input = spaceInputOf(demo);
 });
 
 function rms(a: EmbeddingWindow, b: EmbeddingWindow): { value: number; shared: number } {
