@@ -1,11 +1,17 @@
 import * as Comlink from 'comlink';
 import { DatasetEmbedder } from '../src/engines/dataset-embedder';
 import { MatchEngine } from '../src/engines/match-engine';
+import { MatchJobEngine } from '../src/engines/match-job-engine';
+import { sharedGpu } from '../src/gpu/backend';
 import { installBoundary } from './boundary';
 
 // Every ONNX model (encoder, Yes/No LLM) runs here, so the app loads one ONNX Runtime and one
-// transformers.js. Comlink.proxy marks each engine so `remote.embedder` is typed as a Remote.
-const api = { embedder: Comlink.proxy(new DatasetEmbedder()), matcher: Comlink.proxy(new MatchEngine()) };
+// transformers.js; matching jobs use both. Comlink.proxy marks each engine so `remote.embedder`
+// is typed as a Remote.
+const embedder = new DatasetEmbedder();
+const matcher = new MatchEngine();
+const jobs = new MatchJobEngine(embedder, matcher, { gpu: sharedGpu() });
+const api = { embedder: Comlink.proxy(embedder), matcher: Comlink.proxy(matcher), jobs: Comlink.proxy(jobs) };
 export type MlWorkerApi = typeof api;
 installBoundary();
 Comlink.expose(api);

@@ -14,6 +14,8 @@ import type { CatalogueCounts, CatalogueDocument, CatalogueSection } from '../co
 import { sniffEncoding, StreamDecoder } from '../core/ingest/encoding';
 import { ProgressTracker, type ProgressCallback } from '../core/progress';
 import { CatalogueStore, type CatalogueRecord } from '../store/catalogue-store';
+import { bundledJobSections, ownJobSections, type SectionScope } from '../core/match-job/job-sections';
+import type { JobSection } from '../core/match-job/types';
 
 // Shared with the page's client, which must not import this module's code.
 export { BREF_CATALOGUE_ID, BUNDLED_CATALOGUE_PATH };
@@ -187,6 +189,19 @@ export class CatalogueEngine {
     }
     const stored = await store.getSection(catalogueId, sectionId);
     return stored ? { catalogueId, section: stored, text: stored.text ?? null } : null;
+  }
+
+  /**
+   * The sections a matching job takes from a catalogue, each with its text or its headings:
+   * for the bundled one the `scope` chooses technique sections, those with a loaded text, or all.
+   */
+  async jobSections(catalogueId: string, scope: SectionScope = 'techniques'): Promise<JobSection[]> {
+    const store = await this.store();
+    if (catalogueId !== BREF_CATALOGUE_ID) return ownJobSections(await store.getSections(catalogueId));
+    const [catalogue, record] = await Promise.all([this.bundled(), store.textsFor(BREF_CATALOGUE_ID)]);
+    const texts = new Map<string, string>();
+    for (const row of record ? await store.getSections(record.id) : []) if (row.text) texts.set(row.id, row.text);
+    return bundledJobSections(catalogue.sections, texts, scope);
   }
 
   /** Every section of an own catalogue, ordered by id. */

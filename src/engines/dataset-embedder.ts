@@ -3,7 +3,7 @@ import { hasText, patentText } from '../core/patent-text';
 import type { ProgressCallback } from '../core/progress';
 import { DatasetStore } from '../store/dataset-store';
 import type { CodeLevel, Patent } from '../core/types';
-import { EncoderEngine, type EncoderInfo, type EncoderLoadOptions } from '../ml/encoder';
+import { EncoderEngine, type EmbedResult, type EncoderInfo, type EncoderLoadOptions } from '../ml/encoder';
 import { sharedLoader } from '../ml/runtime';
 import { techTokenKey, techTokenWindowKey } from '../ml/vector-keys';
 import type { ModelManifest } from '../ml/loader';
@@ -75,6 +75,17 @@ export class DatasetEmbedder {
 
   load(options: EncoderLoadOptions, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<EncoderInfo> {
     return this.encoder.load(options, task, onProgress);
+  }
+
+  /** The loaded encoder, or null before load(). */
+  encoderInfo(): EncoderInfo | null {
+    return this.encoder.info();
+  }
+
+  /** Unit vectors of any texts with the loaded encoder (a matching job's catalogue sections). */
+  embedTexts(texts: string[], options: TaskOptions = {}, onProgress?: ProgressCallback): Promise<EmbedResult> {
+    if (!this.encoder.info()) throw new Error('DatasetEmbedder.load() must finish before embedTexts()');
+    return this.encoder.embed(texts, options, onProgress);
   }
 
   async embedDataset(datasetId: string, options: TaskOptions & { reuse?: boolean } = {}, onProgress?: ProgressCallback): Promise<DatasetEmbedding> {

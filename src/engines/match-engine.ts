@@ -6,7 +6,7 @@ import { EncoderEngine } from '../ml/encoder';
 import type { ModelDtype } from '../ml/model-ref';
 import type { ModelCheckReport } from '../ml/reference-check';
 import { onnxWebGpuSkipReason, type ModelSource, type RuntimeOptions } from '../ml/runtime';
-import { YesNoEngine } from '../ml/yesno';
+import { YesNoEngine, type YesNoPair, type YesNoScores } from '../ml/yesno';
 
 /** A pollution-abatement technique as the catalogue describes it (public/demo/techniques.json). */
 export interface Technique {
@@ -112,6 +112,17 @@ export class MatchEngine {
       truncated: Uint8Array.from([...scored.truncated, ...untitled.map(() => 0)]),
       failures,
     };
+  }
+
+  /** The loaded Yes/No model, or null before load(). */
+  matcherInfo(): MatcherInfo | null {
+    return this.info;
+  }
+
+  /** P(Yes) of given pairs, prompts cut to the context; a failed batch costs only its own pairs. */
+  scorePairs(pairs: YesNoPair[], options: TaskOptions & { batchSize?: number } = {}, onProgress?: ProgressCallback): Promise<YesNoScores> {
+    if (!this.info) throw new Error('MatchEngine.load() must finish before scorePairs()');
+    return this.yesNo.scoreFitted(pairs, options, onProgress);
   }
 
   /** Checks the loaded Yes/No model against its reference.json. */

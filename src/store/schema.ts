@@ -11,6 +11,10 @@
  *   level, status and codeCount (v1 datasets get 'subclass', 'ready' and their codes rebuilt).
  * - v3: stores catalogues (keyPath id) and catalogueSections (key [catalogueId, id]) for the texts
  *   the user loads for the bundled BREF catalogue and for catalogues of their own. Nothing else changes.
+ * - v4: stores matchJobs (key [datasetId, id]), matchJobInputs (key [datasetId, jobId]: the
+ *   sections a job matches, so it resumes without its catalogue) and matchJobChunks (key
+ *   [datasetId, jobId, chunk]: the shortlist and its scores). Keys start with the dataset id, so
+ *   deleting a dataset deletes its jobs by one key range per store. Nothing else changes.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type {
@@ -22,9 +26,11 @@ import type {
   StoredPatent,
 } from './records';
 import type { CatalogueRecord, StoredCatalogueSection } from './catalogue-records';
+import type { MatchJobInputRecord } from './match-job-records';
+import type { MatchJobRecord, MatchPairChunk } from '../core/match-job/types';
 
 export const DEFAULT_DB_NAME = 'patent-space';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** Level given to datasets that were stored before datasets had one (v1). */
 export const LEVEL_FOR_V1_DATASETS = 'subclass';
@@ -59,6 +65,9 @@ export interface PatentSpaceDB extends DBSchema {
   results: { key: string; value: ResultRecord; indexes: { byDataset: string } };
   catalogues: { key: string; value: CatalogueRecord };
   catalogueSections: { key: [string, string]; value: StoredCatalogueSection };
+  matchJobs: { key: [string, string]; value: MatchJobRecord };
+  matchJobInputs: { key: [string, string]; value: MatchJobInputRecord };
+  matchJobChunks: { key: [string, string, number]; value: MatchPairChunk };
 }
 
 export type PatentSpaceStoreName = StoreNames<PatentSpaceDB>;
@@ -118,6 +127,13 @@ export function migrateToV3(db: IDBPDatabase<PatentSpaceDB>): void {
   db.createObjectStore('catalogueSections', { keyPath: ['catalogueId', 'id'] });
 }
 
+/** v3 → v4: three new, empty stores for matching jobs; every existing store and record is left as it is. */
+export function migrateToV4(db: IDBPDatabase<PatentSpaceDB>): void {
+  db.createObjectStore('matchJobs', { keyPath: ['datasetId', 'id'] });
+  db.createObjectStore('matchJobInputs', { keyPath: ['datasetId', 'jobId'] });
+  db.createObjectStore('matchJobChunks', { keyPath: ['datasetId', 'jobId', 'chunk'] });
+}
+
 /** Applies every migration above `oldVersion`, in order. */
 export async function upgradeDatabase(
   db: IDBPDatabase<PatentSpaceDB>,
@@ -129,4 +145,5 @@ export async function upgradeDatabase(
   if (oldVersion < 1) migrateToV1(db as unknown as IDBPDatabase<PatentSpaceDBV1>);
   if (oldVersion < 2) await migrateToV2(db, tx);
   if (oldVersion < 3) migrateToV3(db);
+  if (oldVersion < 4) migrateToV4(db);
 }
