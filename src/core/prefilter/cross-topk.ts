@@ -237,9 +237,9 @@ function mergeBlock(
 /**
  * Puts (score, index) into the descending list of k slots at `base`, of which `filled` are used
  * (the last one is dropped when full); an equal score stays behind the earlier, lower index.
- * Returns the new count of used slots.
+ * Returns the new count of used slots. Also the GPU twin's merge (src/gpu/cross-topk-gpu.ts).
  */
-function insertSorted(scores: Float32Array, indices: Int32Array, base: number, k: number, filled: number, score: number, index: number): number {
+export function insertSorted(scores: Float32Array, indices: Int32Array, base: number, k: number, filled: number, score: number, index: number): number {
   let slot = filled < k ? filled : k - 1;
   while (slot > 0 && scores[base + slot - 1] < score) {
     scores[base + slot] = scores[base + slot - 1];
