@@ -3,6 +3,7 @@ import { DatasetEmbedder } from '../src/engines/dataset-embedder';
 import { MatchEngine } from '../src/engines/match-engine';
 import { MatchJobEngine } from '../src/engines/match-job-engine';
 import { sharedGpu } from '../src/gpu/backend';
+import { gpuCrossTopK } from '../src/gpu/cross-topk-gpu';
 import { installBoundary } from './boundary';
 
 // Every ONNX model (encoder, Yes/No LLM) runs here, so the app loads one ONNX Runtime and one
@@ -10,7 +11,7 @@ import { installBoundary } from './boundary';
 // is typed as a Remote.
 const embedder = new DatasetEmbedder();
 const matcher = new MatchEngine();
-const jobs = new MatchJobEngine(embedder, matcher, { gpu: sharedGpu() });
+const jobs = new MatchJobEngine(embedder, matcher, { gpu: sharedGpu(), gpuCrossTopK });
 const api = { embedder: Comlink.proxy(embedder), matcher: Comlink.proxy(matcher), jobs: Comlink.proxy(jobs) };
 export type MlWorkerApi = typeof api;
 installBoundary();

@@ -35,7 +35,7 @@ export interface StartJobInput {
 
 /** Stage 1 on the GPU: same contract as crossTopK. Injected so tests and Node can pass their own. */
 export type GpuCrossTopK = (device: GPUDevice, patents: Float32Array, p: number, sections: Float32Array, s: number, dim: number,
-  options: { k: number; signal?: AbortSignal }) => Promise<CrossTopK>;
+  options: { k: number; signal?: AbortSignal; normalized?: boolean; onProgress?: (done: number, total: number) => void }) => Promise<CrossTopK>;
 
 export interface MatchJobEngineOptions {
   dbName?: string;
@@ -260,7 +260,7 @@ export class MatchJobEngine {
     const cpu = (): Promise<CrossTopK> => crossTopK(patents, p, sections, s, dim, { k, normalized: true, signal, onProgress: progressOf('similarity', 'patents', onProgress) });
     const gpuCross = this.options.gpuCrossTopK;
     if (!this.options.gpu || !gpuCross || k > 32) return { value: await cpu(), backend: preferGpu ? `cpu (${k > 32 ? 'k above 32, the GPU kernel’s limit' : 'no GPU path here'})` : 'cpu' };
-    const result = await this.options.gpu.run({ label: 'prefilter top-k', gpu: (device) => gpuCross(device, patents, p, sections, s, dim, { k, signal }), cpu }, { preferGpu, signal });
+    const result = await this.options.gpu.run({ label: 'prefilter top-k', gpu: (device) => gpuCross(device, patents, p, sections, s, dim, { k, signal, normalized: true, onProgress: progressOf('similarity', 'patents', onProgress) }), cpu }, { preferGpu, signal });
     return { value: result.value, backend: result.backend.kind === 'webgpu' ? 'webgpu' : `cpu (${result.backend.fallbackReason ?? 'no GPU'})` };
   }
 }

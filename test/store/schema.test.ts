@@ -58,7 +58,7 @@ describe('schema migration', () => {
     const raw = await openDB(DEFAULT_DB_NAME);
     try {
       expect(raw.version).toBe(DB_VERSION);
-      expect([...raw.objectStoreNames].sort()).toEqual(['catalogueSections', 'catalogues', 'codes', 'datasets', 'embeddings', 'patents', 'results', 'settings']);
+      expect([...raw.objectStoreNames].sort()).toEqual(ALL_STORES);
       const tx = raw.transaction(['patents', 'results']);
       expect([...tx.objectStore('patents').indexNames].sort()).toEqual(['byDataset', 'byDatasetYear']);
       expect(tx.objectStore('patents').index('byDatasetYear').keyPath).toEqual(['datasetId', 'year']);
@@ -77,7 +77,7 @@ describe('schema migration', () => {
     again.close();
     const raw = await openDB('fresh');
     expect(raw.version).toBe(DB_VERSION);
-    expect(raw.objectStoreNames).toHaveLength(8);
+    expect(raw.objectStoreNames).toHaveLength(ALL_STORES.length);
     raw.close();
   });
 
@@ -97,6 +97,8 @@ describe('schema migration', () => {
 });
 
 /** Writes a database exactly as version 2 of the app did (v1 then v2 steps), with one of everything. */
+const ALL_STORES = ['catalogueSections', 'catalogues', 'codes', 'datasets', 'embeddings', 'matchJobChunks', 'matchJobInputs', 'matchJobs', 'patents', 'results', 'settings'];
+
 async function createV2Database(name: string): Promise<void> {
   const v2 = await openDB<PatentSpaceDB>(name, 2, {
     async upgrade(db, _old, _new, tx) {
@@ -118,6 +120,25 @@ async function createV2Database(name: string): Promise<void> {
   v2.close();
 }
 
+describe('schema v4', () => {
+  it('adds the matching-job stores, keyed by dataset, and a v3 catalogue survives', async () => {
+    await createV2Database('v3');
+    const catalogues = await CatalogueStore.open({ name: 'v3' });
+    const record = await catalogues.createImport({ name: 'own', kind: 'own', sourceFile: { name: 'own.jsonl', bytes: 10 } });
+    catalogues.close();
+    const raw = await openDB<PatentSpaceDB>('v3');
+    try {
+      const tx = raw.transaction(['matchJobs', 'matchJobInputs', 'matchJobChunks', 'catalogues']);
+      expect(tx.objectStore('matchJobs').keyPath).toEqual(['datasetId', 'id']);
+      expect(tx.objectStore('matchJobInputs').keyPath).toEqual(['datasetId', 'jobId']);
+      expect(tx.objectStore('matchJobChunks').keyPath).toEqual(['datasetId', 'jobId', 'chunk']);
+      expect(await tx.objectStore('catalogues').get(record.id)).toMatchObject({ name: 'own' });
+    } finally {
+      raw.close();
+    }
+  });
+});
+
 describe('schema v3', () => {
   it('adds the catalogue stores to a v2 database and keeps every store and record', async () => {
     await createV2Database('v2');
@@ -127,8 +148,8 @@ describe('schema v3', () => {
 
     const raw = await openDB<PatentSpaceDB>('v2');
     try {
-      expect(raw.version).toBe(3);
-      expect([...raw.objectStoreNames].sort()).toEqual(['catalogueSections', 'catalogues', 'codes', 'datasets', 'embeddings', 'patents', 'results', 'settings']);
+      expect(raw.version).toBe(DB_VERSION);
+      expect([...raw.objectStoreNames].sort()).toEqual(ALL_STORES);
       expect(await raw.get('datasets', 'ds-1')).toMatchObject({ name: 'Kept', level: 'main_group', status: 'ready', codeCount: 2 });
       expect(await raw.count('patents')).toBe(3);
       expect(await raw.get('codes', ['ds-1', 'H04L'])).toEqual({ datasetId: 'ds-1', code: 'H04L', patents: 3 });
