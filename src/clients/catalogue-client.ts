@@ -1,5 +1,7 @@
 import * as Comlink from 'comlink';
 import type { CatalogueSection } from '../core/catalogue/types';
+import type { SectionScope } from '../core/match-job/job-sections';
+import type { JobSection } from '../core/match-job/types';
 import { BREF_CATALOGUE_ID, BUNDLED_CATALOGUE_PATH } from '../core/catalogue/format';
 import type { ProgressCallback } from '../core/progress';
 import type { CatalogueEngine, CatalogueOverview, CatalogueSummary, SectionWithText } from '../engines/catalogue-engine';
@@ -52,4 +54,14 @@ export async function bundledSummary(): Promise<CatalogueSummary | undefined> {
 /** Streams a JSONL file of `{id, text}` lines into the store as texts of the bundled catalogue. */
 export function importSectionTexts(file: File, signal: AbortSignal, onProgress: ProgressCallback): Promise<CatalogueRecord> {
   return withEngine((remote) => runCancellable(remote, signal, (taskId) => remote.importFile(file, { kind: 'texts' }, { taskId }, Comlink.proxy(onProgress))));
+}
+
+/** The bundled catalogue first, then the user's own, newest first. */
+export function listCatalogueSummaries(): Promise<CatalogueSummary[]> {
+  return withEngine((remote) => remote.listCatalogues());
+}
+
+/** The sections a matching job takes from a catalogue, each with its text or its headings. */
+export function loadJobSections(catalogueId: string, scope: SectionScope): Promise<JobSection[]> {
+  return withEngine((remote) => remote.jobSections(catalogueId, scope));
 }

@@ -12,8 +12,8 @@ import type { JobSection, MatchJobRecord, MatchJobSettings, MatchPair } from '..
 import type { BatchMergeReport } from '../core/match-job/batch-merge';
 import type { ModelDtype } from '../ml/model-ref';
 import type { DatasetRecord } from '../store/records';
-import { BREF_CATALOGUE_ID } from './catalogue-client';
-import { catalogueWorker, matchJobWorker } from './clients';
+import { BREF_CATALOGUE_ID, listCatalogueSummaries, loadJobSections } from './catalogue-client';
+import { matchJobWorker } from './clients';
 import { loadMatcher, loadTechniqueCatalogue } from './match-client';
 import { ensureEmbeddings } from './pipeline';
 import { runCancellable } from './worker-client';
@@ -28,7 +28,7 @@ export async function catalogueSections(catalogueId: string, scope: SectionScope
   if (catalogueId === DEMO_CATALOGUE_ID) {
     return (await loadTechniqueCatalogue()).map((t) => toJobSection(t.id, t.sectionTitle, t.description, []));
   }
-  return catalogueWorker.get().jobSections(catalogueId, scope);
+  return loadJobSections(catalogueId, scope);
 }
 
 export interface RunJobSettings {
@@ -85,4 +85,24 @@ export function exportJobBatch(job: MatchJobRecord, model: string, onlyOpen: boo
 
 export async function importJobBatch(job: MatchJobRecord, file: File): Promise<{ job: MatchJobRecord; report: BatchMergeReport }> {
   return matchJobWorker.get().importBatch(job.datasetId, job.id, await file.text(), file.name);
+}
+
+export interface CatalogueChoice {
+  id: string;
+  name: string;
+  /** Sections, and how many have their own text. */
+  sections: number;
+  texts: number;
+  bundled: boolean;
+}
+
+/** The catalogues a job can match: the bundled BREF one, the user's own, and the demo techniques. */
+export async function catalogueChoices(): Promise<CatalogueChoice[]> {
+  const [summaries, demo] = await Promise.all([
+    listCatalogueSummaries().catch(() => []),
+    loadTechniqueCatalogue().catch(() => []),
+  ]);
+  const choices: CatalogueChoice[] = summaries.map((s) => ({ id: s.id, name: s.name, sections: s.sectionCount, texts: s.textCount, bundled: s.kind === 'bundled' }));
+  if (demo.length > 0) choices.push({ id: DEMO_CATALOGUE_ID, name: 'Demo techniques (self-written)', sections: demo.length, texts: demo.length, bundled: true });
+  return choices;
 }

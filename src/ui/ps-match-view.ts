@@ -11,6 +11,7 @@ import { taskError, taskProgress } from './shared/task-view';
 import { viewStyles } from './theme/styles';
 import './shared/ps-notice';
 import './match/ps-bref-picker';
+import './match/ps-match-job';
 import type { TechniqueChange } from './match/ps-bref-picker';
 
 /** Where the technique comes from: a section of the bundled EU BREF catalogue, or the demo catalogue. */
@@ -151,6 +152,7 @@ export class PsMatchView extends LitElement {
       ${technique && !bref ? html`<p class="technique muted">${technique.description}
         ${technique.pollutants?.length ? html`<br>Abates: ${technique.pollutants.join(', ')}` : ''}</p>` : nothing}
       ${this.renderState()}
+      <ps-match-job .threshold=${this.threshold}></ps-match-job>
     `;
   }
 
