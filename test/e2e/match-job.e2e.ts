@@ -45,7 +45,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('a matching job over the whole catal
     await row.waitFor({ timeout: LIMIT });
     const bar = panel.locator('ps-progress #bar[aria-valuetext$=" pairs"]');
     await expect.poll(async () => Number((await bar.getAttribute('aria-valuetext', { timeout: LIMIT }))?.match(/^(\d+) of \d+ pairs/)?.[1] ?? 0),
-      { timeout: LIMIT, intervals: [100] }).toBeGreaterThanOrEqual(2 * PAIRS_PER_CHUNK);
+      { timeout: LIMIT, interval: 100 }).toBeGreaterThanOrEqual(2 * PAIRS_PER_CHUNK);
     await expect(panel.locator('ps-progress .eta').textContent()).resolves.toMatch(/pairs · about .* left/);
     const pairs = Number(await row.locator('td.num').textContent());
     expect(pairs).toBeGreaterThan(4 * PAIRS_PER_CHUNK);
