@@ -14,7 +14,7 @@ export type { CatalogueOverview, CatalogueSection, CatalogueSummary, SectionWith
 export type { CatalogueImportReport } from '../core/catalogue/text-import';
 export type { CatalogueRecord };
 
-/** An import older than this is one a closed tab left behind (an import of a text file takes seconds). */
+/** Without Web Locks, an import older than this is one a closed tab left behind (an import of a text file takes seconds). */
 const STALE_IMPORT_MS = 60 * 60 * 1000;
 
 /**

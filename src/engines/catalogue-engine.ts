@@ -14,6 +14,7 @@ import type { CatalogueCounts, CatalogueDocument, CatalogueSection } from '../co
 import { sniffEncoding, StreamDecoder } from '../core/ingest/encoding';
 import { ProgressTracker, type ProgressCallback } from '../core/progress';
 import { CatalogueStore, type CatalogueRecord } from '../store/catalogue-store';
+import { browserLocks, holdImportLock, runningImports, type ImportLockManager } from '../store/import-locks';
 import { bundledJobSections, ownJobSections, type SectionScope } from '../core/match-job/job-sections';
 import type { JobSection } from '../core/match-job/types';
 
@@ -29,6 +30,8 @@ export interface CatalogueEngineOptions {
   dbName?: string;
   /** The bundled file: a URL to fetch, or a function giving its text (Node tests read the file). */
   bundled?: string | URL | (() => Promise<string>);
+  /** Web Locks (default navigator.locks where there is one; tests pass their own). */
+  locks?: ImportLockManager | null;
 }
 
 /** A catalogue text file: a browser File, or anything with a name, a size and a byte stream. */
@@ -113,11 +116,17 @@ export class CatalogueEngine {
   ): Promise<CatalogueRecord> {
     const started = Date.now();
     const signal = this.aborts.begin(options.taskId, options.signal);
+    let releaseLock = (): void => {};
     try {
       const catalogue = target.kind === 'texts' ? await this.bundled() : null;
       const store = await this.store();
       throwIfAborted(signal);
+      // The lock says "this import is alive" to every tab until this run ends (or its tab goes),
+      // so a start-up clean-up never removes an import another tab is still writing.
+      const id = crypto.randomUUID();
+      releaseLock = await holdImportLock(id, this.locks());
       const record = await store.createImport({
+        id,
         name: target.kind === 'texts' ? `Texts for the BREF catalogue (${file.name})` : target.name,
         kind: target.kind,
         ...(catalogue ? { textsFor: BREF_CATALOGUE_ID, baseFingerprint: catalogue.meta.fingerprint } : {}),
@@ -135,12 +144,17 @@ export class CatalogueEngine {
         throw error;
       }
     } finally {
+      releaseLock();
       this.aborts.end(options.taskId);
     }
   }
 
   abort(taskId: string): void {
     this.aborts.abort(taskId);
+  }
+
+  private locks(): ImportLockManager | null {
+    return this.options.locks === undefined ? browserLocks() : this.options.locks;
   }
 
   /** The bundled catalogue first, then the user's own catalogues, newest first. */
@@ -214,9 +228,13 @@ export class CatalogueEngine {
     await (await this.store()).deleteCatalogue(catalogueId);
   }
 
-  /** Removes imports a closed tab left unfinished; call at start-up. */
+  /**
+   * Removes imports a closed tab left unfinished; call at start-up. With Web Locks an import is
+   * abandoned when nobody holds its lock, whatever its age; without them, when it started before
+   * `createdBefore`.
+   */
   async abortStaleImports(createdBefore = Date.now()): Promise<string[]> {
-    return (await this.store()).abortStaleImports(createdBefore);
+    return (await this.store()).abortStaleImports(createdBefore, () => runningImports(this.locks()));
   }
 
   async destroy(): Promise<void> {

@@ -26,6 +26,8 @@ export interface NewCatalogueImport {
   textsFor?: string;
   baseFingerprint?: string;
   sourceFile: SourceFile;
+  /** The record's id, when the caller took a lock named after it first (import-locks.ts). */
+  id?: string;
 }
 
 export class CatalogueStore {
@@ -43,7 +45,7 @@ export class CatalogueStore {
 
   async createImport(input: NewCatalogueImport): Promise<CatalogueRecord> {
     const record: CatalogueRecord = {
-      id: crypto.randomUUID(),
+      id: input.id ?? crypto.randomUUID(),
       name: input.name,
       kind: input.kind,
       ...(input.textsFor === undefined ? {} : { textsFor: input.textsFor }),
@@ -102,9 +104,15 @@ export class CatalogueStore {
     });
   }
 
-  /** Removes imports left 'importing' by a closed tab (created before `createdBefore`). */
-  async abortStaleImports(createdBefore: number): Promise<string[]> {
-    const stale = (await this.db.getAll('catalogues')).filter((c) => c.status === 'importing' && c.createdAt < createdBefore);
+  /**
+   * Removes imports left 'importing' by a closed tab: those whose import lock nobody holds when
+   * `running` knows the locks (any age), else those created before `createdBefore`.
+   */
+  async abortStaleImports(createdBefore: number, running: () => Promise<ReadonlySet<string> | null> = async () => null): Promise<string[]> {
+    const unfinished = (await this.db.getAll('catalogues')).filter((c) => c.status === 'importing');
+    if (unfinished.length === 0) return [];
+    const alive = await running();
+    const stale = unfinished.filter((c) => (alive ? !alive.has(c.id) : c.createdAt < createdBefore));
     for (const record of stale) await this.abortImport(record.id);
     return stale.map((c) => c.id);
   }

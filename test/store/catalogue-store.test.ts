@@ -84,4 +84,22 @@ describe('CatalogueStore', () => {
       store.close();
     }
   });
+
+  it('with Web Locks, removes an unfinished import whose lock nobody holds, whatever its age, and keeps one whose lock is held', async () => {
+    const store = await CatalogueStore.open({ name: 'c4' });
+    try {
+      const alive = await store.createImport({ ...TEXTS, id: 'alive-import' });
+      const gone = await store.createImport({ ...TEXTS, id: 'gone-import' });
+      await store.putSections(gone.id, [{ id: 'A:::1', text: 'x' }]);
+      // Both were created just now: the age rule alone would keep both.
+      expect(await store.abortStaleImports(0, async () => new Set(['alive-import']))).toEqual(['gone-import']);
+      expect(await store.countStoredSections(gone.id)).toBe(0);
+      expect((await store.getCatalogue(alive.id))?.status).toBe('importing');
+      // Without lock information the age rule decides.
+      expect(await store.abortStaleImports(0)).toEqual([]);
+      expect(await store.abortStaleImports(Date.now() + 1)).toEqual([alive.id]);
+    } finally {
+      store.close();
+    }
+  });
 });
