@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import type { CatalogueSection } from '../core/catalogue/types';
 import type { SectionScope } from '../core/match-job/job-sections';
 import type { JobSection } from '../core/match-job/types';
+import type { SectionInput } from '../core/catalogue/text-import';
 import { BREF_CATALOGUE_ID, BUNDLED_CATALOGUE_PATH } from '../core/catalogue/format';
 import type { ProgressCallback } from '../core/progress';
 import type { CatalogueEngine, CatalogueOverview, CatalogueSummary, SectionWithText } from '../engines/catalogue-engine';
@@ -64,4 +65,14 @@ export function listCatalogueSummaries(): Promise<CatalogueSummary[]> {
 /** The sections a matching job takes from a catalogue, each with its text or its headings. */
 export function loadJobSections(catalogueId: string, scope: SectionScope): Promise<JobSection[]> {
   return withEngine((remote) => remote.jobSections(catalogueId, scope));
+}
+
+/** Streams a BAT conclusions file (`{id, bref, bat_id, title, text}` lines) into the store; it replaces the ones loaded before. */
+export function importBatConclusions(file: File, signal: AbortSignal, onProgress: ProgressCallback): Promise<CatalogueRecord> {
+  return withEngine((remote) => runCancellable(remote, signal, (taskId) => remote.importFile(file, { kind: 'bat' }, { taskId }, Comlink.proxy(onProgress))));
+}
+
+/** The loaded BAT conclusions of a BREF document ([] when none were loaded). */
+export function loadBatConclusions(documentCode: string): Promise<SectionInput[]> {
+  return withEngine((remote) => remote.batConclusions(documentCode));
 }

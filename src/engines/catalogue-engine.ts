@@ -44,7 +44,9 @@ export interface CatalogueTextSource {
 /** What to import a file as: texts of the bundled catalogue, or a catalogue of its own. */
 export type CatalogueImportTarget =
   | { kind: 'texts' }
-  | { kind: 'own'; name: string; /** An own catalogue this import replaces once complete. */ replaces?: string };
+  | { kind: 'own'; name: string; /** An own catalogue this import replaces once complete. */ replaces?: string }
+  /** BAT conclusions: the file replaces the ones loaded before, once complete. */
+  | { kind: 'bat' };
 
 export interface CatalogueSummary {
   id: string;
@@ -127,13 +129,13 @@ export class CatalogueEngine {
       releaseLock = await holdImportLock(id, this.locks());
       const record = await store.createImport({
         id,
-        name: target.kind === 'texts' ? `Texts for the BREF catalogue (${file.name})` : target.name,
+        name: target.kind === 'texts' ? `Texts for the BREF catalogue (${file.name})` : target.kind === 'bat' ? `BAT conclusions (${file.name})` : target.name,
         kind: target.kind,
         ...(catalogue ? { textsFor: BREF_CATALOGUE_ID, baseFingerprint: catalogue.meta.fingerprint } : {}),
         sourceFile: { name: file.name, bytes: file.size },
       });
       try {
-        const collector = new CatalogueImportCollector(catalogue, file.name);
+        const collector = new CatalogueImportCollector(catalogue, file.name, target.kind === 'bat' ? 'bat' : 'own');
         const encoding = await this.stream(file, collector, record.id, store, signal, onProgress);
         const report = collector.finish({ name: file.name, bytes: file.size, encoding }, Date.now() - started);
         checkUseful(report, file.name);
@@ -216,6 +218,17 @@ export class CatalogueEngine {
     const texts = new Map<string, string>();
     for (const row of record ? await store.getSections(record.id) : []) if (row.text) texts.set(row.id, row.text);
     return bundledJobSections(catalogue.sections, texts, scope);
+  }
+
+  /**
+   * The loaded BAT conclusions of one BREF document (its code, e.g. `ENE`), ordered by id; all of
+   * them without a code; [] when none were loaded.
+   */
+  async batConclusions(documentCode?: string): Promise<SectionInput[]> {
+    const store = await this.store();
+    const record = (await store.listCatalogues()).find((c) => c.kind === 'bat');
+    const rows = record ? await store.getSections(record.id) : [];
+    return documentCode === undefined ? rows : rows.filter((r) => r.document === documentCode);
   }
 
   /** Every section of an own catalogue, ordered by id. */

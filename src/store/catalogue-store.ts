@@ -85,6 +85,8 @@ export class CatalogueStore {
       if (record.textsFor !== undefined) {
         for (const other of all) if (other.status === 'ready' && other.textsFor === record.textsFor) doomed.add(other.id);
       }
+      // One set of BAT conclusions at a time: a new file replaces the old one once complete.
+      if (record.kind === 'bat') for (const other of all) if (other.status === 'ready' && other.kind === 'bat') doomed.add(other.id);
       doomed.delete(catalogueId);
       for (const id of doomed) await deleteEverywhere(tx, id);
       const sectionCount = await tx.objectStore('catalogueSections').count(prefixRange(catalogueId));

@@ -148,6 +148,37 @@ describe('CatalogueEngine', () => {
     await engine.destroy();
   });
 
+  it('keeps BAT conclusions by document, reports the malformed line, and a new file replaces the old one', async () => {
+    const engine = new CatalogueEngine({ dbName: 'e7', bundled });
+    const record = await engine.importFile(fixture('bat.jsonl'), { kind: 'bat' });
+    expect(record.report).toMatchObject({ kind: 'bat', rowsRead: 3, matched: 3, textsStored: 3, rowErrorCount: 1, warningCount: 1 });
+    expect(record.report?.rowErrors[0]).toMatchObject({ line: 4 });
+    expect(record.report?.warnings[0]).toMatchObject({ line: 3, reason: '"bref" is not a string: ignored' });
+    expect((await engine.batConclusions('ENE')).map((r) => [r.id, r.title])).toEqual([['ENE:BAT 1', 'BAT is to run an energy management system'], ['ENE:BAT 2', 'BAT is to find energy savings']]);
+    expect(await engine.batConclusions('POL')).toEqual([]); // its only row had no string document
+    expect(await engine.batConclusions()).toHaveLength(3);
+    // Not a catalogue to match against.
+    expect((await engine.listCatalogues()).map((c) => c.kind)).toEqual(['bundled']);
+    const again = await engine.importFile(fixture('bat.jsonl'), { kind: 'bat' });
+    const store = await CatalogueStore.open({ name: 'e7' });
+    expect((await store.listCatalogues()).map((c) => c.id)).toEqual([again.id]);
+    store.close();
+    await engine.destroy();
+  });
+
+  const BAT = '../shared/data/bref_bat_conclusions.jsonl';
+  if (!existsSync(BAT)) console.log(`catalogue-engine.test.ts: real BAT conclusions skipped: ${BAT} is absent`);
+  it.skipIf(!existsSync(BAT))('imports the real BAT conclusions: 51 rows, all with a document', async () => {
+    const engine = new CatalogueEngine({ dbName: 'e8', bundled });
+    const bytes = readFileSync(BAT);
+    const record = await engine.importFile(source('bref_bat_conclusions.jsonl', bytes, 64 * 1024), { kind: 'bat' });
+    expect(record.report).toMatchObject({ kind: 'bat', rowsRead: 51, rowErrorCount: 0 });
+    const all = await engine.batConclusions();
+    expect(all).toHaveLength(51);
+    expect(new Set(all.map((r) => r.document))).toEqual(new Set(['ENE', 'POL', 'LVIC-S', 'EFS', 'ICS']));
+    await engine.destroy();
+  });
+
   const DATA = '../shared/data/bref.jsonl';
   const present = existsSync(DATA);
   if (!present) console.log(`catalogue-engine.test.ts: real-text import skipped: ${DATA} is absent`);

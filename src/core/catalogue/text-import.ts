@@ -1,7 +1,9 @@
 /**
- * What an import of a catalogue text file keeps, and its report. Two kinds:
+ * What an import of a catalogue text file keeps, and its report. Three kinds:
  * - texts for the bundled catalogue: merged by id; ids the catalogue lacks are listed, not stored;
- * - a catalogue of its own (a company's technique list): every row is one of its sections.
+ * - a catalogue of its own (a company's technique list): every row is one of its sections;
+ * - BAT conclusions ("BAT n" statements, `{id, bref, bat_id, title, text}`): kept like an own
+ *   catalogue's rows (`bref` is the document), shown beside a document's sections, never matched.
  * Duplicate ids: the first row with a text wins (as duplicate patents keep their first text),
  * later rows are counted and listed.
  */
@@ -11,7 +13,7 @@ import type { RowError } from '../ingest/types';
 import type { Catalogue } from './catalogue';
 import type { CatalogueTextRow, TextReadBatch } from './text-reader';
 
-export type CatalogueImportKind = 'texts' | 'own';
+export type CatalogueImportKind = 'texts' | 'own' | 'bat';
 
 /** A section as stored: for texts only `id` and `text`, for an own catalogue whatever the row gave. */
 export type SectionInput = Omit<CatalogueTextRow, 'line'>;
@@ -54,10 +56,10 @@ export class CatalogueImportCollector {
   };
 
   /** `catalogue`: the bundled catalogue the texts belong to; null for a catalogue of its own. */
-  constructor(private readonly catalogue: Catalogue | null, private readonly fileName: string) {}
+  constructor(private readonly catalogue: Catalogue | null, private readonly fileName: string, private readonly rowsKind: 'own' | 'bat' = 'own') {}
 
   get kind(): CatalogueImportKind {
-    return this.catalogue ? 'texts' : 'own';
+    return this.catalogue ? 'texts' : this.rowsKind;
   }
 
   get rowsRead(): number {
