@@ -1,0 +1,166 @@
+/**
+ * The pollution dashboard over one matching job of a dataset: reads the job's stored chunks once
+ * into the dashboard's column table (src/core/dashboard), then answers every list, tree and chart
+ * from it; a threshold change recounts without reading the job again. Runs in the compute worker.
+ * The bundled BREF catalogue and the SDG impacts come from loaders (the app fetches its bundled
+ * files; Node tests read them from disk).
+ */
+import type { Catalogue } from '../core/catalogue/catalogue';
+import {
+  Dashboard, MatchTableBuilder, scoreRuleForJob,
+  type BrefTreeNode, type GoalPollutants, type ListOptions, type PatentDetail, type PatentSelection, type PollutantDetail,
+  type PollutantRow, type SdgImpactTable, type SdgReach, type SectionPatents, type Thresholds, type TreeOptions,
+} from '../core/dashboard/dashboard';
+import type { MatchJobRecord } from '../core/match-job/types';
+import type { Patent } from '../core/types';
+import { DatasetStore } from '../store/dataset-store';
+import { MatchJobStore } from '../store/match-job-store';
+
+export interface DashboardEngineOptions {
+  dbName?: string;
+  catalogue: () => Promise<Catalogue>;
+  /** null when the SDG table is not available (the SDG lists are then empty, the rest works). */
+  impacts: () => Promise<SdgImpactTable | null>;
+}
+
+export interface DashboardSummary {
+  job: MatchJobRecord;
+  /** Patents with at least one pair in the catalogue. */
+  patents: number;
+  pairs: number;
+  /** Pairs whose section is not in the bundled catalogue (a job over another catalogue), with examples. */
+  skipped: { count: number; examples: string[] };
+  thresholds: Thresholds;
+  hasSdg: boolean;
+}
+
+/** A patent as lists show it: id, title and year, from the store. */
+export interface PatentLabel {
+  id: string;
+  title: string;
+  year: number | null;
+}
+
+/** Which patents the lists count: all, or the map's selection (ids). */
+export interface SelectionInput {
+  ids: readonly string[] | null;
+}
+
+export class DashboardEngine {
+  private dashboard: Dashboard | null = null;
+  private opened: { datasetId: string; jobId: string; updatedAt: number } | null = null;
+  private summary: DashboardSummary | null = null;
+  private selection: { key: string; value: PatentSelection | null } = { key: '', value: null };
+  private storesOpening: Promise<{ jobs: MatchJobStore; datasets: DatasetStore }> | null = null;
+
+  constructor(private readonly options: DashboardEngineOptions) {}
+
+  /** The dataset's jobs the dashboard can show, newest first (jobs over the bundled BREF catalogue first). */
+  async jobs(datasetId: string): Promise<MatchJobRecord[]> {
+    const jobs = await (await this.stores()).jobs.listJobs(datasetId);
+    return [...jobs].sort((a, b) => Number(b.settings.catalogueId === 'bref') - Number(a.settings.catalogueId === 'bref') || b.createdAt - a.createdAt);
+  }
+
+  /** Builds the table of one job (again only when the job changed since). */
+  async open(datasetId: string, jobId: string, thresholds?: Partial<Thresholds>): Promise<DashboardSummary> {
+    const { jobs } = await this.stores();
+    const job = await jobs.getJob(datasetId, jobId);
+    if (!job) throw new Error(`the matching job ${jobId} no longer exists`);
+    const same = this.opened && this.opened.datasetId === datasetId && this.opened.jobId === jobId && this.opened.updatedAt === job.updatedAt;
+    if (!same || !this.dashboard) {
+      const [catalogue, impacts] = await Promise.all([this.options.catalogue(), this.options.impacts().catch(() => null)]);
+      const builder = new MatchTableBuilder(catalogue, scoreRuleForJob(job.settings));
+      for (const chunk of await jobs.getChunks(datasetId, jobId)) {
+        chunk.patentIds.forEach((patentId, i) => builder.add(patentId, chunk.sectionIds[i], chunk.prefilter[i], Number.isFinite(chunk.pYes[i]) ? chunk.pYes[i] : null));
+      }
+      const table = builder.build();
+      this.dashboard = new Dashboard(table, impacts, this.dashboard?.thresholds);
+      this.opened = { datasetId, jobId, updatedAt: job.updatedAt };
+      this.selection = { key: '', value: null };
+      this.summary = { job, patents: table.patentCount, pairs: table.pairCount, skipped: { count: table.skipped.count, examples: [...table.skipped.examples] }, thresholds: this.dashboard.thresholds, hasSdg: impacts !== null };
+    }
+    if (thresholds) this.setThresholds(thresholds);
+    return { ...(this.summary as DashboardSummary), thresholds: this.ready().thresholds };
+  }
+
+  setThresholds(thresholds: Partial<Thresholds>): Thresholds {
+    const dashboard = this.ready();
+    dashboard.setThresholds(thresholds);
+    return dashboard.thresholds;
+  }
+
+  pollutants(query = '', selection: SelectionInput = { ids: null }): PollutantRow[] {
+    return this.ready().pollutants(query, this.select(selection));
+  }
+
+  async pollutant(index: number, selection: SelectionInput = { ids: null }, limit = 50): Promise<PollutantDetail & { labels: PatentLabel[] }> {
+    const detail = this.ready().pollutant(index, this.listOptions(selection, limit));
+    return { ...detail, labels: await this.labels(detail.top.map((t) => t.patentId)) };
+  }
+
+  tree(options: TreeOptions = {}, selection: SelectionInput = { ids: null }): BrefTreeNode[] {
+    return this.ready().tree(options, this.select(selection));
+  }
+
+  async section(sectionId: string, selection: SelectionInput = { ids: null }, limit = 50): Promise<SectionPatents & { labels: PatentLabel[] }> {
+    const detail = this.ready().section(sectionId, this.listOptions(selection, limit));
+    return { ...detail, labels: await this.labels(detail.top.map((t) => t.patentId)) };
+  }
+
+  goals(): GoalPollutants[] {
+    return this.ready().goals();
+  }
+
+  async sdg(selection: SelectionInput = { ids: null }, limit = 50): Promise<(SdgReach & { labels: PatentLabel[] }) | null> {
+    const reach = this.ready().sdg({ selection: this.select(selection), limit });
+    return reach ? { ...reach, labels: await this.labels(reach.top.map((t) => t.patentId)) } : null;
+  }
+
+  /** One patent: its stored record and what the job matched it to; null when the dataset lacks it. */
+  async patent(patentId: string): Promise<{ patent: Patent; detail: PatentDetail | null } | null> {
+    const opened = this.opened;
+    if (!opened) throw new Error('DashboardEngine.open() must finish first');
+    const [patent] = await (await this.stores()).datasets.getPatentsByIds(opened.datasetId, [patentId]);
+    if (!patent) return null;
+    return { patent, detail: this.ready().patent(patentId) ?? null };
+  }
+
+  async destroy(): Promise<void> {
+    const opening = this.storesOpening;
+    this.storesOpening = null;
+    const stores = await opening?.catch(() => null);
+    stores?.jobs.close();
+    stores?.datasets.close();
+  }
+
+  private listOptions(selection: SelectionInput, limit: number): ListOptions {
+    return { selection: this.select(selection), limit };
+  }
+
+  /** The same ids as last time reuse the selection object, so the dashboard's count cache hits. */
+  private select(selection: SelectionInput): PatentSelection | null {
+    if (!selection.ids) return null;
+    const key = `${selection.ids.length}:${selection.ids.join('\n')}`;
+    if (this.selection.key !== key) this.selection = { key, value: this.ready().select(selection.ids) };
+    return this.selection.value;
+  }
+
+  private async labels(ids: string[]): Promise<PatentLabel[]> {
+    const opened = this.opened;
+    if (!opened || ids.length === 0) return [];
+    const found = new Map((await (await this.stores()).datasets.getPatentsByIds(opened.datasetId, [...new Set(ids)])).map((p) => [p.id, p]));
+    return ids.map((id) => ({ id, title: found.get(id)?.title ?? '', year: found.get(id)?.year ?? null }));
+  }
+
+  private ready(): Dashboard {
+    if (!this.dashboard) throw new Error('DashboardEngine.open() must finish first');
+    return this.dashboard;
+  }
+
+  private stores(): Promise<{ jobs: MatchJobStore; datasets: DatasetStore }> {
+    const name = this.options.dbName;
+    this.storesOpening ??= Promise.all([MatchJobStore.open(name ? { name } : {}), DatasetStore.open(name ? { name } : undefined)])
+      .then(([jobs, datasets]) => ({ jobs, datasets }));
+    return this.storesOpening;
+  }
+}
