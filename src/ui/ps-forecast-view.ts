@@ -4,6 +4,9 @@ import { datasetYears, runForecastJob } from '../clients/forecast-client';
 import { prepareForecast, type ForecastPreparation } from '../clients/pipeline';
 import { datasetStore } from '../clients/store-client';
 import { parseCodeTitles } from '../core/code-titles';
+import { loadIpcTitles } from '../clients/reference-client';
+
+const BUNDLED_TITLES_NAME = 'bundled IPC titles (reference/ipc-titles.json)';
 import type { PredictedPair } from '../core/forecast/forecast';
 import type { LabelRule } from '../core/forecast/null-model';
 import type { ForecastWindows } from '../core/forecast/windows';
@@ -37,13 +40,15 @@ interface EmptyForecast {
  */
 export class PsForecastView extends LitElement {
   static override properties = {
-    form: { state: true }, yearsNote: { state: true }, selectedMethod: { state: true }, selectedPair: { state: true }, codeTitles: { state: true },
+    form: { state: true }, yearsNote: { state: true }, selectedMethod: { state: true }, selectedPair: { state: true }, codeTitles: { state: true }, bundledTitles: { state: true },
   };
   declare form: ForecastForm;
   declare yearsNote: string;
   declare selectedMethod: string;
   declare selectedPair: PredictedPair | null;
   declare codeTitles: StoredCodeTitles | null;
+  declare bundledTitles: Record<string, string>;
+  private mergedTitles: { bundled: Record<string, string> | null; user: Record<string, string> | undefined; value: Record<string, string> } = { bundled: null, user: undefined, value: {} };
 
   private readonly app = new AppStateConsumer(this, (next) => this.onAppState(next));
   private readonly task = new TaskController<ForecastRun | EmptyForecast>(this);
@@ -57,6 +62,7 @@ export class PsForecastView extends LitElement {
     this.selectedMethod = '';
     this.selectedPair = null;
     this.codeTitles = null;
+    this.bundledTitles = {};
   }
 
   static override styles = [baseStyles, controlStyles, css`:host { display: block; }`];
@@ -93,11 +99,22 @@ export class PsForecastView extends LitElement {
   }
 
   private async loadTitles(): Promise<void> {
+    // The bundled IPC titles name every code by default; a user's titles file overrides them.
+    void loadIpcTitles().then((titles) => { this.bundledTitles = titles.toRecord(); }, () => { this.bundledTitles = {}; });
     try {
       this.codeTitles = (await (await datasetStore()).getSetting<StoredCodeTitles>(TITLES_SETTING_KEY)) ?? null;
     } catch {
       this.codeTitles = null;
     }
+  }
+
+  /** Bundled titles under the user's file; the same object while neither changes, so children do not redraw. */
+  private titles(): Record<string, string> {
+    const user = this.codeTitles?.titles;
+    if (this.mergedTitles.bundled !== this.bundledTitles || this.mergedTitles.user !== user) {
+      this.mergedTitles = { bundled: this.bundledTitles, user, value: { ...this.bundledTitles, ...(user ?? {}) } };
+    }
+    return this.mergedTitles.value;
   }
 
   private async setTitlesFile(file: File): Promise<void> {
@@ -185,7 +202,7 @@ export class PsForecastView extends LitElement {
           return html`<ps-notice kind="info" id="forecast-status" data-state="empty" next="Change the settings above and run the forecast again.">${value.message}</ps-notice>`;
         }
         return html`<ps-forecast-result .run=${value} .method=${this.selectedMethod} .pair=${this.selectedPair}
-          .titles=${this.codeTitles?.titles ?? {}} .titlesName=${this.codeTitles?.name ?? null}
+          .titles=${this.titles()} .titlesName=${this.codeTitles?.name ?? (Object.keys(this.bundledTitles).length > 0 ? BUNDLED_TITLES_NAME : null)}
           @method-select=${(e: CustomEvent<string>) => { this.selectedMethod = e.detail; this.selectedPair = null; }}
           @pair-select=${(e: CustomEvent<PredictedPair>) => (this.selectedPair = e.detail)}></ps-forecast-result>`;
       }
