@@ -1,17 +1,19 @@
 import * as Comlink from 'comlink';
 import { CodeNeighbourEngine } from '../src/engines/code-neighbours';
+import { DashboardEngine } from '../src/engines/dashboard-engine';
 import { ForecastEngine } from '../src/engines/forecast-engine';
 import { MapPointsEngine } from '../src/engines/map-points-engine';
 import { SpaceEngine } from '../src/engines/space-engine';
 import { installBoundary } from './boundary';
 
-// Similarity, forecast and the technology space share one worker and one GPU device. The patent
+// Similarity, forecast, the technology space and the pollution dashboard share one worker and one GPU device. The patent
 // map's UMAP has its own (layout.worker.ts): it runs for seconds without yielding.
 const api = {
   neighbours: Comlink.proxy(new CodeNeighbourEngine()),
   forecast: Comlink.proxy(new ForecastEngine()),
   space: Comlink.proxy(new SpaceEngine()),
   points: Comlink.proxy(new MapPointsEngine()),
+  dashboard: Comlink.proxy(new DashboardEngine()),
 };
 export type ComputeWorkerApi = typeof api;
 installBoundary();

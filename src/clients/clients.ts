@@ -32,3 +32,4 @@ export const matchJobWorker = { get: () => mlWorker.get().jobs };
 export const similarityWorker = { get: () => computeWorker.get().neighbours };
 export const forecastWorker = { get: () => computeWorker.get().forecast };
 export const spaceWorker = { get: () => computeWorker.get().space };
+export const dashboardWorker = { get: () => computeWorker.get().dashboard };

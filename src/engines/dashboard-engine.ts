@@ -6,6 +6,9 @@
  * files; Node tests read them from disk).
  */
 import type { Catalogue } from '../core/catalogue/catalogue';
+import { parseCatalogue } from '../core/catalogue/decode';
+import { parseSdgImpacts } from '../core/reference/sdg';
+import { sdgTableForCatalogue } from '../core/reference/sdg-table';
 import {
   Dashboard, MatchTableBuilder, scoreRuleForJob,
   type BrefTreeNode, type GoalPollutants, type ListOptions, type PatentDetail, type PatentSelection, type PollutantDetail,
@@ -18,9 +21,16 @@ import { MatchJobStore } from '../store/match-job-store';
 
 export interface DashboardEngineOptions {
   dbName?: string;
-  catalogue: () => Promise<Catalogue>;
+  /** Where the bundled files are; default: fetched from the URLs setSources() gives. */
+  catalogue?: () => Promise<Catalogue>;
   /** null when the SDG table is not available (the SDG lists are then empty, the rest works). */
-  impacts: () => Promise<SdgImpactTable | null>;
+  impacts?: (catalogue: Catalogue) => Promise<SdgImpactTable | null>;
+}
+
+/** The bundled files' absolute URLs (in a worker a relative path would resolve against the script). */
+export interface DashboardSources {
+  catalogueUrl: string;
+  sdgUrl: string;
 }
 
 export interface DashboardSummary {
@@ -53,7 +63,17 @@ export class DashboardEngine {
   private selection: { key: string; value: PatentSelection | null } = { key: '', value: null };
   private storesOpening: Promise<{ jobs: MatchJobStore; datasets: DatasetStore }> | null = null;
 
-  constructor(private readonly options: DashboardEngineOptions) {}
+  private sources: DashboardSources | null = null;
+  private catalogueLoading: Promise<Catalogue> | null = null;
+
+  constructor(private readonly options: DashboardEngineOptions = {}) {}
+
+  setSources(sources: DashboardSources): void {
+    if (this.sources?.catalogueUrl === sources.catalogueUrl && this.sources.sdgUrl === sources.sdgUrl) return;
+    this.sources = sources;
+    this.catalogueLoading = null;
+    this.opened = null;
+  }
 
   /** The dataset's jobs the dashboard can show, newest first (jobs over the bundled BREF catalogue first). */
   async jobs(datasetId: string): Promise<MatchJobRecord[]> {
@@ -68,7 +88,11 @@ export class DashboardEngine {
     if (!job) throw new Error(`the matching job ${jobId} no longer exists`);
     const same = this.opened && this.opened.datasetId === datasetId && this.opened.jobId === jobId && this.opened.updatedAt === job.updatedAt;
     if (!same || !this.dashboard) {
-      const [catalogue, impacts] = await Promise.all([this.options.catalogue(), this.options.impacts().catch(() => null)]);
+      const catalogue = await this.catalogue();
+      const impacts = await this.impacts(catalogue).catch((error: unknown) => {
+        console.warn(`[dashboard] no SDG impacts: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+      });
       const builder = new MatchTableBuilder(catalogue, scoreRuleForJob(job.settings));
       for (const chunk of await jobs.getChunks(datasetId, jobId)) {
         chunk.patentIds.forEach((patentId, i) => builder.add(patentId, chunk.sectionIds[i], chunk.prefilter[i], Number.isFinite(chunk.pYes[i]) ? chunk.pYes[i] : null));
@@ -152,6 +176,28 @@ export class DashboardEngine {
     return ids.map((id) => ({ id, title: found.get(id)?.title ?? '', year: found.get(id)?.year ?? null }));
   }
 
+  private catalogue(): Promise<Catalogue> {
+    if (this.options.catalogue) return this.options.catalogue();
+    const sources = this.requireSources();
+    if (!this.catalogueLoading) {
+      const loading = fetchText(sources.catalogueUrl, 'the BREF catalogue').then(parseCatalogue);
+      loading.catch(() => { if (this.catalogueLoading === loading) this.catalogueLoading = null; });
+      this.catalogueLoading = loading;
+    }
+    return this.catalogueLoading;
+  }
+
+  private async impacts(catalogue: Catalogue): Promise<SdgImpactTable | null> {
+    if (this.options.impacts) return this.options.impacts(catalogue);
+    const impacts = parseSdgImpacts(await fetchText(this.requireSources().sdgUrl, 'the SDG impact table'));
+    return sdgTableForCatalogue(impacts, catalogue.meta.fingerprint);
+  }
+
+  private requireSources(): DashboardSources {
+    if (!this.sources) throw new Error('DashboardEngine.setSources() must be called first');
+    return this.sources;
+  }
+
   private ready(): Dashboard {
     if (!this.dashboard) throw new Error('DashboardEngine.open() must finish first');
     return this.dashboard;
@@ -163,4 +209,10 @@ export class DashboardEngine {
       .then(([jobs, datasets]) => ({ jobs, datasets }));
     return this.storesOpening;
   }
+}
+
+async function fetchText(url: string, what: string): Promise<string> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${what} (${url}) could not be read: HTTP ${response.status}`);
+  return response.text();
 }
