@@ -18,11 +18,12 @@ import './ps-import-view';
 import './ps-map-view';
 import './ps-match-view';
 import './ps-models-view';
+import './ps-dashboard-view';
 import './ps-neighbours-view';
 import './ps-space-view';
 import './shared/ps-notice';
 
-type Route = 'explore' | 'import' | 'match' | 'models' | 'forecast' | 'space' | 'map';
+type Route = 'explore' | 'import' | 'match' | 'dashboard' | 'models' | 'forecast' | 'space' | 'map';
 
 /** Routed views besides Explore, in navigation order: `#/<route>`. */
 const VIEW_LABELS: Partial<Record<Route, string>> = {
@@ -30,6 +31,7 @@ const VIEW_LABELS: Partial<Record<Route, string>> = {
   space: 'Technology space',
   forecast: 'Forecast',
   match: 'Match techniques',
+  dashboard: 'Pollution dashboard',
   import: 'Import patents',
   models: 'Models',
 };
@@ -269,6 +271,8 @@ export class PsApp extends LitElement {
         return html`<ps-import-view @dataset-imported=${(e: CustomEvent<DatasetRecord>) => void this.onImported(e.detail)}></ps-import-view>`;
       case 'match':
         return html`<ps-match-view></ps-match-view>`;
+      case 'dashboard':
+        return html`<ps-dashboard-view></ps-dashboard-view>`;
       case 'forecast':
         return html`<ps-forecast-view></ps-forecast-view>`;
       case 'map':

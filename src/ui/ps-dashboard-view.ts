@@ -1,0 +1,174 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
+import {
+  dashboardJobs, openDashboard, savedThresholds, setThresholds,
+  type DashboardSummary, type MatchJobRecord, type SelectionInput, type Thresholds,
+} from '../clients/dashboard-client';
+import { loadSelection } from '../clients/selection-client';
+import { AppStateConsumer } from './shared/app-state-consumer';
+import { errorMessage } from './shared/task-controller';
+import { viewStyles } from './theme/styles';
+import './shared/ps-notice';
+import './dashboard/ps-pollutants-panel';
+import './dashboard/ps-bref-panel';
+import './dashboard/ps-sdg-panel';
+import './dashboard/ps-patent-detail';
+
+type Tab = 'pollutants' | 'bref' | 'sdg';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'pollutants', label: 'Pollutants' },
+  { id: 'bref', label: 'BREF explorer' },
+  { id: 'sdg', label: 'SDGs' },
+];
+
+/**
+ * The pollution dashboard: pollutants, the BREF tree and SDG impacts computed live from one of the
+ * active dataset's matching jobs (its stored P(Yes) per patent × section), at two thresholds the
+ * user sets (kept). The map's selection can restrict every list. A patent opens its detail.
+ */
+export class PsDashboardView extends LitElement {
+  static override properties = {
+    jobs: { state: true }, jobId: { state: true }, summary: { state: true }, thresholds: { state: true }, tab: { state: true },
+    error: { state: true }, loading: { state: true }, mapSelection: { state: true }, useSelection: { state: true }, patentId: { state: true },
+  };
+  declare jobs: MatchJobRecord[];
+  declare jobId: string;
+  declare summary: DashboardSummary | null;
+  declare thresholds: Thresholds | null;
+  declare tab: Tab;
+  declare error: string;
+  declare loading: boolean;
+  declare mapSelection: string[];
+  declare useSelection: boolean;
+  declare patentId: string;
+  private readonly app = new AppStateConsumer(this, (next, previous) => { if (next.dataset?.id !== previous.dataset?.id) void this.init(); });
+
+  constructor() {
+    super();
+    Object.assign(this, { jobs: [], jobId: '', summary: null, thresholds: null, tab: 'pollutants', error: '', loading: false, mapSelection: [], useSelection: false, patentId: '' });
+  }
+
+  static override styles = [...viewStyles, css`
+    :host { display: block; }
+    [role='tablist'] { display: flex; gap: var(--ps-space-1); border-bottom: 1px solid var(--ps-border); margin: var(--ps-space-3) 0; }
+    [role='tab'] { border: none; background: none; padding: var(--ps-space-2) var(--ps-space-3); border-bottom: 2px solid transparent; cursor: pointer; color: inherit; font: inherit; }
+    [role='tab'][aria-selected='true'] { border-bottom-color: var(--ps-accent); font-weight: 600; }
+    .layout { display: grid; grid-template-columns: minmax(0, 1fr); gap: var(--ps-space-3); }
+    .layout.with-detail { grid-template-columns: minmax(0, 2fr) minmax(18rem, 1fr); }
+    input[type='range'] { width: 10rem; }
+  `];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.init();
+  }
+
+  private get selection(): SelectionInput {
+    return { ids: this.useSelection && this.mapSelection.length > 0 ? this.mapSelection : null };
+  }
+
+  private async init(): Promise<void> {
+    const dataset = this.app.value.dataset;
+    this.summary = null;
+    this.patentId = '';
+    if (!dataset) return;
+    try {
+      this.thresholds ??= await savedThresholds();
+      this.jobs = await dashboardJobs(dataset.id);
+      this.mapSelection = (await loadSelection(dataset.id)).patentIds;
+      const first = this.jobs[0];
+      if (first) await this.open(first.id);
+    } catch (error) {
+      this.error = errorMessage(error);
+    }
+  }
+
+  private async open(jobId: string): Promise<void> {
+    const dataset = this.app.value.dataset;
+    if (!dataset || !this.thresholds) return;
+    this.jobId = jobId;
+    this.loading = true;
+    try {
+      this.summary = await openDashboard(dataset.id, jobId, this.thresholds);
+      this.error = '';
+    } catch (error) {
+      this.summary = null;
+      this.error = errorMessage(error);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private async changeThreshold(key: keyof Thresholds, value: number): Promise<void> {
+    if (!this.thresholds || !this.summary) return;
+    this.thresholds = await setThresholds({ ...this.thresholds, [key]: value });
+  }
+
+  override render() {
+    const dataset = this.app.value.dataset;
+    if (!dataset) return html`<ps-notice kind="info" next="Import patent files first.">No dataset.<a slot="action" href="#/import">Import patents</a></ps-notice>`;
+    if (this.error) return html`<ps-notice kind="error" id="dashboard-error" next="Open Match techniques to check the job, or run a new one.">${this.error}</ps-notice>`;
+    if (this.jobs.length === 0) {
+      return html`<ps-notice kind="info" id="dashboard-empty" next="Run a job in Match techniques → Match the whole catalogue over the EU BREF catalogue; the dashboard counts its matches.">
+        No matching job for “${dataset.name}” yet.<a slot="action" href="#/match">Match techniques</a></ps-notice>`;
+    }
+    const t = this.thresholds;
+    return html`
+      <div class="row">
+        <label>Job <select id="dashboard-job" @change=${(e: Event) => void this.open((e.target as HTMLSelectElement).value)}>
+          ${this.jobs.map((j) => html`<option value=${j.id} ?selected=${j.id === this.jobId}>${new Date(j.createdAt).toLocaleString()} · ${j.settings.catalogueName} · ${j.pairs} pairs${j.status === 'done' ? '' : ' (not finished)'}</option>`)}
+        </select></label>
+        ${t ? html`
+          <label>Relevance <input id="relevance" type="range" min="0" max="1" step="0.01" .value=${String(t.relevance)}
+            @change=${(e: Event) => void this.changeThreshold('relevance', Number((e.target as HTMLInputElement).value))}>
+            <output id="relevance-value">${t.relevance.toFixed(2)}</output></label>
+          <label>Display <input id="display" type="range" min="0" max="1" step="0.01" .value=${String(t.display)}
+            @change=${(e: Event) => void this.changeThreshold('display', Number((e.target as HTMLInputElement).value))}>
+            <output id="display-value">${t.display.toFixed(2)}</output></label>` : nothing}
+        ${this.mapSelection.length > 0 ? html`<label><input id="use-selection" type="checkbox" .checked=${this.useSelection}
+          @change=${(e: Event) => (this.useSelection = (e.target as HTMLInputElement).checked)}> only the map's selection (${this.mapSelection.length} patents)</label>` : nothing}
+      </div>
+      ${this.renderSummary()}
+      <div role="tablist" aria-label="Dashboard">
+        ${TABS.map((tab) => html`<button role="tab" id=${`tab-${tab.id}`} aria-selected=${tab.id === this.tab ? 'true' : 'false'}
+          @click=${() => (this.tab = tab.id)} @keydown=${(e: KeyboardEvent) => this.tabKey(e)}>${tab.label}</button>`)}
+      </div>
+      ${this.summary && t ? html`<div class="layout ${this.patentId ? 'with-detail' : ''}" @open-patent=${(e: CustomEvent<string>) => (this.patentId = e.detail)}>
+        <div role="tabpanel" aria-labelledby=${`tab-${this.tab}`}>${keyed(`${this.summary.job.id}:${this.summary.job.updatedAt}`, this.renderTab(t))}</div>
+        ${this.patentId ? html`<ps-patent-detail .patentId=${this.patentId} .thresholds=${t} @close=${() => (this.patentId = '')}></ps-patent-detail>` : nothing}
+      </div>` : html`<p class="muted" id="dashboard-loading">Counting the job's matches…</p>`}
+    `;
+  }
+
+  private renderSummary() {
+    const s = this.summary;
+    if (!s) return nothing;
+    return html`<p id="dashboard-summary" data-patents=${s.patents} data-pairs=${s.pairs} class="muted">
+      ${s.patents} patents, ${s.pairs} matched pairs of ${s.job.settings.catalogueName}${s.job.settings.verify ? '' : ' (prefilter scores only: the job was not verified)'}.
+      ${s.skipped.count > 0 ? html`<br><span id="dashboard-skipped">${s.skipped.count} pairs are of sections outside the EU BREF catalogue (e.g. ${s.skipped.examples.join(', ')}) and are not counted.</span>` : nothing}
+      ${s.hasSdg ? nothing : html`<br>The SDG impact table could not be read: the SDG lists are empty.`}</p>`;
+  }
+
+  private renderTab(thresholds: Thresholds) {
+    const common = { thresholds, selection: this.selection };
+    switch (this.tab) {
+      case 'pollutants': return html`<ps-pollutants-panel .thresholds=${common.thresholds} .selection=${common.selection}></ps-pollutants-panel>`;
+      case 'bref': return html`<ps-bref-panel .thresholds=${common.thresholds} .selection=${common.selection}></ps-bref-panel>`;
+      case 'sdg': return html`<ps-sdg-panel .thresholds=${common.thresholds} .selection=${common.selection}></ps-sdg-panel>`;
+    }
+  }
+
+  /** Arrow keys move between tabs (the WAI-ARIA tabs pattern). */
+  private tabKey(event: KeyboardEvent): void {
+    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+    const i = TABS.findIndex((t) => t.id === this.tab);
+    const next = TABS[(i + (event.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length];
+    this.tab = next.id;
+    void this.updateComplete.then(() => (this.renderRoot.querySelector(`#tab-${next.id}`) as HTMLElement | null)?.focus());
+  }
+}
+
+customElements.define('ps-dashboard-view', PsDashboardView);
+declare global {
+  interface HTMLElementTagNameMap { 'ps-dashboard-view': PsDashboardView }
+}

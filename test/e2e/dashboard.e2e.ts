@@ -1,0 +1,128 @@
+/**
+ * The pollution dashboard in the built app, from a fresh profile: a designed empty state, then a
+ * matching job of the demo patents against the bundled EU BREF techniques (TF-IDF, k = 1, the
+ * tiny Yes/No model), and the dashboard over it. Its pollutant counts equal the dashboard core run
+ * in Node on the job's own exported pairs, at two relevance thresholds; the tree's relevant-only
+ * filter and a section's list agree with the same computation; a pollutant shows its SDG chart;
+ * the patent detail opens from a list; the CSV holds what the screen shows. Nothing leaves 127.0.0.1.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import Papa from 'papaparse';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { parseCatalogue } from '../../src/core/catalogue/decode';
+import { Dashboard, matchTableFromPairs, scoreRuleForJob, type BrefTreeNode } from '../../src/core/dashboard/dashboard';
+import { parseSdgImpacts } from '../../src/core/reference/sdg';
+import { sdgTableForCatalogue } from '../../src/core/reference/sdg-table';
+import { CHROMIUM_PATH, isLocal, openBrowser, type BrowserSession } from './browser';
+
+const LIMIT = 600_000;
+const CATALOGUE = parseCatalogue(readFileSync('public/catalogue/bref-catalogue.json', 'utf8'));
+const SDG = sdgTableForCatalogue(parseSdgImpacts(readFileSync('public/reference/sdg-impacts.json', 'utf8')), CATALOGUE.meta.fingerprint);
+
+interface ExportedRow { patentId: string; sectionId: string; prefilter: number; pYes: number | null }
+
+describe.skipIf(!existsSync(CHROMIUM_PATH))('the pollution dashboard (headless Chromium)', () => {
+  let session: BrowserSession | undefined;
+  afterEach(async () => {
+    await session?.close();
+    session = undefined;
+  });
+
+  it('counts what the dashboard core counts on the same matches, in every tab', { timeout: 1_500_000 }, async () => {
+    session = await openBrowser({ webgpu: false });
+    const { page } = session;
+    await page.goto(`${inject('baseUrl')}?gpu=off`);
+    await page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: LIMIT });
+    const nav = (label: string) => page.locator('ps-app nav a', { hasText: label }).click();
+    await nav('Pollution dashboard');
+    const view = page.locator('ps-dashboard-view');
+    await view.locator('#dashboard-empty').waitFor({ timeout: LIMIT });
+
+    await nav('Match techniques');
+    const panel = page.locator('ps-match-job');
+    await panel.locator('#job-catalogue option[value="bref"]').waitFor({ state: 'attached', timeout: LIMIT });
+    await panel.locator('#job-catalogue').selectOption('bref');
+    await panel.locator('#job-k').fill('1');
+    await panel.locator('#job-k').dispatchEvent('change');
+    await panel.locator('#job-start').click();
+    await panel.locator('#jobs tbody tr[data-status="done"]').waitFor({ timeout: LIMIT });
+    const results = panel.locator('ps-match-job-results');
+    await results.locator('#job-table').waitFor({ timeout: LIMIT });
+    const [download] = await Promise.all([page.waitForEvent('download'), results.locator('#job-json').click()]);
+    const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as { rows: ExportedRow[]; job: { settings: { verify: boolean } } };
+    const table = matchTableFromPairs(CATALOGUE, exported.rows, scoreRuleForJob(exported.job.settings));
+    const node = new Dashboard(table, SDG);
+
+    await nav('Pollution dashboard');
+    await view.locator('#pollutant-table').waitFor({ timeout: LIMIT });
+    await expect(view.locator('#dashboard-summary').getAttribute('data-pairs')).resolves.toBe(String(table.pairCount));
+    const screenCounts = async () => view.locator('#pollutant-table tbody tr').evaluateAll((rows) => rows.map((r) => [Number(r.getAttribute('data-pollutant')), Number(r.getAttribute('data-patents'))]));
+    const nodeCounts = () => node.pollutants().map((r) => [r.pollutant.index, r.patents]);
+    await expect.poll(screenCounts, { timeout: LIMIT }).toEqual(nodeCounts());
+    expect(nodeCounts().some(([, n]) => n > 0)).toBe(true);
+
+    // A new relevance threshold recounts (and is kept: the slider shows it after a reload).
+    await view.locator('#relevance').fill('0.8');
+    await view.locator('#relevance').dispatchEvent('change');
+    node.setThresholds({ relevance: 0.8 });
+    await expect.poll(screenCounts, { timeout: LIMIT }).toEqual(nodeCounts());
+
+    // The CSV is what the screen shows.
+    const [csv] = await Promise.all([page.waitForEvent('download'), view.locator('#pollutants-csv').click()]);
+    const cells = Papa.parse<string[]>(readFileSync(await csv.path(), 'utf8').trim()).data;
+    expect(cells[0]).toEqual(['rank', 'pollutant', 'patents', 'sections']);
+    expect(cells.slice(1).map((r) => [r[1], Number(r[2])])).toEqual(node.pollutants().map((r) => [r.pollutant.name, r.patents]));
+
+    // A pollutant's page: its SDG chart and its patents (those at display ≥ 0.68 as well).
+    node.setThresholds({ relevance: 0.5 });
+    await view.locator('#relevance').fill('0.5');
+    await view.locator('#relevance').dispatchEvent('change');
+    await expect.poll(screenCounts, { timeout: LIMIT }).toEqual(nodeCounts());
+    const top = node.pollutants().find((r) => r.patents > 0 && SDG.goals.some((_, g) => SDG.impact(g, r.pollutant.index) > 0));
+    expect(top).toBeDefined();
+    await view.locator(`#pollutant-table tr[data-pollutant="${top?.pollutant.index}"] .open-pollutant`).click();
+    const pollutantPage = view.locator(`#pollutant-page[data-pollutant="${top?.pollutant.index}"]`);
+    await pollutantPage.waitFor({ timeout: LIMIT });
+    await expect(pollutantPage.getAttribute('data-patents')).resolves.toBe(String(top?.patents));
+    await view.locator('#pollutant-sdg-chart svg').first().waitFor({ timeout: LIMIT });
+    const expectedTop = node.pollutant(top?.pollutant.index ?? 0).top.map((t) => t.patentId);
+    await expect(view.locator('#pollutant-patents tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-patent')))).resolves.toEqual(expectedTop);
+
+    // The patent detail opens from the list.
+    if (expectedTop.length > 0) {
+      await view.locator('#pollutant-patents .open-patent').first().click();
+      await view.locator(`#patent-detail[data-patent="${expectedTop[0]}"]`).waitFor({ timeout: LIMIT });
+      await expect(view.locator('#patent-sections tbody tr').count()).resolves.toBe(node.patent(expectedTop[0])?.sections.length);
+      await view.locator('#patent-close').click();
+    }
+
+    // The BREF tree, relevant only: the documents and counts of the core, and a section's own list.
+    await view.locator('#tab-bref').click();
+    const documents = node.tree({ relevantOnly: true });
+    await expect.poll(() => view.locator('ps-bref-panel ul.root > li').evaluateAll((li) => li.map((l) => [l.getAttribute('data-node'), Number(l.getAttribute('data-count'))])), { timeout: LIMIT })
+      .toEqual(documents.map((d) => [d.id, d.count]));
+    expect(documents.every((d) => d.count > 0)).toBe(true);
+    const firstSection = (nodes: BrefTreeNode[]): BrefTreeNode[] => {
+      for (const n of nodes) {
+        if (n.kind === 'section' && node.section(n.id).patents > 0) return [n];
+        const below = firstSection(n.children);
+        if (below.length) return [n, ...below];
+      }
+      return [];
+    };
+    const chain = firstSection(documents);
+    const target = chain.at(-1);
+    expect(target).toBeDefined();
+    for (const step of chain.slice(0, -1)) await view.locator(`ps-bref-panel li[data-node="${step.id}"] > .node .toggle`).click();
+    await view.locator(`ps-bref-panel li[data-node="${target?.id}"] > .node .open-section`).click();
+    const sectionPage = view.locator(`#section-page[data-section="${target?.id}"]`);
+    await sectionPage.waitFor({ timeout: LIMIT });
+    await expect(sectionPage.getAttribute('data-patents')).resolves.toBe(String(node.section(target?.id ?? '').patents));
+
+    // SDGs: the chart and the reach ranking of the core.
+    await view.locator('#tab-sdg').click();
+    await view.locator('#sdg-chart svg').first().waitFor({ timeout: LIMIT });
+    await expect(view.locator('#sdg-summary').getAttribute('data-patents')).resolves.toBe(String(node.sdg()?.patents));
+    expect(session.requests.filter((u) => !isLocal(u))).toEqual([]);
+  });
+});
