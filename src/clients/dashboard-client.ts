@@ -8,6 +8,7 @@ import type {
   BrefTreeNode, GoalPollutants, PatentDetail, PollutantDetail, PollutantRow, SdgReach, SectionPatents, Thresholds, TreeOptions,
 } from '../core/dashboard/dashboard';
 import { DEFAULT_THRESHOLDS } from '../core/dashboard/match-table';
+import type { PatentRelevance, RelevanceTarget } from '../core/dashboard/relevance';
 import type { MatchJobRecord } from '../core/match-job/types';
 import { SDG_IMPACTS_PATH } from '../core/reference/types';
 import type { Patent } from '../core/types';
@@ -15,6 +16,7 @@ import type { DashboardEngine, DashboardSummary, PatentLabel, SelectionInput } f
 import { dashboardWorker } from './clients';
 import { datasetStore } from './store-client';
 
+export type { PatentRelevance, RelevanceTarget };
 export type { BrefTreeNode, DashboardSummary, GoalPollutants, MatchJobRecord, Patent, PatentDetail, PatentLabel, PollutantDetail, PollutantRow, SdgReach, SectionPatents, SelectionInput, Thresholds, TreeOptions };
 export { DEFAULT_THRESHOLDS };
 
@@ -67,6 +69,11 @@ export function sdgGoals(): Promise<GoalPollutants[]> {
 
 export function sdgReach(selection: SelectionInput): Promise<(SdgReach & { labels: PatentLabel[] }) | null> {
   return withEngine((r) => r.sdg(selection));
+}
+
+/** Per patent of the dataset's newest job, its relevance to a pollutant or section (null without a job). */
+export function patentRelevance(datasetId: string, target: RelevanceTarget): Promise<(PatentRelevance & { relevance: number; jobId: string }) | null> {
+  return withEngine((r) => r.relevance(datasetId, target));
 }
 
 export function patentPage(patentId: string): Promise<{ patent: Patent; detail: PatentDetail | null } | null> {

@@ -15,6 +15,7 @@ import {
   type PollutantRow, type SdgImpactTable, type SdgReach, type SectionPatents, type Thresholds, type TreeOptions,
 } from '../core/dashboard/dashboard';
 import type { MatchJobRecord } from '../core/match-job/types';
+import { patentRelevance, type PatentRelevance, type RelevanceTarget } from '../core/dashboard/relevance';
 import type { Patent } from '../core/types';
 import { DatasetStore } from '../store/dataset-store';
 import { MatchJobStore } from '../store/match-job-store';
@@ -147,6 +148,21 @@ export class DashboardEngine {
     const [patent] = await (await this.stores()).datasets.getPatentsByIds(opened.datasetId, [patentId]);
     if (!patent) return null;
     return { patent, detail: this.ready().patent(patentId) ?? null };
+  }
+
+  /**
+   * Per patent, its relevance to a pollutant or a section in the dataset's newest dashboard job
+   * (the one the dashboard opens first), for the map's colours; null when the dataset has no job.
+   */
+  async relevance(datasetId: string, target: RelevanceTarget): Promise<(PatentRelevance & { relevance: number; jobId: string }) | null> {
+    if (this.opened?.datasetId !== datasetId) {
+      const newest = (await this.jobs(datasetId))[0];
+      if (!newest) return null;
+      await this.open(datasetId, newest.id);
+    }
+    const dashboard = this.ready();
+    const { patentIds, scores } = patentRelevance(dashboard.table, target);
+    return { patentIds: [...patentIds], scores, relevance: dashboard.thresholds.relevance, jobId: this.opened?.jobId ?? '' };
   }
 
   async destroy(): Promise<void> {

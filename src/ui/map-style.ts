@@ -13,7 +13,7 @@ import {
 
 export { hasCode };
 
-export type ColourMode = 'year' | 'section' | 'topic' | 'code';
+export type ColourMode = 'year' | 'section' | 'topic' | 'code' | 'relevance';
 
 export const POINT_STATE = { normal: 0, dimmed: 1, highlighted: 2, selected: 3, hidden: 4 } as const;
 
@@ -47,6 +47,11 @@ export interface ColourOptions {
   /** Rows carrying `code` (from the map points engine); computed from MapPoint codes when absent. */
   codeMatches?: Uint8Array | null;
   topicLabels?: ReadonlyMap<number, string>;
+  /**
+   * The 'relevance' mode: per point its score for the chosen pollutant or section (NaN: not
+   * matched to it), the relevance threshold, and what was chosen, for the legend.
+   */
+  relevance?: { scores: ArrayLike<number>; threshold: number; label: string } | null;
 }
 
 export function columnsOf(points: readonly MapPoint[]): PointColumns {
@@ -127,6 +132,23 @@ export function pointColours(
         put(i, match ? CODE_MATCH_COLOUR : OTHER_COLOUR);
       }
       legend.push({ label: code ? `${code.trim().toUpperCase()} (${count})` : 'type a code', colour: cssColour(CODE_MATCH_COLOUR) }, { label: 'other', colour: cssColour(OTHER_COLOUR) });
+      break;
+    }
+    case 'relevance': {
+      // Graded from the threshold (light) to 1 (dark); below it or not matched: greyed.
+      const r = options.relevance;
+      const threshold = r?.threshold ?? 0.5;
+      const span = Math.max(1e-6, 1 - threshold);
+      let above = 0;
+      for (let i = 0; i < n; i++) {
+        const v = r?.scores[i] ?? Number.NaN;
+        if (Number.isFinite(v) && v >= Math.fround(threshold)) { above++; put(i, sequentialColour(0.25 + (0.75 * (v - threshold)) / span)); } else put(i, OTHER_COLOUR);
+      }
+      if (!r) legend.push({ label: 'choose a pollutant', colour: cssColour(OTHER_COLOUR) });
+      else {
+        legend.push({ label: `${r.label}: ${above} patents ≥ ${threshold.toFixed(2)}`, colour: cssColour(sequentialColour(0.25)) },
+          { label: 'score 1.00', colour: cssColour(sequentialColour(1)) }, { label: 'below the threshold or not matched', colour: cssColour(OTHER_COLOUR) });
+      }
       break;
     }
   }

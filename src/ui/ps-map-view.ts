@@ -12,6 +12,7 @@ import { MapGestures, type DragMode } from './map/map-gestures';
 import { exportMapPng, exportSelectionCsv } from './map/map-export';
 import { MapPointsData } from './map/map-points';
 import { MapSelection } from './map/map-selection';
+import { MapRelevance } from './map/map-relevance';
 import { renderMapState, STEP, type MapOutcome } from './map/map-status';
 import { pointColours, pointStates, type ColourMode, type LegendEntry } from './map-style';
 import { AppStateConsumer } from './shared/app-state-consumer';
@@ -78,6 +79,7 @@ export class PsMapView extends LitElement {
     clear: () => void this.select([], false),
     overlay: (d) => this.renderRoot.querySelector('svg.overlay path')?.setAttribute('d', d),
   });
+  private readonly relevance = new MapRelevance(() => { this.recolour(); this.requestUpdate(); });
   private readonly points = new MapPointsData((what) => (what === 'colours' ? this.recolour() : what === 'states' ? this.restate() : this.requestUpdate()));
   /** Loading points outlives a cancelled layout run (search still works on PCA); a new dataset aborts it. */
   private pointsLoad: AbortController | null = null;
@@ -165,6 +167,7 @@ export class PsMapView extends LitElement {
     if (stored) {
       this.settings = { ...DEFAULT_MAP_SETTINGS, ...stored.layout };
       this.colourMode = stored.colour;
+      if (this.colourMode === 'relevance') void this.relevance.loadPollutants();
     }
     await this.compute(false);
   }
@@ -266,7 +269,9 @@ export class PsMapView extends LitElement {
     const n = layout.ids.length;
     const columns = this.points.columns ?? { count: n, years: new Float32Array(n).fill(Number.NaN), sections: new Uint8Array(n).fill(NO_SECTION) };
     const topicLabels = new Map(layout.topics.map((t) => [t.cluster, t.label]));
-    const { colours, legend } = pointColours(this.colourMode, columns, layout.clusters, { code: this.code, codeMatches: this.points.codeHits, topicLabels });
+    const { colours, legend } = pointColours(this.colourMode, columns, layout.clusters, {
+      code: this.code, codeMatches: this.points.codeHits, topicLabels, relevance: this.colourMode === 'relevance' ? this.relevance.forLayout(layout.ids) : null,
+    });
     this.canvas.setColours(colours);
     this.legend = legend;
   }
@@ -285,7 +290,8 @@ export class PsMapView extends LitElement {
 
   private onControl(change: MapControlChange): void {
     switch (change.kind) {
-      case 'colour': this.colourMode = change.mode; void this.saveSettings(); this.recolour(); break;
+      case 'colour': this.colourMode = change.mode; void this.saveSettings(); this.recolour(); if (change.mode === 'relevance') void this.relevance.loadPollutants(); break;
+      case 'pollutant': if (this.app.value.dataset) void this.relevance.choose(this.app.value.dataset.id, change.index); break;
       case 'code': this.code = change.code; void this.points.highlightCode(change.code); break;
       case 'query': this.query = change.query; void this.points.search(change.query); break;
       case 'drag': this.dragMode = change.mode; break;
@@ -335,8 +341,10 @@ export class PsMapView extends LitElement {
       <ps-map-controls .settings=${this.settings} .colourMode=${this.colourMode} .code=${this.code} .query=${this.query}
         .dragMode=${this.dragMode} .onlySelection=${this.onlySelection} .busy=${busy} .hasLayout=${layout !== null}
         .selectionSize=${this.selection.size} .matchCount=${this.points.matchCount} .codeSuggestions=${this.points.columns?.codeSuggestions ?? []}
+        .pollutants=${this.relevance.pollutants} .pollutant=${this.relevance.pollutant}
         @map-control=${(e: CustomEvent<MapControlChange>) => this.onControl(e.detail)}></ps-map-controls>
       ${this.renderState()}
+      ${this.colourMode === 'relevance' && this.relevance.note ? html`<ps-notice kind="info" id="map-relevance-note" next="">${this.relevance.note}</ps-notice>` : nothing}
       ${this.webglError ? html`<ps-notice kind="error" next="Try a browser with WebGL2 switched on, or reload the page.">${this.webglError}</ps-notice>` : nothing}
       <div class="stage ${layout ? '' : 'hidden'}">
         <ps-legend id="map-legend" label="Colours: ${this.colourMode}" .items=${this.legend} ?hidden=${this.legend.length === 0}></ps-legend>

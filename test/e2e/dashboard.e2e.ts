@@ -123,6 +123,16 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the pollution dashboard (headless C
     await view.locator('#tab-sdg').click();
     await view.locator('#sdg-chart svg').first().waitFor({ timeout: LIMIT });
     await expect(view.locator('#sdg-summary').getAttribute('data-patents')).resolves.toBe(String(node.sdg()?.patents));
+
+    // The map coloured by relevance to the top pollutant: as many patents at or above the threshold
+    // as the dashboard counts for it.
+    await nav('Patent map');
+    const map = page.locator('ps-map-view');
+    await map.locator('#map-status[data-state="done"]').waitFor({ timeout: LIMIT });
+    await map.locator('#map-colour').selectOption('relevance');
+    await map.locator(`#map-pollutant option[value="${top?.pollutant.index}"]`).waitFor({ state: 'attached', timeout: LIMIT });
+    await map.locator('#map-pollutant').selectOption(String(top?.pollutant.index));
+    await map.locator('#map-legend li').filter({ hasText: `${top?.pollutant.name}: ${top?.patents} patents ≥ 0.50` }).waitFor({ timeout: LIMIT });
     expect(session.requests.filter((u) => !isLocal(u))).toEqual([]);
   });
 });

@@ -7,13 +7,14 @@ import type { DragMode } from './map-gestures';
 export type MapControlChange =
   | { kind: 'colour'; mode: ColourMode }
   | { kind: 'code'; code: string }
+  | { kind: 'pollutant'; index: number }
   | { kind: 'query'; query: string }
   | { kind: 'drag'; mode: DragMode }
   | { kind: 'only-selection'; on: boolean }
   | { kind: 'settings'; change: Partial<MapLayoutSettings> }
   | { kind: 'recompute' } | { kind: 'png' } | { kind: 'csv' } | { kind: 'clear' };
 
-const COLOUR_MODES: readonly ColourMode[] = ['topic', 'year', 'section', 'code'];
+const COLOUR_MODES: readonly ColourMode[] = ['topic', 'year', 'section', 'code', 'relevance'];
 const DRAG_MODES: readonly DragMode[] = ['pan', 'box', 'lasso'];
 
 /**
@@ -26,7 +27,11 @@ export class PsMapControls extends LitElement {
     settings: { attribute: false }, colourMode: { attribute: false }, code: { attribute: false }, query: { attribute: false },
     dragMode: { attribute: false }, onlySelection: { attribute: false }, busy: { attribute: false }, hasLayout: { attribute: false },
     selectionSize: { attribute: false }, matchCount: { attribute: false }, codeSuggestions: { attribute: false },
+    pollutants: { attribute: false }, pollutant: { attribute: false },
   };
+  /** For the 'relevance' colours: pollutant names by catalogue index, and the chosen one. */
+  declare pollutants: string[];
+  declare pollutant: number | null;
   declare settings: MapLayoutSettings;
   declare colourMode: ColourMode;
   declare code: string;
@@ -84,6 +89,9 @@ export class PsMapControls extends LitElement {
           ${this.colourMode === 'code' ? html`<label>Code <input id="map-code" list="map-codes" .value=${this.code} placeholder="e.g. H01M"
             @change=${(e: Event) => this.fire({ kind: 'code', code: value(e) })}></label>
             <datalist id="map-codes">${this.codeSuggestions.map((c) => html`<option value=${c}></option>`)}</datalist>` : nothing}
+          ${this.colourMode === 'relevance' ? html`<label>Pollutant <select id="map-pollutant" @change=${(e: Event) => this.fire({ kind: 'pollutant', index: Number(value(e)) })}>
+            <option value="" disabled ?selected=${this.pollutant === null}>choose…</option>
+            ${(this.pollutants ?? []).map((name, i) => html`<option value=${i} ?selected=${i === this.pollutant}>${name}</option>`)}</select></label>` : nothing}
         </span>
         <span class="group">
           <label>Search <input id="map-search" type="search" .value=${this.query} placeholder="words in title or abstract"
