@@ -286,7 +286,8 @@ export class PsApp extends LitElement {
 }
 
 function routeFromHash(): Route {
-  const route = location.hash.replace(/^#\//, '');
+  // A view may take parameters after '?' (#/dashboard?patent=ID); the route is the part before.
+  const route = location.hash.replace(/^#\//, '').split('?')[0];
   return route in VIEW_LABELS ? route as Route : 'explore';
 }
 

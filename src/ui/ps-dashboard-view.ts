@@ -58,9 +58,17 @@ export class PsDashboardView extends LitElement {
     input[type='range'] { width: 10rem; }
   `];
 
+  private readonly onHashChange = () => { const asked = patentInHash(); if (asked) this.patentId = asked; };
+
   override connectedCallback(): void {
     super.connectedCallback();
+    addEventListener('hashchange', this.onHashChange);
     void this.init();
+  }
+
+  override disconnectedCallback(): void {
+    removeEventListener('hashchange', this.onHashChange);
+    super.disconnectedCallback();
   }
 
   private get selection(): SelectionInput {
@@ -78,6 +86,8 @@ export class PsDashboardView extends LitElement {
       this.mapSelection = (await loadSelection(dataset.id)).patentIds;
       const first = this.jobs[0];
       if (first) await this.open(first.id);
+      // Opened from the map with one patent (#/dashboard?patent=ID): show its detail.
+      this.patentId = patentInHash() ?? '';
     } catch (error) {
       this.error = errorMessage(error);
     }
@@ -166,6 +176,11 @@ export class PsDashboardView extends LitElement {
     this.tab = next.id;
     void this.updateComplete.then(() => (this.renderRoot.querySelector(`#tab-${next.id}`) as HTMLElement | null)?.focus());
   }
+}
+
+function patentInHash(): string | null {
+  const query = location.hash.split('?')[1];
+  return query ? new URLSearchParams(query).get('patent') : null;
 }
 
 customElements.define('ps-dashboard-view', PsDashboardView);

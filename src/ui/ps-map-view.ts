@@ -366,6 +366,7 @@ export class PsMapView extends LitElement {
       task: this.task, layout: this.layout, selection: this.selection.info, matchCount: this.points.matchCount, drawMs: this.canvas.lastDrawMs,
       runs: this.runs, vectorsMissing: this.vectorsMissing, umap: this.settings.method === 'umap',
       datasetName: this.app.value.dataset?.name ?? '', patentCount: this.app.value.dataset?.patentCount ?? 0, modelRef: this.app.value.modelRef,
+      singlePatent: this.selection.size === 1 && this.layout ? this.layout.ids[this.selection.mask.indexOf(1)] : undefined,
     }, { embed: () => void this.compute(false, true), compute: () => void this.compute(false) });
   }
 

@@ -133,6 +133,11 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the pollution dashboard (headless C
     await map.locator(`#map-pollutant option[value="${top?.pollutant.index}"]`).waitFor({ state: 'attached', timeout: LIMIT });
     await map.locator('#map-pollutant').selectOption(String(top?.pollutant.index));
     await map.locator('#map-legend li').filter({ hasText: `${top?.pollutant.name}: ${top?.patents} patents ≥ 0.50` }).waitFor({ timeout: LIMIT });
+
+    // The map links one selected patent to the dashboard as #/dashboard?patent=ID: that opens its detail.
+    const linked = exported.rows[0].patentId;
+    await page.goto(`${inject('baseUrl')}?gpu=off#/dashboard?patent=${encodeURIComponent(linked)}`);
+    await view.locator(`#patent-detail[data-patent="${linked}"]`).waitFor({ timeout: LIMIT });
     expect(session.requests.filter((u) => !isLocal(u))).toEqual([]);
   });
 });

@@ -31,6 +31,8 @@ export interface MapStateInput {
   /** The dataset's patents; those without text have no vector, so are not on the map. */
   patentCount: number;
   modelRef: string;
+  /** The one selected patent, when exactly one is: its details open in the dashboard. */
+  singlePatent?: string;
 }
 
 /** One sentence about a layout: method and settings, k-NN backend, topics, computed or stored. */
@@ -60,7 +62,8 @@ export function renderMapState(input: MapStateInput, actions: { embed: () => voi
   const { layout, task } = input;
   const state = statusState(input);
   const selection = input.selection.size === 0 ? nothing
-    : html` · <strong id="map-selection" data-source=${input.selection.source}>${input.selection.size} selected</strong>${input.selection.source === 'space' ? ` (from the technology space, ${input.selection.codes} ${input.selection.codes === 1 ? 'code' : 'codes'})` : ''}`;
+    : html` · <strong id="map-selection" data-source=${input.selection.source}>${input.selection.size} selected</strong>${input.selection.source === 'space' ? ` (from the technology space, ${input.selection.codes} ${input.selection.codes === 1 ? 'code' : 'codes'})` : ''}${input.singlePatent
+      ? html` · <a id="map-open-patent" href=${`#/dashboard?patent=${encodeURIComponent(input.singlePatent)}`}>${input.singlePatent} in the pollution dashboard</a>` : nothing}`;
   const line = (text: unknown) => html`<p id="map-status" class="status" data-state=${state} data-layout=${layout?.method ?? ''}
     data-points=${layout?.ids.length ?? 0} data-hash=${layout?.hash ?? ''} data-knn=${layout?.knn?.source ?? ''} data-cached=${String(layout?.cached ?? false)}
     data-topics=${layout?.topics.length ?? 0} data-selected=${input.selection.size} data-highlighted=${input.matchCount ?? ''}
