@@ -17,8 +17,7 @@ import {
 import type { MatchJobRecord } from '../core/match-job/types';
 import { patentRelevance, type PatentRelevance, type RelevanceTarget } from '../core/dashboard/relevance';
 import type { Patent } from '../core/types';
-import { DatasetStore } from '../store/dataset-store';
-import { MatchJobStore } from '../store/match-job-store';
+import { LazyJobStores, type JobStores } from '../store/job-stores';
 
 export interface DashboardEngineOptions {
   dbName?: string;
@@ -62,12 +61,15 @@ export class DashboardEngine {
   private opened: { datasetId: string; jobId: string; updatedAt: number } | null = null;
   private summary: DashboardSummary | null = null;
   private selection: { key: string; value: PatentSelection | null } = { key: '', value: null };
-  private storesOpening: Promise<{ jobs: MatchJobStore; datasets: DatasetStore }> | null = null;
 
   private sources: DashboardSources | null = null;
   private catalogueLoading: Promise<Catalogue> | null = null;
 
-  constructor(private readonly options: DashboardEngineOptions = {}) {}
+  private readonly storeOpener: LazyJobStores;
+
+  constructor(private readonly options: DashboardEngineOptions = {}) {
+    this.storeOpener = new LazyJobStores(options.dbName);
+  }
 
   setSources(sources: DashboardSources): void {
     if (this.sources?.catalogueUrl === sources.catalogueUrl && this.sources.sdgUrl === sources.sdgUrl) return;
@@ -166,11 +168,7 @@ export class DashboardEngine {
   }
 
   async destroy(): Promise<void> {
-    const opening = this.storesOpening;
-    this.storesOpening = null;
-    const stores = await opening?.catch(() => null);
-    stores?.jobs.close();
-    stores?.datasets.close();
+    await this.storeOpener.close();
   }
 
   private listOptions(selection: SelectionInput, limit: number): ListOptions {
@@ -219,11 +217,8 @@ export class DashboardEngine {
     return this.dashboard;
   }
 
-  private stores(): Promise<{ jobs: MatchJobStore; datasets: DatasetStore }> {
-    const name = this.options.dbName;
-    this.storesOpening ??= Promise.all([MatchJobStore.open(name ? { name } : {}), DatasetStore.open(name ? { name } : undefined)])
-      .then(([jobs, datasets]) => ({ jobs, datasets }));
-    return this.storesOpening;
+  private stores(): Promise<JobStores> {
+    return this.storeOpener.get();
   }
 }
 

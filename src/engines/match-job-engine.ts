@@ -20,8 +20,7 @@ import { countersOf, mergeBatchOutput, type BatchMergeReport } from '../core/mat
 import { batchRequestLine, parseBatchOutput } from '../core/batch/openai-batch';
 import { promptMessages, SEED_YES_NO_PROMPT } from '../ml/yesno';
 import type { GpuPolicy } from '../gpu/backend';
-import { DatasetStore } from '../store/dataset-store';
-import { MatchJobStore } from '../store/match-job-store';
+import { LazyJobStores, type JobStores } from '../store/job-stores';
 import type { DatasetEmbedder } from './dataset-embedder';
 import type { MatchEngine } from './match-engine';
 
@@ -45,9 +44,12 @@ export interface MatchJobEngineOptions {
 
 export class MatchJobEngine {
   private readonly aborts = new AbortRegistry();
-  private storesOpening: Promise<{ jobs: MatchJobStore; datasets: DatasetStore }> | null = null;
 
-  constructor(private readonly embedder: DatasetEmbedder, private readonly matcher: MatchEngine, private readonly options: MatchJobEngineOptions = {}) {}
+  private readonly storeOpener: LazyJobStores;
+
+  constructor(private readonly embedder: DatasetEmbedder, private readonly matcher: MatchEngine, private readonly options: MatchJobEngineOptions = {}) {
+    this.storeOpener = new LazyJobStores(options.dbName);
+  }
 
   /** Stage 1: the shortlist, stored as a new job ('verifying' when it will be verified, else 'done'). */
   async start(input: StartJobInput, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<MatchJobRecord> {
@@ -231,26 +233,18 @@ export class MatchJobEngine {
     this.aborts.abort(taskId);
   }
 
-  /** The stores, for the batch round trip (match-job-batch.ts). */
-  stores(): Promise<{ jobs: MatchJobStore; datasets: DatasetStore }> {
-    const name = this.options.dbName;
-    this.storesOpening ??= Promise.all([MatchJobStore.open(name ? { name } : {}), DatasetStore.open(name ? { name } : undefined)])
-      .then(([jobs, datasets]) => ({ jobs, datasets }));
-    return this.storesOpening;
+  private stores(): Promise<JobStores> {
+    return this.storeOpener.get();
   }
 
-  async requireJob(datasetId: string, jobId: string): Promise<MatchJobRecord> {
+  private async requireJob(datasetId: string, jobId: string): Promise<MatchJobRecord> {
     const job = await (await this.stores()).jobs.getJob(datasetId, jobId);
     if (!job) throw new Error(`the matching job ${jobId} no longer exists`);
     return job;
   }
 
   async destroy(): Promise<void> {
-    const opening = this.storesOpening;
-    this.storesOpening = null;
-    const stores = await opening?.catch(() => null);
-    stores?.jobs.close();
-    stores?.datasets.close();
+    await this.storeOpener.close();
   }
 
   private async cosineTopK(
