@@ -19,7 +19,7 @@ for (const file of ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-thread
   cpSync(join(ortDist, file), join('public/ort', file));
 }
 
-const bundledModels = ['ps-encoder-tiny', 'ps-techtoken-tiny', 'ps-llama-yesno-tiny'];
+const bundledModels = ['ps-encoder-tiny', 'ps-techtoken-tiny', 'ps-llama-yesno-tiny', 'ps-llama-yesno-bref'];
 rmSync('public/models', { recursive: true, force: true });
 for (const model of bundledModels) {
   if (!existsSync(join('models', model, 'manifest.json'))) throw new Error(`models/${model} is missing: see models/README.md`);

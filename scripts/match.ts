@@ -6,7 +6,7 @@
  *
  * usage: npm run match -- --patents FILE --catalogue FILE [--model DIR] [--top K] [--verify]
  *          [--matcher DIR] [--pairs PAIRS.jsonl] [--lexical title|title+text] [--fuse tfidf[,bm25,embedding]]
- *          [--eval] [--export-batch REQUESTS.jsonl [--batch-model NAME]] [--import-batch OUTPUT.jsonl] --json OUT
+ *          [--eval] [--rerank pyes|fuse] [--export-batch REQUESTS.jsonl [--batch-model NAME]] [--import-batch OUTPUT.jsonl] --json OUT
  * --export-batch writes the pairs as OpenAI-style batch requests (the seed's prompt, one output
  * token, top logprobs) for OpenAI's Batch API or vLLM's batch runner; --import-batch reads that
  * runner's output file back as P(Yes) per pair (instead of --verify).
@@ -14,10 +14,13 @@
  * (JSON lines of {"patent","section"}) exactly those pairs are scored (prefilter = their cosine).
  * --eval: the patents file is JSON lines with `bref_sections` (the shape of the shared EP data):
  * recall@1/@10/@50 and MRR of the first reference section for BM25, embedding, fusion (and fusion
- * + verify with --verify), printed on stderr.
+ * + verify with --verify), printed on stderr. When the matcher's manifest lists `eval_patents` (the
+ * patents its recipe held out), --eval matches and evaluates those patents only.
+ * --rerank: what a verified pair's "score" is, P(Yes) alone (pyes, the default) or the reciprocal
+ * rank fusion of its prefilter rank and its P(Yes) rank within the patent's shortlist (fuse).
  */
 import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { CatalogueTextReader, type CatalogueTextRow } from '../src/core/catalogue/text-reader';
 import { detectSources, importSources, type ImportSource } from '../src/core/ingest/engine';
@@ -26,7 +29,7 @@ import { patentText } from '../src/core/patent-text';
 import { Bm25Index } from '../src/core/prefilter/bm25';
 import { crossTopK } from '../src/core/prefilter/cross-topk';
 import { rankingQuality, type Ranking } from '../src/core/prefilter/evaluate';
-import { reciprocalRankFusion } from '../src/core/prefilter/fusion';
+import { DEFAULT_RRF_C, reciprocalRankFusion } from '../src/core/prefilter/fusion';
 import { TfidfIndex } from '../src/core/prefilter/tfidf';
 import type { Patent } from '../src/core/types';
 import { BUNDLED_MODEL_NAME } from '../src/ml/bundled';
@@ -39,7 +42,7 @@ import { exitWithUsage, parseCli } from './cli-args';
 
 const USAGE = `usage: npm run match -- --patents FILE --catalogue FILE [--model DIR] [--top K] [--verify]
          [--matcher DIR] [--pairs PAIRS.jsonl] [--lexical title|title+text] [--fuse tfidf[,bm25,embedding]]
-         [--eval] [--export-batch REQUESTS.jsonl [--batch-model NAME]] [--import-batch OUTPUT.jsonl] --json OUT`;
+         [--eval] [--rerank pyes|fuse] [--export-batch REQUESTS.jsonl [--batch-model NAME]] [--import-batch OUTPUT.jsonl] --json OUT`;
 
 const { values } = parseCli({
   patents: { type: 'string' },
@@ -58,6 +61,7 @@ const { values } = parseCli({
   // demo only) 0.647; fusion pays only once every part is strong.
   fuse: { type: 'string', default: 'tfidf' },
   eval: { type: 'boolean', default: false },
+  rerank: { type: 'string', default: 'pyes' },
   // For a server-size verifier: the shortlist as an OpenAI-style batch file, and its output back.
   'export-batch': { type: 'string' },
   'batch-model': { type: 'string', default: 'meta-llama/Llama-3.1-8B-Instruct' },
@@ -72,6 +76,7 @@ if (!Number.isInteger(top) || top < 1) exitWithUsage(USAGE, `--top must be a who
 if (values.verify && values['import-batch']) exitWithUsage(USAGE, 'give --verify or --import-batch, not both');
 if (values.lexical !== 'title' && values.lexical !== 'title+text') exitWithUsage(USAGE, `--lexical must be title or title+text, got "${values.lexical}"`);
 const FUSED = values.fuse.split(',').map((m) => m.trim());
+if (values.rerank !== 'pyes' && values.rerank !== 'fuse') exitWithUsage(USAGE, `--rerank must be pyes or fuse, got "${values.rerank}"`);
 if (FUSED.length === 0 || FUSED.some((m) => !['embedding', 'tfidf', 'bm25'].includes(m))) exitWithUsage(USAGE, `--fuse takes embedding, tfidf and/or bm25, got "${values.fuse}"`);
 
 function fileSource(path: string): ImportSource {
@@ -101,8 +106,27 @@ function sectionText(row: CatalogueTextRow): string {
   return [row.title ?? '', row.text ?? row.path?.join(' / ') ?? ''].filter(Boolean).join('. ');
 }
 
+/** The patents a matcher's recipe held out (manifest `eval_patents`), or null when it lists none. */
+function evalPatentsOf(matcherDir: string): Set<string> | null {
+  let manifest: { eval_patents?: unknown };
+  try {
+    manifest = JSON.parse(readFileSync(join(matcherDir, 'manifest.json'), 'utf8')) as { eval_patents?: unknown };
+  } catch {
+    return null;
+  }
+  return Array.isArray(manifest.eval_patents) ? new Set(manifest.eval_patents.map(String)) : null;
+}
+
 async function main(): Promise<void> {
-  const patents = await readPatents(values.patents as string);
+  let patents = await readPatents(values.patents as string);
+  const held = values.eval ? evalPatentsOf(resolve(values.matcher)) : null;
+  if (held) {
+    // A matcher scored on patents it was trained on would overstate its quality: keep its held-out ones.
+    const all = patents.length;
+    patents = patents.filter((p) => held.has(p.id));
+    console.error(`--eval: restricted to the ${patents.length} of ${all} patents listed in ${join(values.matcher, 'manifest.json')} eval_patents (held out from its training)`);
+    if (patents.length === 0) throw new Error(`none of the patents of ${values.patents} is in the matcher's eval_patents`);
+  }
   const sections = readSections(values.catalogue as string);
   const modelDir = resolve(values.model);
   const encoder = await EncoderEngine.create({ source: localModelSource(dirname(modelDir), basename(modelDir)), devices: ['cpu'] });
@@ -173,9 +197,10 @@ async function main(): Promise<void> {
     pYes = await yesNo.score(pairs.map(pairText));
     await yesNo.destroy();
   }
+  const fusedScore = pYes && values.rerank === 'fuse' ? shortlistFusion(patents.length, pairs, pYes) : null;
   const lines = pairs.map((pair, i) => JSON.stringify({
     patent: patents[pair.patent].id, section: sections[pair.section].id, prefilter: round(pair.prefilter),
-    ...(pYes ? { pYes: round(pYes[i]) } : {}), score: round(pYes ? pYes[i] : pair.prefilter),
+    ...(pYes ? { pYes: round(pYes[i]) } : {}), score: round(pYes ? (fusedScore ? fusedScore[i] : pYes[i]) : pair.prefilter),
   }));
   writeFileSync(values.json as string, lines.length > 0 ? `${lines.join('\n')}\n` : '');
   console.error(`wrote ${lines.length} pairs to ${values.json}`);
@@ -187,7 +212,7 @@ function round(value: number): number | null {
 }
 
 /** Recall and MRR of each patent's first reference section (bref_sections in the raw file). */
-function evaluate(patents: Patent[], sectionIndex: Map<string, number>, rankings: Record<string, Ranking>, pairs: { patent: number; section: number }[], pYes: Float32Array | null): void {
+function evaluate(patents: Patent[], sectionIndex: Map<string, number>, rankings: Record<string, Ranking>, pairs: { patent: number; section: number; prefilter: number }[], pYes: Float32Array | null): void {
   const raw = new Map(readFileSync(values.patents as string, 'utf8').split('\n').filter((l) => l.trim()).map((l) => {
     const row = JSON.parse(l) as { id?: unknown; bref_sections?: unknown };
     return [String(row.id), Array.isArray(row.bref_sections) ? String(row.bref_sections[0] ?? '') : ''] as const;
@@ -195,14 +220,35 @@ function evaluate(patents: Patent[], sectionIndex: Map<string, number>, rankings
   const reference = Int32Array.from(patents, (p) => sectionIndex.get(raw.get(p.id) ?? '') ?? -1);
   const judged = reference.filter((r) => r >= 0).length;
   console.error(`evaluation: ${judged} patents with a reference section in the catalogue`);
-  if (pYes) rankings = { ...rankings, 'fusion + verify': verifiedRanking(patents.length, pairs, pYes) };
+  if (pYes) {
+    rankings = { ...rankings, 'fusion + verify': verifiedRanking(patents.length, pairs, pYes),
+      'fusion + verify, RRF with the prefilter rank': verifiedRanking(patents.length, pairs, shortlistFusion(patents.length, pairs, pYes)) };
+  }
   for (const [name, ranking] of Object.entries(rankings)) {
     const q = rankingQuality(ranking, reference, [1, 10, 50]);
     console.error(`  ${name.padEnd(16)} ${JSON.stringify(q)}`);
   }
 }
 
-/** The shortlist re-ranked by P(Yes) within each patent (only the top-K pairs were verified). */
+/**
+ * Per patent, RRF of each verified pair's prefilter rank and its P(Yes) rank within the patent's
+ * shortlist (both 1-based, ties to the better prefilter rank); NaN P(Yes) ranks last.
+ */
+function shortlistFusion(rows: number, pairs: { patent: number; prefilter: number }[], pYes: Float32Array): Float32Array {
+  const lists: number[][] = Array.from({ length: rows }, () => []);
+  pairs.forEach((pair, i) => lists[pair.patent].push(i));
+  const out = new Float32Array(pairs.length);
+  const p = (i: number) => (Number.isFinite(pYes[i]) ? pYes[i] : -1);
+  for (const list of lists) {
+    const byPrefilter = [...list].sort((a, b) => pairs[b].prefilter - pairs[a].prefilter || a - b);
+    const prefilterRank = new Map(byPrefilter.map((i, r) => [i, r + 1]));
+    const byYes = [...byPrefilter].sort((a, b) => p(b) - p(a) || (prefilterRank.get(a) as number) - (prefilterRank.get(b) as number));
+    byYes.forEach((i, r) => { out[i] = 1 / (DEFAULT_RRF_C + (prefilterRank.get(i) as number)) + 1 / (DEFAULT_RRF_C + r + 1); });
+  }
+  return out;
+}
+
+/** The shortlist re-ranked by a score (P(Yes), or its fusion) within each patent (only the top-K pairs were verified). */
 function verifiedRanking(rows: number, pairs: { patent: number; section: number }[], pYes: Float32Array): Ranking {
   const lists: { section: number; p: number }[][] = Array.from({ length: rows }, () => []);
   pairs.forEach((pair, i) => lists[pair.patent].push({ section: pair.section, p: Number.isFinite(pYes[i]) ? pYes[i] : -1 }));

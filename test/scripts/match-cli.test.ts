@@ -57,6 +57,27 @@ describe('npm run match', () => {
     }
   });
 
+  it('restricts --eval to the patents the matcher manifest lists as eval_patents, and refuses a bad --rerank', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ps-eval-'));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ name: 'held-out-only', eval_patents: ['DEMO-000001', 'DEMO-000002', 'NOT-IN-FILE'] }));
+    const out = join(dir, 'top.jsonl');
+    const run = matchCli('--patents', PATENTS, '--catalogue', CATALOGUE, '--matcher', dir, '--eval', '--top', '2', '--json', out);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/--eval: restricted to the 2 of 1000 patents listed in .*manifest\.json eval_patents/);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+    // Only listed patents are matched (one of the two shares no word with the three sections, so it gets no row).
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.patent === 'DEMO-000001' || l.patent === 'DEMO-000002')).toBe(true);
+    // A list that holds none of the file's patents is an error, not an empty evaluation.
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ eval_patents: ['NOT-IN-FILE'] }));
+    const none = matchCli('--patents', PATENTS, '--catalogue', CATALOGUE, '--matcher', dir, '--eval', '--json', out);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/none of the patents .* is in the matcher's eval_patents/);
+    const rerank = matchCli('--patents', PATENTS, '--catalogue', CATALOGUE, '--rerank', 'best', '--json', out);
+    expect(rerank.status).toBe(2);
+    expect(rerank.stderr).toMatch(/--rerank must be pyes or fuse/);
+  });
+
   it('exports the pairs as batch requests and reads a batch runner\'s output back as P(Yes)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ps-batch-'));
     const pairs = join(dir, 'pairs.jsonl');
