@@ -14,6 +14,8 @@ import './ps-match-job-results';
 /** The Yes/No models a job can verify with (bundled, so they work offline). */
 const MATCHERS = [
   { ref: 'bundled:ps-llama-yesno-tiny', label: 'Tiny Yes/No (demo-trained)' },
+  // Trained on real EP pollution patents; on held-out patents it ranks below TF-IDF alone (models/MATCHER.md).
+  { ref: 'bundled:ps-llama-yesno-bref', label: 'BREF Yes/No (trained on EP pollution patents; weaker than TF-IDF)' },
 ];
 const METHODS: { value: PrefilterMethod; label: string }[] = [
   { value: 'tfidf', label: 'TF-IDF cosine (no model)' },
