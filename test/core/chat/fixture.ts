@@ -5,7 +5,7 @@
 import type { Catalogue } from '../../../src/core/catalogue/catalogue';
 import { Dashboard, matchTableFromPairs, scoreRuleForJob } from '../../../src/core/dashboard/dashboard';
 import type { Patent } from '../../../src/core/types';
-import { smallCatalogue, smallImpacts } from '../dashboard/fixture';
+import { SMALL_JOB_PAIRS, smallCatalogue, smallImpacts } from '../dashboard/fixture';
 
 export const SECTION_TEXTS: Readonly<Record<string, string>> = {
   'AA:::1.1': 'Wet scrubbing removes ammonia and zinc dust from the flue gas with an acidic washing liquid that is recirculated.',
@@ -29,18 +29,7 @@ export function patentById(id: string): Patent | undefined {
 export const catalogue: Catalogue = smallCatalogue();
 
 /** The dashboard test's job: pYes per pair, null = not verified (then it does not count). */
-const PAIRS = [
-  ['P1', 'AA:::1.1.1', 0.9], ['P1', 'AA:::1.2', 0.6], ['P1', 'BB:::1.1', 0.3],
-  ['P2', 'AA:::1.1', 0.55], ['P2', 'AA:::1.1.1', 0.7], ['P2', 'BB:::1', null],
-  ['P3', 'BB:::1.1', 0.8], ['P3', 'AA:::2', 0.45],
-  ['P4', 'AA:::1.2', 0.5], ['P4', 'BB:::1', 0.2],
-  ['P5', 'AA:::1.1.1', 0.4],
-].map(([patentId, sectionId, pYes]) => ({
-  patentId: patentId as string,
-  sectionId: sectionId as string,
-  prefilter: pYes === null ? 0.95 : 0.1,
-  pYes: pYes as number | null,
-}));
+const PAIRS = SMALL_JOB_PAIRS;
 
 export function smallDashboard(): Dashboard {
   return new Dashboard(matchTableFromPairs(catalogue, PAIRS, scoreRuleForJob({ verify: true })), smallImpacts());

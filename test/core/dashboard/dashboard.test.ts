@@ -12,7 +12,7 @@ import {
   scoreRuleForJob,
   searchKey,
 } from '../../../src/core/dashboard/dashboard';
-import { AMMONIA, MERCURY, OZONE, smallCatalogue, smallImpacts, ZINC } from './fixture';
+import { AMMONIA, MERCURY, OZONE, SMALL_JOB_PAIRS, smallCatalogue, smallImpacts, ZINC } from './fixture';
 
 const catalogue = smallCatalogue();
 
@@ -24,18 +24,7 @@ const catalogue = smallCatalogue();
  *   P4: AA:::1.2 0.5 (exactly the relevance threshold) · BB:::1 0.2
  *   P5: AA:::1.1.1 0.4
  */
-const PAIRS = [
-  ['P1', 'AA:::1.1.1', 0.9], ['P1', 'AA:::1.2', 0.6], ['P1', 'BB:::1.1', 0.3],
-  ['P2', 'AA:::1.1', 0.55], ['P2', 'AA:::1.1.1', 0.7], ['P2', 'BB:::1', null],
-  ['P3', 'BB:::1.1', 0.8], ['P3', 'AA:::2', 0.45],
-  ['P4', 'AA:::1.2', 0.5], ['P4', 'BB:::1', 0.2],
-  ['P5', 'AA:::1.1.1', 0.4],
-].map(([patentId, sectionId, pYes]) => ({
-  patentId: patentId as string,
-  sectionId: sectionId as string,
-  prefilter: pYes === null ? 0.95 : 0.1,
-  pYes: pYes as number | null,
-}));
+const PAIRS = SMALL_JOB_PAIRS;
 
 const verified = () => matchTableFromPairs(catalogue, PAIRS, scoreRuleForJob({ verify: true }));
 

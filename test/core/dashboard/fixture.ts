@@ -96,3 +96,17 @@ export function randomCatalogue(rng: () => number, documents: number, sections: 
   const names = Array.from({ length: pollutants }, (_, p) => `Pollutant ${String.fromCharCode(65 + p)}`);
   return makeCatalogue(docs, names, rows);
 }
+
+/** The hand-checked job of dashboard.test.ts (its comment gives the reasoning): pYes per pair, null = not verified. */
+export const SMALL_JOB_PAIRS = [
+  ['P1', 'AA:::1.1.1', 0.9], ['P1', 'AA:::1.2', 0.6], ['P1', 'BB:::1.1', 0.3],
+  ['P2', 'AA:::1.1', 0.55], ['P2', 'AA:::1.1.1', 0.7], ['P2', 'BB:::1', null],
+  ['P3', 'BB:::1.1', 0.8], ['P3', 'AA:::2', 0.45],
+  ['P4', 'AA:::1.2', 0.5], ['P4', 'BB:::1', 0.2],
+  ['P5', 'AA:::1.1.1', 0.4],
+].map(([patentId, sectionId, pYes]) => ({
+  patentId: patentId as string,
+  sectionId: sectionId as string,
+  prefilter: pYes === null ? 0.95 : 0.1,
+  pYes: pYes as number | null,
+}));
