@@ -19,12 +19,9 @@
  * --rerank: what a verified pair's "score" is, P(Yes) alone (pyes, the default) or the reciprocal
  * rank fusion of its prefilter rank and its P(Yes) rank within the patent's shortlist (fuse).
  */
-import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
-import { CatalogueTextReader, type CatalogueTextRow } from '../src/core/catalogue/text-reader';
-import { detectSources, importSources, type ImportSource } from '../src/core/ingest/engine';
-import { MemorySink } from '../src/core/ingest/memory-sink';
+import type { CatalogueTextRow } from '../src/core/catalogue/text-reader';
 import { patentText } from '../src/core/patent-text';
 import { Bm25Index } from '../src/core/prefilter/bm25';
 import { crossTopK } from '../src/core/prefilter/cross-topk';
@@ -39,6 +36,7 @@ import { rowCosine } from '../src/ml/shipped-vectors';
 import { promptMessages, SEED_YES_NO_PROMPT, YesNoEngine, type YesNoPair } from '../src/ml/yesno';
 import { batchRequestLine, customIdOf, parseBatchOutput } from '../src/core/batch/openai-batch';
 import { exitWithUsage, parseCli } from './cli-args';
+import { readPatents, readSections } from './cli-inputs';
 
 const USAGE = `usage: npm run match -- --patents FILE --catalogue FILE [--model DIR] [--top K] [--verify]
          [--matcher DIR] [--pairs PAIRS.jsonl] [--lexical title|title+text] [--fuse tfidf[,bm25,embedding]]
@@ -78,28 +76,6 @@ if (values.lexical !== 'title' && values.lexical !== 'title+text') exitWithUsage
 const FUSED = values.fuse.split(',').map((m) => m.trim());
 if (values.rerank !== 'pyes' && values.rerank !== 'fuse') exitWithUsage(USAGE, `--rerank must be pyes or fuse, got "${values.rerank}"`);
 if (FUSED.length === 0 || FUSED.some((m) => !['embedding', 'tfidf', 'bm25'].includes(m))) exitWithUsage(USAGE, `--fuse takes embedding, tfidf and/or bm25, got "${values.fuse}"`);
-
-function fileSource(path: string): ImportSource {
-  return { name: basename(path), bytes: statSync(path).size, stream: () => Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array> };
-}
-
-async function readPatents(path: string): Promise<Patent[]> {
-  const [detection] = await detectSources([fileSource(path)]);
-  if (!detection.detected) throw new Error(detection.error ?? `${path} is not a patent file`);
-  const sink = new MemorySink();
-  const { report } = await importSources([{ source: detection.source, detected: detection.detected }], sink, {});
-  if (report.rowErrorCount > 0) console.error(`${path}: ${report.rowErrorCount} rows rejected (first: line ${report.rowErrors[0]?.line}, ${report.rowErrors[0]?.reason})`);
-  return [...sink.patents.values()];
-}
-
-function readSections(path: string): CatalogueTextRow[] {
-  const reader = new CatalogueTextReader(basename(path));
-  const batches = [reader.push(readFileSync(path, 'utf8')), reader.end()];
-  for (const error of batches.flatMap((b) => b.errors)) console.error(`${path}:${error.line}: ${error.reason}`);
-  const rows = batches.flatMap((b) => b.rows);
-  if (rows.length === 0) throw new Error(`${path} holds no catalogue section`);
-  return rows;
-}
 
 /** What a section is about, for the encoder and the verifier: its title and text, or its title and path. */
 function sectionText(row: CatalogueTextRow): string {
