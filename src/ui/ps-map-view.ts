@@ -162,12 +162,19 @@ export class PsMapView extends LitElement {
     this.pointsLoad?.abort();
     this.layout = null;
     this.hover = null;
-    if (!this.app.value.dataset) return;
+    const dataset = this.app.value.dataset;
+    if (!dataset) return;
     const stored = await (await datasetStore()).getSetting<StoredMapSettings>(SETTINGS_KEY);
     if (stored) {
       this.settings = { ...DEFAULT_MAP_SETTINGS, ...stored.layout };
       this.colourMode = stored.colour;
       if (this.colourMode === 'relevance') void this.relevance.loadPollutants();
+    }
+    // Opened from a pollutant's page (#/map?pollutant=INDEX): colour by relevance to it.
+    const asked = new URLSearchParams(location.hash.split('?')[1] ?? '').get('pollutant');
+    if (asked !== null && Number.isInteger(Number(asked))) {
+      this.colourMode = 'relevance';
+      void this.relevance.loadPollutants().then(() => this.relevance.choose(dataset.id, Number(asked)));
     }
     await this.compute(false);
   }

@@ -126,9 +126,17 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the pollution dashboard (headless C
 
     // The map coloured by relevance to the top pollutant: as many patents at or above the threshold
     // as the dashboard counts for it.
-    await nav('Patent map');
+    // First through the pollutant page's link (#/map?pollutant=INDEX), then through the map's own controls.
+    await nav('Pollution dashboard');
+    await view.locator('#tab-pollutants').click();
+    await view.locator(`#pollutant-table tr[data-pollutant="${top?.pollutant.index}"] .open-pollutant`).click();
+    await view.locator('#pollutant-on-map').click();
     const map = page.locator('ps-map-view');
+    await map.locator('#map-legend li').filter({ hasText: `${top?.pollutant.name}: ${top?.patents} patents ≥ 0.50` }).waitFor({ timeout: LIMIT });
+    await nav('Explore');
+    await nav('Patent map');
     await map.locator('#map-status[data-state="done"]').waitFor({ timeout: LIMIT });
+    await map.locator('#map-colour').selectOption('topic');
     await map.locator('#map-colour').selectOption('relevance');
     await map.locator(`#map-pollutant option[value="${top?.pollutant.index}"]`).waitFor({ state: 'attached', timeout: LIMIT });
     await map.locator('#map-pollutant').selectOption(String(top?.pollutant.index));

@@ -109,7 +109,8 @@ export class PsPollutantsPanel extends LitElement {
     const name = page.pollutant.name;
     return html`<section id="pollutant-page" data-pollutant=${page.pollutant.index} data-patents=${page.patents} aria-label=${name}>
       <h3>${name}</h3>
-      <p>${page.patents} patents abate it at relevance ≥ ${this.thresholds.relevance.toFixed(2)}; ${page.shown} of them at display ≥ ${this.thresholds.display.toFixed(2)}.</p>
+      <p>${page.patents} patents abate it at relevance ≥ ${this.thresholds.relevance.toFixed(2)}; ${page.shown} of them at display ≥ ${this.thresholds.display.toFixed(2)}.
+        <a id="pollutant-on-map" href=${`#/map?pollutant=${page.pollutant.index}`}>Show them on the patent map</a></p>
       ${this.goals.length > 0 ? html`<h4>Impact on the Sustainable Development Goals</h4>
         ${this.goals.every((g) => !g.pollutants.some((p) => p.pollutant.index === page.pollutant.index))
           ? html`<p class="muted" id="pollutant-no-sdg">The SDG impact table has no figures for this pollutant.</p>`
