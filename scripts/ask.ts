@@ -11,19 +11,16 @@
  * {"id","text"} (the shape of bref.jsonl); --pairs: `npm run match` output (the reports' matches).
  * OUT: {"answer","citations":[tags],"context":[{"tag","kind","id"}],"refused":bool,"mode"}.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { parseCatalogue } from '../src/core/catalogue/decode';
 import {
   buildPrompt, ChatContext, composeReport, decideRefusal, parseAnswer, Retriever, REPORT_TITLES,
   type ContextEntry, type ReportName, type ReportRequest,
 } from '../src/core/chat';
 import { Dashboard, matchTableFromPairs } from '../src/core/dashboard/dashboard';
-import { parseSdgImpacts } from '../src/core/reference/sdg';
-import { sdgTableForCatalogue } from '../src/core/reference/sdg-table';
 import type { Patent } from '../src/core/types';
 import { exitWithUsage, parseCli } from './cli-args';
-import { readPatents, readSections } from './cli-inputs';
+import { bundledReference, readMatchedPairs, readPatents, readSections } from './cli-inputs';
 
 const USAGE = `usage: npm run ask -- (--question TEXT | --report NAME [--pollutant NAME] [--section ID] [--patent ID])
          [--patents FILE] [--catalogue FILE] [--pairs MATCHED.jsonl] [--model DIR] --json OUT
@@ -50,8 +47,7 @@ if (values.report && !values.pairs) exitWithUsage(USAGE, 'a report needs --pairs
 /** Tokens kept for the answer: the prompt gets the model's context minus these. */
 const ANSWER_TOKENS = 96;
 
-const catalogue = parseCatalogue(readFileSync('public/catalogue/bref-catalogue.json', 'utf8'));
-const sdg = sdgTableForCatalogue(parseSdgImpacts(readFileSync('public/reference/sdg-impacts.json', 'utf8')), catalogue.meta.fingerprint);
+const { catalogue, sdg } = bundledReference();
 
 interface Output {
   answer: string;
@@ -82,18 +78,6 @@ function reportRequest(name: ReportName): ReportRequest {
     case 'patent-pollutant': return values.patent ? { report: name, patent: values.patent } : exitWithUsage(USAGE, '--report patent-pollutant needs --patent ID');
     case 'sdg': return { report: name, pollutant: values.pollutant ? pollutant() : null };
   }
-}
-
-function readPairs(path: string) {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
-    let row: { patent?: unknown; section?: unknown; prefilter?: unknown; pYes?: unknown };
-    try {
-      row = JSON.parse(l) as typeof row;
-    } catch {
-      throw new Error(`${path}:${i + 1}: not valid JSON`);
-    }
-    return { patentId: String(row.patent), sectionId: String(row.section), prefilter: Number(row.prefilter ?? Number.NaN), pYes: typeof row.pYes === 'number' ? row.pYes : null };
-  });
 }
 
 interface ChatModel {
@@ -168,7 +152,7 @@ async function main(): Promise<void> {
   const texts = new Map((values.catalogue ? readSections(values.catalogue) : []).flatMap((r) => (r.text ? [[r.id, r.text] as const] : [])));
   let out: Output;
   if (values.report) {
-    const pairs = readPairs(values.pairs as string);
+    const pairs = readMatchedPairs(values.pairs as string);
     // A file without any P(Yes) is a prefilter shortlist: its scores count (as in a job that was not verified).
     const dashboard = new Dashboard(matchTableFromPairs(catalogue, pairs, { fallbackToPrefilter: !pairs.some((p) => p.pYes !== null) }), sdg);
     const byId = new Map(patents.map((p) => [p.id, p]));

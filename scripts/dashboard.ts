@@ -8,12 +8,10 @@
  * MATCHED.jsonl: lines {"patent","section","prefilter","pYes"?}; a file without pYes counts the
  * prefilter score (a job that was not verified).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parseCatalogue } from '../src/core/catalogue/decode';
+import { writeFileSync } from 'node:fs';
 import { Dashboard, matchTableFromPairs } from '../src/core/dashboard/dashboard';
-import { parseSdgImpacts } from '../src/core/reference/sdg';
-import { sdgTableForCatalogue } from '../src/core/reference/sdg-table';
 import { exitWithUsage, parseCli } from './cli-args';
+import { bundledReference, readJsonLines, readMatchedPairs } from './cli-inputs';
 
 const USAGE = 'usage: npm run dashboard -- [--pairs MATCHED.jsonl] [--reference PATENTS.jsonl] [--relevance 0.5] [--top 10] [--json OUT]';
 const { values } = parseCli({
@@ -29,20 +27,9 @@ const top = Number(values.top);
 if (!(relevance >= 0 && relevance <= 1)) exitWithUsage(USAGE, `--relevance must be between 0 and 1, got "${values.relevance}"`);
 if (!Number.isInteger(top) || top < 1) exitWithUsage(USAGE, `--top must be a whole number ≥ 1, got "${values.top}"`);
 
-const catalogue = parseCatalogue(readFileSync('public/catalogue/bref-catalogue.json', 'utf8'));
-const sdg = sdgTableForCatalogue(parseSdgImpacts(readFileSync('public/reference/sdg-impacts.json', 'utf8')), catalogue.meta.fingerprint);
+const { catalogue, sdg } = bundledReference();
 
 interface Pair { patentId: string; sectionId: string; prefilter: number; pYes: number | null }
-
-function jsonLines(path: string): Record<string, unknown>[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
-    try {
-      return JSON.parse(l) as Record<string, unknown>;
-    } catch {
-      throw new Error(`${path}:${i + 1}: not valid JSON`);
-    }
-  });
-}
 
 function ranking(name: string, pairs: Pair[], verified: boolean) {
   const table = matchTableFromPairs(catalogue, pairs, { fallbackToPrefilter: !verified });
@@ -58,14 +45,11 @@ function ranking(name: string, pairs: Pair[], verified: boolean) {
 try {
   const out: Record<string, unknown> = { relevance };
   if (values.pairs) {
-    const lines = jsonLines(values.pairs);
-    const verified = lines.some((l) => typeof l.pYes === 'number');
-    out.matched = ranking(`matched (${values.pairs})`, lines.map((l) => ({
-      patentId: String(l.patent), sectionId: String(l.section), prefilter: Number(l.prefilter ?? Number.NaN), pYes: typeof l.pYes === 'number' ? l.pYes : null,
-    })), verified);
+    const pairs = readMatchedPairs(values.pairs);
+    out.matched = ranking(`matched (${values.pairs})`, pairs, pairs.some((p) => p.pYes !== null));
   }
   if (values.reference) {
-    const pairs = jsonLines(values.reference).flatMap((l) => (Array.isArray(l.bref_sections) ? l.bref_sections : []).map((s) => ({ patentId: String(l.id), sectionId: String(s), prefilter: 1, pYes: 1 })));
+    const pairs = readJsonLines(values.reference).flatMap((l) => (Array.isArray(l.bref_sections) ? l.bref_sections : []).map((s) => ({ patentId: String(l.id), sectionId: String(s), prefilter: 1, pYes: 1 })));
     out.reference = ranking(`reference (${values.reference}, bref_sections as matches)`, pairs, true);
   }
   if (values.json) writeFileSync(values.json, `${JSON.stringify(out, null, 1)}\n`);

@@ -18,7 +18,8 @@ import { buildShortlist, sectionDocument, usesEncoder } from '../core/match-job/
 import type { JobSection, MatchJobRecord, MatchJobSettings, MatchPair, MatchPairChunk } from '../core/match-job/types';
 import { countersOf, mergeBatchOutput, type BatchMergeReport } from '../core/match-job/batch-merge';
 import { batchRequestLine, parseBatchOutput } from '../core/batch/openai-batch';
-import { promptMessages, SEED_YES_NO_PROMPT } from '../ml/yesno';
+import { promptMessages, SEED_YES_NO_PROMPT, type YesNoPair } from '../ml/yesno';
+import type { Patent } from '../core/types';
 import type { GpuPolicy } from '../gpu/backend';
 import { LazyJobStores, type JobStores } from '../store/job-stores';
 import type { DatasetEmbedder } from './dataset-embedder';
@@ -70,8 +71,13 @@ export class MatchJobEngine {
       if (usesEncoder(settings.method) || settings.sectionK > 0) {
         const encoder = this.embedder.encoderInfo();
         if (!encoder) throw new Error('load an encoder before a prefilter that uses embeddings');
-        await this.embedder.embedDataset(datasetId, inner, onProgress);
-        const stored = await datasets.getAlignedEmbeddings(datasetId, encoder.modelId, patents.map((p) => p.id));
+        // Usually stored already (the page embeds first): read them once, embed only when some are missing.
+        const ids = patents.map((p) => p.id);
+        let stored = await datasets.getAlignedEmbeddings(datasetId, encoder.modelId, ids);
+        if (!stored || stored.ids.length !== patents.length) {
+          await this.embedder.embedDataset(datasetId, inner, onProgress);
+          stored = await datasets.getAlignedEmbeddings(datasetId, encoder.modelId, ids);
+        }
         if (!stored || stored.ids.length !== patents.length) throw new Error(`the patents’ vectors of ${encoder.modelId} are not all stored; embed the dataset again`);
         const sectionVectors = await this.embedder.embedTexts(sections.map(sectionDocument), inner, (p) => onProgress?.({ ...p, unit: 'rows' }));
         throwIfAborted(signal);
@@ -132,11 +138,7 @@ export class MatchJobEngine {
         const batchStarted = performance.now();
         // Pairs a server's batch output already answered keep its P(Yes).
         const open = chunk.patentIds.map((_, i) => i).filter((i) => !Number.isFinite(chunk.pYes[i]));
-        const scores = await this.matcher.scorePairs(open.map((i) => {
-          const section = sections.get(chunk.sectionIds[i]);
-          const patent = patents.get(chunk.patentIds[i]);
-          return { sectionTitle: section?.title ?? chunk.sectionIds[i], technique: section?.text ?? '', patentTitle: patent?.title ?? '', patentAbstract: patent?.abstract ?? '' };
-        }), { signal, taskId: innerId });
+        const scores = await this.matcher.scorePairs(open.map((i) => pairPrompt(chunk, i, sections, patents)), { signal, taskId: innerId });
         throwIfAborted(signal); // a cancel during the batch: do not write a half-answered chunk
         open.forEach((pair, j) => {
           chunk.pYes[pair] = scores.probabilities[j];
@@ -180,11 +182,7 @@ export class MatchJobEngine {
     for (const chunk of await jobs.getChunks(datasetId, jobId)) {
       chunk.patentIds.forEach((patentId, i) => {
         if (onlyOpen && Number.isFinite(chunk.pYes[i])) return;
-        const section = sections.get(chunk.sectionIds[i]);
-        const patent = patents.get(patentId);
-        lines.push(batchRequestLine({ patent: patentId, section: chunk.sectionIds[i] }, promptMessages(SEED_YES_NO_PROMPT, {
-          sectionTitle: section?.title ?? chunk.sectionIds[i], technique: section?.text ?? '', patentTitle: patent?.title ?? '', patentAbstract: patent?.abstract ?? '',
-        }), { model }));
+        lines.push(batchRequestLine({ patent: patentId, section: chunk.sectionIds[i] }, promptMessages(SEED_YES_NO_PROMPT, pairPrompt(chunk, i, sections, patents)), { model }));
       });
     }
     return { text: lines.length > 0 ? `${lines.join('\n')}\n` : '', requests: lines.length };
@@ -257,6 +255,13 @@ export class MatchJobEngine {
     const result = await this.options.gpu.run({ label: 'prefilter top-k', gpu: (device) => gpuCross(device, patents, p, sections, s, dim, { k, signal, normalized: true, onProgress: progressOf('similarity', 'patents', onProgress) }), cpu }, { preferGpu, signal });
     return { value: result.value, backend: result.backend.kind === 'webgpu' ? 'webgpu' : `cpu (${result.backend.fallbackReason ?? 'no GPU'})` };
   }
+}
+
+/** What the Yes/No model (or a batch server) is asked about pair i of a chunk; a section or patent gone is asked by id / empty text. */
+function pairPrompt(chunk: MatchPairChunk, i: number, sections: ReadonlyMap<string, JobSection>, patents: ReadonlyMap<string, Patent>): YesNoPair {
+  const section = sections.get(chunk.sectionIds[i]);
+  const patent = patents.get(chunk.patentIds[i]);
+  return { sectionTitle: section?.title ?? chunk.sectionIds[i], technique: section?.text ?? '', patentTitle: patent?.title ?? '', patentAbstract: patent?.abstract ?? '' };
 }
 
 /** The job's pair counters once chunk `c` is written (chunks before it are verified, the rest not). */
