@@ -6,6 +6,7 @@
  */
 export * from './citations';
 export * from './context';
+export * from './engine';
 export * from './export';
 export * from './items';
 export * from './prompt';
