@@ -13,12 +13,8 @@
  * view shows, since an answer from shortened sources may miss what was cut.
  */
 import type { ContextEntry } from './context';
+import type { ChatMessage } from './engine';
 import { entryText, itemBody, renderItem } from './render';
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
 
 export type CountTokens = (text: string) => number;
 
