@@ -1,13 +1,19 @@
 /**
- * Writes the bundled demo corpus (public/demo/) from the seeded generator: patents.jsonl,
- * ground-truth.json, and the pollution-abatement technique catalogue (techniques.json) with the
- * relevant patent ids of each technique (technique-relevance.json).
- * usage: npm run demo-data -- [--patents N] [--seed S] [--out DIR]
+ * Writes the bundled demo corpus (public/demo/) from the seeded generator (src/core/demo/files.ts):
+ * patents.jsonl (the technology corpus, then the pollution-abatement patents tied to real sections
+ * of the bundled BREF catalogue), ground-truth.json, and the technique catalogue (techniques.json:
+ * the demo's own techniques, then the tied BREF sections) with the relevant patent ids of each
+ * technique (technique-relevance.json). Reads only bundled reference data (public/catalogue,
+ * public/reference); test/core/demo checks that the committed files are what this writes.
+ * usage: npm run demo-data -- [--patents N] [--seed S] [--pollution-sections N] [--out DIR]
  */
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_DEMO_OPTIONS, generateDemoCorpus } from '../src/core/demo/generate';
-import { generateTechniques } from '../src/core/demo/techniques';
+import { parseCatalogue } from '../src/core/catalogue/decode';
+import { DEFAULT_DEMO_OPTIONS } from '../src/core/demo/generate';
+import { buildDemoFiles } from '../src/core/demo/files';
+import { DEFAULT_POLLUTION_OPTIONS } from '../src/core/demo/pollution';
+import { parseSdgImpacts } from '../src/core/reference/sdg';
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -15,23 +21,19 @@ function argument(name: string): string | undefined {
 }
 
 const outDir = argument('out') ?? 'public/demo';
-const corpus = generateDemoCorpus({
+const catalogue = parseCatalogue(readFileSync('public/catalogue/bref-catalogue.json', 'utf8'));
+const sdg = parseSdgImpacts(readFileSync('public/reference/sdg-impacts.json', 'utf8'));
+const files = buildDemoFiles(catalogue, sdg, {
   patents: Number(argument('patents') ?? DEFAULT_DEMO_OPTIONS.patents),
   seed: Number(argument('seed') ?? DEFAULT_DEMO_OPTIONS.seed),
-});
+}, { sections: Number(argument('pollution-sections') ?? DEFAULT_POLLUTION_OPTIONS.sections) });
 mkdirSync(outDir, { recursive: true });
-// In chunks: one string of every line would pass V8's string limit (~512 MB) near 1.7 million patents.
 const jsonl = openSync(join(outDir, 'patents.jsonl'), 'w');
-for (let start = 0; start < corpus.patents.length; start += 10_000) {
-  writeSync(jsonl, corpus.patents.slice(start, start + 10_000).map((p) => `${JSON.stringify(p)}\n`).join(''));
-}
+for (const chunk of files.patentChunks) writeSync(jsonl, chunk);
 closeSync(jsonl);
-writeFileSync(join(outDir, 'ground-truth.json'), JSON.stringify(corpus.truth, null, 1) + '\n');
-const techniques = generateTechniques(corpus);
-const { relevance, ...catalogue } = techniques;
-writeFileSync(join(outDir, 'techniques.json'), JSON.stringify(catalogue, null, 1) + '\n');
-writeFileSync(join(outDir, 'technique-relevance.json'), JSON.stringify(relevance, null, 1) + '\n');
-const pairs = techniques.techniques.length * corpus.patents.length;
-const relevant = Object.values(relevance).reduce((s, ids) => s + ids.length, 0);
-console.log(`wrote ${techniques.techniques.length} techniques, ${relevant} of ${pairs} (technique, patent) pairs relevant (radius ${techniques.radius.toFixed(3)})`);
-console.log(`wrote ${corpus.patents.length} patents, ${corpus.truth.subclasses.length} subclasses, ${corpus.truth.mainGroups.length} main groups to ${outDir}`);
+writeFileSync(join(outDir, 'ground-truth.json'), files.groundTruth);
+writeFileSync(join(outDir, 'techniques.json'), files.techniques);
+writeFileSync(join(outDir, 'technique-relevance.json'), files.relevance);
+const s = files.summary;
+console.log(`wrote ${s.techniques} demo techniques and ${s.sections} BREF sections with ${s.pollutionPatents} pollution patents, ${s.relevantPairs} of ${s.pairs} (technique, patent) pairs relevant (radius ${s.radius.toFixed(3)})`);
+console.log(`wrote ${s.patents} patents, ${s.subclasses} subclasses, ${s.mainGroups} main groups to ${outDir}`);

@@ -3,6 +3,7 @@ the grounded Q&A chats, the stage-1 documents and the byte-level BPE tokenizer l
 import json
 import os
 import random
+import unicodedata
 from types import SimpleNamespace
 
 import bpe as bpe_lib
@@ -181,13 +182,19 @@ def stage1_docs(d, qa):
 
 
 # ---------------- tokenizer ----------------
+def ascii_fold(text):
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
 def build_tokenizer(docs, d):
     """Byte-level BPE (vocabulary 1024) learned from the stage-1 documents and a few rendered prompts;
     the specials are added to the vocabulary, not learned. Returns a namespace: tok, vocab, merges, V and
     the ids YES, NO, EOT, IM_START, IM_END."""
     texts = [x for x in docs] + [yesno_prompt(t, p) for t in d.techniques for p in d.train_patents[:5]] \
         + ["Yes", "No", YESNO_SYSTEM, YESNO_USER]
-    texts = [text.replace("<|im_start|>", "\n").replace("<|im_end|>", "\n").replace("<|endoftext|>", "\n")
+    # The BPE trainer takes ASCII only (so Python and JavaScript pre-tokenise alike); the BREF headings' "›"
+    # and accented letters are folded here and reach the model as byte tokens.
+    texts = [ascii_fold(text.replace("<|im_start|>", "\n").replace("<|im_end|>", "\n").replace("<|endoftext|>", "\n"))
              for text in texts]
     vocab, merges = bpe_lib.train(texts, vocab_size=1024, specials=SPECIALS, required=["Yes", "No", " Yes", " No"])
     tok = bpe_lib.BPE(vocab, merges, SPECIALS)

@@ -74,6 +74,23 @@ def evaluate(m, batcher, d, tag, log):
     return res, scores
 
 
+def tied_evaluation(scores, d, tied, tied_patents, log):
+    """AUC on the demo's BREF sections x the held-out pollution patents only: every candidate shares the
+    sections' style, so this is the hard part of what a job of the demo against the catalogue asks."""
+    if not tied:
+        return None
+    tests = [p for p in d.test_patents if p["id"] in tied_patents]
+    keys = [(t["id"], p["id"]) for t in tied for p in tests]
+    s = [scores[k] for k in keys]
+    y = [1 if k[1] in d.relevant[k[0]] else 0 for k in keys]
+    auc = common.roc_auc(s, y)
+    top1 = sum(1 for p in tests if max(tied, key=lambda t: scores[(t["id"], p["id"])])["id"]
+               in [t["id"] for t in tied if p["id"] in d.relevant[t["id"]]]) / max(1, len(tests))
+    log(f"evaluation BREF sections: AUC {auc:.4f} on {len(keys)} pairs ({sum(y)} positive), top-1 {top1:.3f}")
+    return {"sections": len(tied), "held_out_patents": len(tests), "pairs": len(keys), "positives": int(sum(y)),
+            "auc": round(auc, 4), "top1_section_accuracy": round(top1, 4)}
+
+
 def q4_emulated(m):
     """A copy of m with quantize.py's q4 rounding applied: MatMulNBits blocks of 32 on every linear and on the
     (separately quantised) lm_head, 8-bit rows for the embedding."""

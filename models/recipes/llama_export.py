@@ -143,7 +143,11 @@ def write_manifest(out, r):
                      "train_patents": len(d.train_patents), "held_out_patents": len(d.test_patents),
                      "stage1_documents": len(r.docs), "stage1_tokens": len(r.stream), "qa_pairs": len(r.qa),
                      "train_pairs": n_train_pairs,
-                     "train_pairs_positive": sum(len(v) for v in r.train_pos.values())},
+                     "train_pairs_positive": sum(len(v) for v in r.train_pos.values()),
+                     "bref_sections": len(r.tied),
+                     "bref_note": "the demo's pollution patents are written for real technique sections of the bundled "
+                                  "BREF catalogue (src/core/demo/pollution.ts); those sections are techniques here, "
+                                  "with their headings as the process text, as a job reads a section without text"},
             "stage1": {"objective": "next-token prediction on training patents (title, abstract, codes), "
                                     "the technique catalogue and grounded Q&A chats",
                        "optimizer": "AdamW lr 3e-3 cosine", **r.s1},
@@ -162,6 +166,7 @@ def write_manifest(out, r):
                        "class_balance": {"positive": ev32["positives"], "negative": ev32["pairs"] - ev32["positives"],
                                          "positive_share": round(ev32["positives"] / ev32["pairs"], 4)},
                        "fp32": ev32, "q4_emulated": ev4,
+                       **({"bref_sections_fp32": r.ev_bref} if r.ev_bref else {}),
                        "q4_note": "q4 AUC computed in torch with the weight rounding of quantize.py emulated "
                                   "(4-bit blocks of 32 on every linear and the lm_head, 8-bit embedding rows)"},
         "variants": {"fp32": "onnx/model.onnx"} | ({} if args.no_quantize else {"q4": "onnx/model_q4.onnx"}),

@@ -138,7 +138,9 @@ def chat_loss(m, batch, k):
 
 
 def stage2(model, batcher, k, techniques, train_pos, train_neg, examples, steps, budget_s, seed, log,
-           techs_per_batch=4, per_tech=8, lr=4e-3):
+           techs_per_batch=4, per_tech=8, lr=4e-3, hard_neg=None):
+    """hard_neg: technique id -> negatives that half of that technique's negatives are drawn from."""
+    hard_neg = hard_neg or {}
     YES, NO, IM_END = k.YES, k.NO, k.IM_END
     params = add_lora(model)
     n_lora = sum(p.numel() for p in params)
@@ -152,8 +154,12 @@ def stage2(model, batcher, k, techniques, train_pos, train_neg, examples, steps,
             break
         groups = []
         for t in r.sample(techniques, techs_per_batch):
-            items = [(p, 1) for p in r.sample(train_pos[t["id"]], per_tech // 2)] \
-                + [(p, 0) for p in r.sample(train_neg[t["id"]], per_tech // 2)]
+            hard = hard_neg.get(t["id"], [])
+            n_hard = per_tech // 4 if len(hard) >= per_tech // 4 else 0
+            pos = train_pos[t["id"]]
+            items = [(p, 1) for p in r.sample(pos, min(per_tech // 2, len(pos)))] \
+                + [(p, 0) for p in r.sample(hard, n_hard)] \
+                + [(p, 0) for p in r.sample(train_neg[t["id"]], per_tech // 2 - n_hard)]
             groups.append((t, items))
         h_last, h_ans, labels = batcher.pairs_batch(model, groups, with_answer=True)
         target = torch.where(labels > 0, torch.tensor(YES), torch.tensor(NO))
@@ -177,7 +183,9 @@ def stage2(model, batcher, k, techniques, train_pos, train_neg, examples, steps,
             log(f"stage 2 step {step}: yes/no loss {np.mean(losses[-25:]):.4f} chat loss "
                 f"{np.mean(closses[-13:]) if closses else float('nan'):.4f} ({(time.time() - t0) / done:.2f} s/step)")
     return {"steps": done, "batch": f"{techs_per_batch} techniques x {per_tech} patents (balanced), "
-                                      f"+ 8 chat examples every 2nd step",
+                                      f"+ 8 chat examples every 2nd step"
+                                      + (f"; for the {len(hard_neg)} BREF sections half the negatives are other "
+                                         f"sections' patents" if hard_neg else ""),
             "final_yesno_loss": float(np.mean(losses[-25:])),
             "final_chat_loss": float(np.mean(closses[-13:])) if closses else None,
             "lr": lr, "trainable_parameters": n_lora, "seconds": round(time.time() - t0, 1)}

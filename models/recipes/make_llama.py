@@ -84,6 +84,11 @@ batcher.check_split(d.techniques, d.patents)
 batcher.check_cache(model, d.techniques[0], d.patents[0], d.patents[1])
 r.train_pos = {t["id"]: [p for p in d.train_patents if p["id"] in d.relevant[t["id"]]] for t in d.techniques}
 train_neg = {t["id"]: [p for p in d.train_patents if p["id"] not in d.relevant[t["id"]]] for t in d.techniques}
+# The demo's BREF sections (techniques with a "bref" field) share their patents' style, so random negatives
+# (mostly technology patents) teach them little: half of their negatives are other sections' patents.
+r.tied = [t for t in d.techniques if t.get("bref")]
+tied_patents = set().union(*(d.relevant[t["id"]] for t in r.tied)) if r.tied else set()
+hard_neg = {t["id"]: [p for p in train_neg[t["id"]] if p["id"] in tied_patents] for t in r.tied}
 r.examples = llama_train.chat_examples(k, r.qa)
 
 # ---- training
@@ -103,7 +108,7 @@ with torch.no_grad():
     r.chat1 = llama_eval.chat_accuracy(model, r.qa, r.examples, k.IM_END)
     log(f"chat exact match after stage 1: {r.chat1}")
 r.s2 = llama_train.stage2(model, batcher, k, d.techniques, r.train_pos, train_neg, r.examples,
-                          args.stage2_steps, 0.55 * budget, args.seed, log, lr=args.lr2)
+                          args.stage2_steps, 0.55 * budget, args.seed, log, lr=args.lr2, hard_neg=hard_neg)
 model.eval()
 
 # ---- merge LoRA into the weights; check it changes nothing
@@ -119,7 +124,8 @@ log(f"LoRA merge: max logit difference {r.merge_diff:.2e}")
 # ---- evaluation
 r.chat2 = llama_eval.chat_accuracy(model, r.qa, r.examples, k.IM_END)
 log(f"chat exact match after stage 2 (merged): {r.chat2}")
-r.ev32, _ = llama_eval.evaluate(model, batcher, d, "fp32", log)
+r.ev32, scores32 = llama_eval.evaluate(model, batcher, d, "fp32", log)
+r.ev_bref = llama_eval.tied_evaluation(scores32, d, r.tied, tied_patents, log)
 r.ev4, _ = llama_eval.evaluate(llama_eval.q4_emulated(model), batcher, d, "q4 (emulated weight rounding)", log)
 
 # ---- export, references, manifest

@@ -1,12 +1,14 @@
 /**
  * The EU BREF catalogue in the Match view: 32 documents, a title filter, a technique section,
  * section texts loaded from a file (report with line numbers, kept across a reload), then the
- * Yes/No model run for that section over the demo's 1,000 patents. Nothing leaves 127.0.0.1.
+ * Yes/No model run for that section over every demo patent. Nothing leaves 127.0.0.1.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { CHROMIUM_PATH, isLocal, openBrowser, type BrowserSession } from './browser';
+
+const DEMO_PATENTS = readFileSync('public/demo/patents.jsonl', 'utf8').trim().split('\n').length;
 
 const SECTION = 'CAK:::4.1.1';
 const LIMIT = 300_000;
@@ -66,7 +68,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the BREF catalogue in the Match vie
     await expect(view.locator('#bref-summary').getAttribute('data-texts')).resolves.toBe('3');
 
     await view.locator('#match-run').click();
-    await view.locator('#match-status[data-state="done"][data-count="1000"]').waitFor({ timeout: LIMIT });
+    await view.locator(`#match-status[data-state="done"][data-count="${DEMO_PATENTS}"]`).waitFor({ timeout: LIMIT });
     const [download] = await Promise.all([page.waitForEvent('download'), view.locator('#match-json').click()]);
     expect(download.suggestedFilename()).toBe('match-CAK-4.1.1.json');
 

@@ -1,5 +1,5 @@
 /**
- * A matching job in the built app: the demo's 1,000 patents against the demo techniques, TF-IDF
+ * A matching job in the built app: every demo patent against the demo techniques, TF-IDF
  * shortlist, then the Yes/No model on each pair. A reload in the middle of stage 2 keeps every
  * chunk written so far (a whole number of chunks: nothing half-written), Resume finishes the job,
  * and the export lists every pair. A server's batch output file joins the job. Nothing leaves

@@ -6,6 +6,8 @@ import { localModelSource } from '../../src/ml/local-model';
 import { YesNoEngine } from '../../src/ml/yesno';
 import { CHROMIUM_PATH, isLocal, openBrowser, type BrowserSession } from './browser';
 
+const DEMO_PATENTS = readFileSync('public/demo/patents.jsonl', 'utf8').trim().split('\n').length;
+
 interface Preset { ref: string; variants?: string[] }
 const BUNDLED = (JSON.parse(readFileSync('models/presets.json', 'utf8')) as { presets: Preset[] }).presets
   .filter((p) => p.ref.startsWith('bundled:') && p.variants)
@@ -56,11 +58,11 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('bundled models and Yes/No matching 
     await page.locator('ps-match-view #match-run').click();
     const status = page.locator('ps-match-view #match-status[data-state="done"]');
     await status.waitFor({ timeout: 300_000 });
-    await expect(status.getAttribute('data-count')).resolves.toBe('1000');
+    await expect(status.getAttribute('data-count')).resolves.toBe(String(DEMO_PATENTS));
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('ps-match-view #match-json').click()]);
     const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as { rows: { id: string; probability: number; answer: string }[] };
-    expect(exported.rows).toHaveLength(1000);
+    expect(exported.rows).toHaveLength(DEMO_PATENTS);
 
     // Same prompts and weights through onnxruntime-node.
     const patents = readFileSync('public/demo/patents.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Patent);
@@ -77,7 +79,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('bundled models and Yes/No matching 
 
     const relevant = new Set((JSON.parse(readFileSync('public/demo/technique-relevance.json', 'utf8')) as Record<string, string[]>)[TECHNIQUE]);
     const auc = rocAuc(patents.map((p) => browserScore.get(p.id) ?? 0), patents.map((p) => relevant.has(p.id)));
-    console.log(`browser Yes/No q4 on ${TECHNIQUE}: AUC ${auc.toFixed(3)} over all 1000 demo patents (${relevant.size} relevant)`);
+    console.log(`browser Yes/No q4 on ${TECHNIQUE}: AUC ${auc.toFixed(3)} over all ${DEMO_PATENTS} demo patents (${relevant.size} relevant)`);
     expect(auc).toBeGreaterThan(0.85);
 
     // The threshold decides the Yes count, and is remembered.

@@ -47,6 +47,17 @@ export interface DemoGroundTruth {
   themeOfSubclass: Record<string, string>;
   /** `A|B` (sorted) → first year the pair co-occurs on one patent, at each level. */
   firstCooccurrence: { subclass: Record<string, number>; main_group: Record<string, number> };
+  /**
+   * In the bundled file (files.ts): BREF section id → the pollution patents written for it
+   * (pollution.ts). They stand outside the technology corpus's planted themes and combinations.
+   */
+  pollution?: Record<string, string[]>;
+}
+
+/** The technology corpus of a bundled demo file: its patents without the pollution patents. */
+export function technologyPatents<P extends { id: string }>(patents: readonly P[], truth: Pick<DemoGroundTruth, 'pollution'>): P[] {
+  const pollution = new Set(Object.values(truth.pollution ?? {}).flat());
+  return patents.filter((p) => !pollution.has(p.id));
 }
 
 export interface DemoCorpus {

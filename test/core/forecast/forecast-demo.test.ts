@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { meanOfPatentVectors } from '../../../src/core/code-vectors';
 import { codeAt } from '../../../src/core/codes';
-import type { DemoGroundTruth } from '../../../src/core/demo/generate';
+import { technologyPatents, type DemoGroundTruth } from '../../../src/core/demo/generate';
 import { runForecast, type ForecastReport } from '../../../src/core/forecast/forecast';
 import { scaledDefaultWindows, type ForecastWindows } from '../../../src/core/forecast/windows';
 import type { CodeLevel, Patent } from '../../../src/core/types';
 
-const patents = readFileSync('public/demo/patents.jsonl', 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Patent);
 const truth = JSON.parse(readFileSync('public/demo/ground-truth.json', 'utf8')) as DemoGroundTruth;
+// The planted combinations are the technology corpus's (the pollution patents have one code each).
+const patents = technologyPatents(readFileSync('public/demo/patents.jsonl', 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Patent), truth);
 // The app's default windows for the demo's years (the seed's, scaled): ≤2010, 2011–2015, 2016–2020.
 const WINDOWS = scaledDefaultWindows(1980, 2020);
 /**

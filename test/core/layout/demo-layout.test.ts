@@ -1,5 +1,5 @@
 /**
- * The layout pipeline on the bundled demo corpus (1,000 synthetic patents, 10 planted themes).
+ * The layout pipeline on the bundled demo's technology corpus (1,000 synthetic patents, 10 planted themes).
  * Vectors: TF-IDF of each patent's text rather than its hidden latent position. The hidden
  * positions are per code (4-D, ~100 distinct points shared by many patents), so neighbourhoods
  * there are mostly ties; the text is what the app actually embeds, and it carries the planted

@@ -3,7 +3,7 @@
  * abstract (the text the app embeds), and each patent's planted theme, read from the ground truth.
  */
 import { readFileSync } from 'node:fs';
-import type { DemoGroundTruth } from '../../../src/core/demo/generate';
+import { technologyPatents, type DemoGroundTruth } from '../../../src/core/demo/generate';
 import { topicTerms } from '../../../src/core/layout/topic-labels';
 import { patentText } from '../../../src/core/patent-text';
 import type { NeighbourSearch, SpaceInput } from '../../../src/core/layout/space';
@@ -22,9 +22,10 @@ export interface DemoVectors {
 }
 
 export function loadDemoVectors(): DemoVectors {
-  const patents = readFileSync('public/demo/patents.jsonl', 'utf8').split('\n').filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as Patent);
   const truth = JSON.parse(readFileSync('public/demo/ground-truth.json', 'utf8')) as DemoGroundTruth;
+  // The planted themes are the technology corpus's; the pollution patents have BREF words, not theme words.
+  const patents = technologyPatents(readFileSync('public/demo/patents.jsonl', 'utf8').split('\n').filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as Patent), truth);
   const texts = patents.map(patentText);
   const tokens = texts.map((text) => topicTerms(text));
   const vocabulary = new Map<string, number>();
