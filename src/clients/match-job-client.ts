@@ -19,6 +19,7 @@ import { ensureEmbeddings } from './pipeline';
 import { runCancellable } from './worker-client';
 
 export type { BatchMergeReport, JobSection, MatchJobRecord, MatchJobSettings, MatchPair, SectionScope };
+export { demoDashboardSettings } from '../core/match-job/demo-job';
 export { BREF_CATALOGUE_ID };
 
 /** The demo's self-written techniques as a catalogue (they have texts, so the demo works offline). */
@@ -105,4 +106,15 @@ export async function catalogueChoices(): Promise<CatalogueChoice[]> {
   const choices: CatalogueChoice[] = summaries.map((s) => ({ id: s.id, name: s.name, sections: s.sectionCount, texts: s.textCount, bundled: s.kind === 'bundled' }));
   if (demo.length > 0) choices.push({ id: DEMO_CATALOGUE_ID, name: 'Demo techniques (self-written)', sections: demo.length, texts: demo.length, bundled: true });
   return choices;
+}
+
+/** Both stages of a job in one call (the dashboard's one-click run); a cancel keeps what was verified. */
+export async function runJob(
+  dataset: DatasetRecord, settings: MatchJobSettings, run: RunJobSettings, signal: AbortSignal,
+  onStep: (step: string) => void, onProgress: ProgressCallback,
+): Promise<MatchJobRecord> {
+  const job = await startJob(dataset, settings, run, signal, onProgress);
+  if (job.status === 'done') return job;
+  onStep(`Asking the Yes/No model about ${job.pairs} pairs (stage 2)`);
+  return verifyJob(job, run.preferGpu, run.hubHost, signal, onProgress);
 }

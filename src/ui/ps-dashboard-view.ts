@@ -4,9 +4,12 @@ import {
   dashboardJobs, openDashboard, savedThresholds, setThresholds,
   type DashboardSummary, type MatchJobRecord, type SelectionInput, type Thresholds,
 } from '../clients/dashboard-client';
+import { demoDashboardSettings, runJob, type MatchJobRecord as JobRecord } from '../clients/match-job-client';
+import { DEMO_DATASET_NAME } from '../clients/pipeline';
 import { loadSelection } from '../clients/selection-client';
 import { AppStateConsumer } from './shared/app-state-consumer';
-import { errorMessage } from './shared/task-controller';
+import { errorMessage, TaskController } from './shared/task-controller';
+import { taskError, taskProgress } from './shared/task-view';
 import { viewStyles } from './theme/styles';
 import './shared/ps-notice';
 import './dashboard/ps-pollutants-panel';
@@ -41,7 +44,9 @@ export class PsDashboardView extends LitElement {
   declare mapSelection: string[];
   declare useSelection: boolean;
   declare patentId: string;
-  private readonly app = new AppStateConsumer(this, (next, previous) => { if (next.dataset?.id !== previous.dataset?.id) void this.init(); });
+  private readonly app = new AppStateConsumer(this, (next, previous) => { if (next.dataset?.id !== previous.dataset?.id) { this.demoJob.reset(); void this.init(); } });
+  /** The demo's one-click job (both stages), with progress, ETA and Cancel. */
+  private readonly demoJob = new TaskController<JobRecord>(this);
 
   constructor() {
     super();
@@ -118,10 +123,7 @@ export class PsDashboardView extends LitElement {
     const dataset = this.app.value.dataset;
     if (!dataset) return html`<ps-notice kind="info" next="Import patent files first.">No dataset.<a slot="action" href="#/import">Import patents</a></ps-notice>`;
     if (this.error) return html`<ps-notice kind="error" id="dashboard-error" next="Open Match techniques to check the job, or run a new one.">${this.error}</ps-notice>`;
-    if (this.jobs.length === 0) {
-      return html`<ps-notice kind="info" id="dashboard-empty" next="Run a job in Match techniques → Match the whole catalogue over the EU BREF catalogue; the dashboard counts its matches.">
-        No matching job for “${dataset.name}” yet.<a slot="action" href="#/match">Match techniques</a></ps-notice>`;
-    }
+    if (this.jobs.length === 0) return this.renderEmpty(dataset.name);
     const t = this.thresholds;
     return html`
       <div class="row">
@@ -148,6 +150,33 @@ export class PsDashboardView extends LitElement {
         ${this.patentId ? html`<ps-patent-detail .patentId=${this.patentId} .thresholds=${t} @close=${() => (this.patentId = '')}></ps-patent-detail>` : nothing}
       </div>` : html`<p class="muted" id="dashboard-loading">Counting the job's matches…</p>`}
     `;
+  }
+
+  /**
+   * No job yet. On the demo one click runs the whole match (its pollution patents are written for
+   * real BREF sections); on the user's own data the settings are theirs to choose in Match techniques.
+   */
+  private renderEmpty(name: string) {
+    const demo = name === DEMO_DATASET_NAME;
+    const state = this.demoJob.state;
+    if (state.kind === 'running') return html`<div id="dashboard-demo-job" data-state="running">${taskProgress(this.demoJob)}</div>`;
+    return html`
+      ${state.kind === 'error' ? taskError(state, { text: 'What was verified is kept: Resume the job in Match techniques, or run it again.' }, 'dashboard-demo-error') : nothing}
+      <ps-notice kind="info" id="dashboard-empty" next=${demo
+        ? `Match the demo: its patents against the EU BREF technique sections (TF-IDF shortlist of ${demoDashboardSettings().k} per patent, then the demo-trained Yes/No model), all in this browser.`
+        : 'Run a job in Match techniques → Match the whole catalogue over the EU BREF catalogue; the dashboard counts its matches.'}>
+        No matching job for “${name}” yet.
+        ${demo ? html`<button slot="action" id="dashboard-run-demo" class="primary" @click=${() => void this.runDemoJob()}>Match the demo now</button>` : nothing}
+        <a slot="action" href="#/match">Match techniques</a></ps-notice>`;
+  }
+
+  private async runDemoJob(): Promise<void> {
+    const { dataset, modelRef, preferGpu, hubHost } = this.app.value;
+    if (!dataset) return;
+    await this.demoJob.run('Shortlisting BREF sections for every demo patent (stage 1)', (run) =>
+      runJob(dataset, demoDashboardSettings(), { modelRef, hubHost, preferGpu, scope: 'techniques' }, run.signal, (step) => run.step(step), run.progress));
+    // Done or cancelled, the stored job is there (a cancel keeps what was verified): show it.
+    await this.init();
   }
 
   private renderSummary() {

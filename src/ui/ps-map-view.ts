@@ -170,12 +170,8 @@ export class PsMapView extends LitElement {
       this.colourMode = stored.colour;
       if (this.colourMode === 'relevance') void this.relevance.loadPollutants();
     }
-    // Opened from a pollutant's page (#/map?pollutant=INDEX): colour by relevance to it.
-    const asked = new URLSearchParams(location.hash.split('?')[1] ?? '').get('pollutant');
-    if (asked !== null && Number.isInteger(Number(asked))) {
-      this.colourMode = 'relevance';
-      void this.relevance.loadPollutants().then(() => this.relevance.choose(dataset.id, Number(asked)));
-    }
+    // Opened from a pollutant's or a section's page (#/map?pollutant=INDEX, ?section=ID): colour by relevance to it.
+    if (this.relevance.fromHash(dataset.id, location.hash)) this.colourMode = 'relevance';
     await this.compute(false);
   }
 

@@ -1,7 +1,7 @@
 /**
- * The pollution dashboard in the built app, from a fresh profile: a designed empty state, then a
- * matching job of the demo patents against the bundled EU BREF techniques (TF-IDF, k = 1, the
- * tiny Yes/No model), and the dashboard over it. Its pollutant counts equal the dashboard core run
+ * The pollution dashboard in the built app, from a fresh profile: a designed empty state whose one
+ * click matches the demo patents against the bundled EU BREF techniques (TF-IDF, k = 2, the
+ * demo-trained Yes/No model), and the dashboard over that job. Its pollutant counts equal the dashboard core run
  * in Node on the job's own exported pairs, at two relevance thresholds; the tree's relevant-only
  * filter and a section's list agree with the same computation; a pollutant shows its SDG chart;
  * the patent detail opens from a list; the CSV holds what the screen shows. Nothing leaves 127.0.0.1.
@@ -38,14 +38,14 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the pollution dashboard (headless C
     const view = page.locator('ps-dashboard-view');
     await view.locator('#dashboard-empty').waitFor({ timeout: LIMIT });
 
+    // The demo's one click: both stages of a job over the bundled BREF technique sections, then the dashboard.
+    await view.locator('#dashboard-run-demo').click();
+    await view.locator('#pollutant-table').waitFor({ timeout: LIMIT });
+
+    // The job's own pairs, exported from Match techniques, for the Node computation.
     await nav('Match techniques');
     const panel = page.locator('ps-match-job');
-    await panel.locator('#job-catalogue option[value="bref"]').waitFor({ state: 'attached', timeout: LIMIT });
-    await panel.locator('#job-catalogue').selectOption('bref');
-    await panel.locator('#job-k').fill('1');
-    await panel.locator('#job-k').dispatchEvent('change');
-    await panel.locator('#job-start').click();
-    await panel.locator('#jobs tbody tr[data-status="done"]').waitFor({ timeout: LIMIT });
+    await panel.locator('#jobs tbody tr[data-status="done"] .job-open').click();
     const results = panel.locator('ps-match-job-results');
     await results.locator('#job-table').waitFor({ timeout: LIMIT });
     const [download] = await Promise.all([page.waitForEvent('download'), results.locator('#job-json').click()]);
@@ -118,6 +118,8 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the pollution dashboard (headless C
     const sectionPage = view.locator(`#section-page[data-section="${target?.id}"]`);
     await sectionPage.waitFor({ timeout: LIMIT });
     await expect(sectionPage.getAttribute('data-patents')).resolves.toBe(String(node.section(target?.id ?? '').patents));
+    const sectionLink = await view.locator('#section-on-map').getAttribute('href');
+    expect(sectionLink).toBe(`#/map?section=${encodeURIComponent(target?.id ?? '')}`);
 
     // SDGs: the chart and the reach ranking of the core.
     await view.locator('#tab-sdg').click();
@@ -141,6 +143,10 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the pollution dashboard (headless C
     await map.locator(`#map-pollutant option[value="${top?.pollutant.index}"]`).waitFor({ state: 'attached', timeout: LIMIT });
     await map.locator('#map-pollutant').selectOption(String(top?.pollutant.index));
     await map.locator('#map-legend li').filter({ hasText: `${top?.pollutant.name}: ${top?.patents} patents ≥ 0.50` }).waitFor({ timeout: LIMIT });
+
+    // A section's link colours the map by relevance to that section: its matched patents at or above the threshold.
+    await page.goto(`${inject('baseUrl')}?gpu=off${sectionLink}`);
+    await map.locator('#map-legend li').filter({ hasText: `: ${node.section(target?.id ?? '').patents} patents ≥ 0.50` }).waitFor({ timeout: LIMIT });
 
     // The map links one selected patent to the dashboard as #/dashboard?patent=ID: that opens its detail.
     const linked = exported.rows[0].patentId;

@@ -128,7 +128,8 @@ export class PsBrefPanel extends LitElement {
       ${page.section?.text ? html`<div class="text" id="section-text">${page.section.text}</div>` : html`<p class="muted" id="section-no-text">No text loaded for this section (Match techniques → Load section texts…).</p>`}
       ${page.bat.length > 0 ? html`<details id="section-bat"><summary>BAT conclusions of ${page.patents.sectionId.split(':::')[0]} (${page.bat.length})</summary>
         <ul>${page.bat.map((b) => html`<li><strong>${b.id}</strong> ${b.title ?? ''}</li>`)}</ul></details>` : nothing}
-      <p>${page.patents.patents} patents matched to this section at relevance ≥ ${this.thresholds.relevance.toFixed(2)}; ${page.patents.shown} at display ≥ ${this.thresholds.display.toFixed(2)}.</p>
+      <p>${page.patents.patents} patents matched to this section at relevance ≥ ${this.thresholds.relevance.toFixed(2)}; ${page.patents.shown} at display ≥ ${this.thresholds.display.toFixed(2)}.
+        <a id="section-on-map" href=${`#/map?section=${encodeURIComponent(page.patents.sectionId)}`}>Show them on the patent map</a></p>
       ${rows.length > 0 ? html`${patentTable(this, 'section-patents', 'Patents of the section by score', rows, page.patents.labels)}
         <button id="section-patents-csv" @click=${() => exportPatents(`patents-${page.patents.sectionId.replace(/[^\w.-]+/g, '-')}.csv`, rows, page.patents.labels)}>CSV</button>` : nothing}
     </section>`;
