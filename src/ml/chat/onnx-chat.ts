@@ -7,7 +7,7 @@
  * fires (a stopping criterion checked after every step), which ends the stream with 'abort'.
  */
 import {
-  AutoModelForCausalLM, AutoTokenizer, BaseStreamer, InterruptableStoppingCriteria, Tensor,
+  AutoModelForCausalLM, AutoTokenizer, InterruptableStoppingCriteria, Tensor, TextStreamer,
   type PreTrainedModel, type PreTrainedTokenizer,
 } from '@huggingface/transformers';
 import type { TaskOptions } from '../../core/abort';
@@ -117,17 +117,20 @@ export class OnnxChatModel implements ChatEngine {
     const interrupt = new InterruptableStoppingCriteria();
     const onAbort = () => interrupt.interrupt();
     signal?.addEventListener('abort', onAbort, { once: true });
-    const streamer = new TokenStreamer((token) => {
+    // Its token callback sees every sampled token (its own text callback waits for whole words);
+    // deltas are cut from the decoded answer so far, which keeps multi-token characters whole.
+    const onTokens = (tokens: bigint[]) => {
       // A token sampled in the step during which the signal fired is not shown.
       if (signal?.aborted || generated.length >= maxTokens) return;
-      generated.push(token);
+      generated.push(...tokens.map(Number));
       const text = decode();
       // Hold back a partial multi-byte character until its last byte arrives.
       if (text.endsWith('\uFFFD') || !text.startsWith(emitted) || text.length === emitted.length) return;
       const delta = text.slice(emitted.length);
       emitted = text;
       stream.push({ delta, finish_reason: null });
-    });
+    };
+    const streamer = new TextStreamer(tokenizer, { skip_prompt: true, callback_function: () => undefined, token_callback_function: onTokens });
     try {
       const temperature = request.temperature ?? 0;
       await model.generate({
@@ -152,25 +155,6 @@ export class OnnxChatModel implements ChatEngine {
     if (!this.tokenizer || !this.model) throw new Error(`${this.details.model} was unloaded`);
     return { tokenizer: this.tokenizer, model: this.model };
   }
-}
-
-/** Hands each sampled token to a callback; the first put() (the prompt) is skipped. */
-class TokenStreamer extends BaseStreamer {
-  private sawPrompt = false;
-
-  constructor(private readonly onToken: (id: number) => void) {
-    super();
-  }
-
-  override put(value: bigint[][]): void {
-    if (!this.sawPrompt) {
-      this.sawPrompt = true;
-      return;
-    }
-    for (const id of value[0] ?? []) this.onToken(Number(id));
-  }
-
-  override end(): void {}
 }
 
 /** The generation config's eos ids, the tokenizer's eos, and the chat template's end-of-turn token. */
