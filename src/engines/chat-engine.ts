@@ -9,8 +9,8 @@ import { buildPrompt, type Prompt, type PromptInput } from '../core/chat/prompt'
 import type { ChatChunk, ChatEngineInfo, ChatFit, ChatRequest } from '../core/chat/engine';
 import type { ProgressCallback } from '../core/progress';
 import { parseModelRef } from '../ml/model-ref';
-import type { OnnxChatChoice } from '../ml/chat/chat-choice';
-import { DEFAULT_MAX_TOKENS, OnnxChatModel } from '../ml/chat/onnx-chat';
+import { answerReserve, type OnnxChatChoice } from '../ml/chat/chat-choice';
+import { OnnxChatModel } from '../ml/chat/onnx-chat';
 import { onnxWebGpuSkipReason, type ModelSource, type RuntimeOptions } from '../ml/runtime';
 
 type ChatDevice = 'webgpu' | 'wasm' | 'cpu';
@@ -34,7 +34,11 @@ export interface ChatLoaded {
 /** A chat request as it crosses to the worker: everything but the signal. */
 export type ChatGenerateRequest = Omit<ChatRequest, 'signal'>;
 
-/** Prompt input as it crosses to the worker: the engine counts with its own tokenizer. */
+/**
+ * Prompt input as it crosses to the worker: the engine counts with its own tokenizer, and the
+ * budget is its context minus `answerTokens` (default answerReserve(context); give the request's
+ * max_tokens so the answer has the room it may use).
+ */
 export type WorkerPromptInput = Omit<PromptInput, 'countTokens' | 'budget'> & { answerTokens?: number };
 
 export class ChatWorkerEngine {
@@ -95,7 +99,7 @@ export class ChatWorkerEngine {
   buildPrompt(input: WorkerPromptInput): Prompt {
     const model = this.ready();
     const { answerTokens, ...rest } = input;
-    return buildPrompt({ ...rest, budget: model.info().contextTokens - (answerTokens ?? DEFAULT_MAX_TOKENS), countTokens: (t) => model.countTokens(t) });
+    return buildPrompt({ ...rest, budget: model.info().contextTokens - (answerTokens ?? answerReserve(model.info().contextTokens)), countTokens: (t) => model.countTokens(t) });
   }
 
   /** Streams the answer to onChunk; abort(taskId) ends it with finish_reason 'abort'. */

@@ -14,6 +14,18 @@ export type ChatChoice =
 
 export type OnnxChatChoice = Extract<ChatChoice, { kind: 'bundled' | 'hub' }>;
 
+/** Answer length when a request sets none (an engine also stops at the end of its context). */
+export const DEFAULT_MAX_TOKENS = 256;
+
+/**
+ * Tokens a prompt leaves free for the answer when the caller does not say: DEFAULT_MAX_TOKENS,
+ * or an eighth of a small context (the bundled model has 512 tokens, and the grounded system
+ * prompt alone takes 365 of them in its tokenizer).
+ */
+export function answerReserve(contextTokens: number): number {
+  return Math.min(DEFAULT_MAX_TOKENS, Math.floor(contextTokens / 8));
+}
+
 export const BUNDLED_CHAT_MODEL = 'bundled:ps-llama-yesno-tiny';
 /** fp32 (4.1 MB): the variant whose greedy answers equal the recipe's references. */
 export const BUNDLED_CHAT_CHOICE: OnnxChatChoice = { kind: 'bundled', model: BUNDLED_CHAT_MODEL, dtype: 'fp32' };

@@ -16,6 +16,7 @@ import type { ChatChunk, ChatEngine, ChatEngineInfo, ChatEngineKind, ChatMessage
 import { ModelLoadError } from '../../core/errors';
 import type { ProgressCallback } from '../../core/progress';
 import type { ModelDtype } from '../model-ref';
+import { DEFAULT_MAX_TOKENS } from './chat-choice';
 import { openModel, type ModelSource, type RuntimeOptions } from '../runtime';
 
 export interface OnnxChatLoadOptions {
@@ -29,8 +30,6 @@ export interface OnnxChatLoadOptions {
   runtime?: RuntimeOptions;
 }
 
-/** Answer length when the request sets none (the prompt builder reserves about this much). */
-export const DEFAULT_MAX_TOKENS = 256;
 /** When the model's config states no context length. */
 const DEFAULT_CONTEXT = 2048;
 /** End-of-turn tokens of the common chat templates, used when present in the vocabulary. */
