@@ -40,7 +40,7 @@ import { browserChatBackends, type ChatBackends } from './chat-backends';
 import { registerFolderModel } from './model-client';
 
 export type { ChatChoice, ChatChoiceOption, OnnxChatChoice, WorkerPromptInput };
-export { BUNDLED_CHAT_CHOICE, hubChatChoice };
+export { BUNDLED_CHAT_CHOICE, choiceKey, hubChatChoice };
 
 /** Load progress of any engine: a fraction when known, and words to show. */
 export interface ChatLoadProgress {

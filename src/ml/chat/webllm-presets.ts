@@ -39,11 +39,10 @@ export function webLlmPresets(appConfig: AppConfig): ChatChoiceOption[] {
   return WEBLLM_PRESET_IDS.flatMap((id) => {
     const record = appConfig.model_list.find((r) => r.model_id === id);
     if (!record) return [];
-    const gb = record.vram_required_MB !== undefined ? `${(record.vram_required_MB / 1024).toFixed(1)} GB of GPU memory` : 'GPU memory not stated';
     return [{
       choice: { kind: 'webllm' as const, model: id },
       label: id.replace(/-MLC$/, ''),
-      detail: `web-llm (WebGPU), downloaded from Hugging Face when loaded; ${gb}, ${contextWindow(record)}-token context`,
+      detail: `MLC build, downloaded from Hugging Face when loaded${record.low_resource_required === true ? '; web-llm marks it fit for small devices' : ''}`,
       vramMB: record.vram_required_MB,
       contextTokens: contextWindow(record),
       lowResource: record.low_resource_required === true,
