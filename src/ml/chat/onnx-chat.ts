@@ -39,6 +39,8 @@ export class OnnxChatModel implements ChatEngine {
   readonly chat = { completions: { create: (request: ChatRequest): AsyncIterable<ChatChunk> => this.create(request) } };
   /** One generation at a time: the session and its cache are not shared between runs. */
   private queue: Promise<void> = Promise.resolve();
+  /** The running generation's stop switch, so unload() need not wait for a long answer. */
+  private running: InterruptableStoppingCriteria | null = null;
 
   private constructor(
     private tokenizer: PreTrainedTokenizer | null,
@@ -83,6 +85,7 @@ export class OnnxChatModel implements ChatEngine {
   }
 
   async unload(): Promise<void> {
+    this.running?.interrupt();
     await this.queue;
     await this.model?.dispose();
     this.model = null;
@@ -116,6 +119,7 @@ export class OnnxChatModel implements ChatEngine {
     const interrupt = new InterruptableStoppingCriteria();
     const onAbort = () => interrupt.interrupt();
     signal?.addEventListener('abort', onAbort, { once: true });
+    this.running = interrupt;
     // Its token callback sees every sampled token (its own text callback waits for whole words);
     // deltas are cut from the decoded answer so far, which keeps multi-token characters whole.
     const onTokens = (tokens: bigint[]) => {
@@ -144,8 +148,9 @@ export class OnnxChatModel implements ChatEngine {
       });
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      this.running = null;
     }
-    const finish: FinishReason = signal?.aborted ? 'abort' : this.endIds.has(generated.at(-1) ?? -1) ? 'stop' : 'length';
+    const finish: FinishReason = signal?.aborted || interrupt.interrupted ? 'abort' : this.endIds.has(generated.at(-1) ?? -1) ? 'stop' : 'length';
     const text = decode();
     stream.push({ delta: text.startsWith(emitted) ? text.slice(emitted.length) : '', finish_reason: finish, usage: usage(generated.length) });
   }

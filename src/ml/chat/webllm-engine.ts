@@ -71,6 +71,8 @@ export class WebLlmChatEngine implements ChatEngine {
   async unload(): Promise<void> {
     const engine = this.engine;
     this.engine = null;
+    // A running answer ends with 'abort' instead of holding the unload until it is done.
+    engine?.interruptGenerate();
     await this.queue;
     await engine?.unload();
   }

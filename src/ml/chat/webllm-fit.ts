@@ -43,11 +43,23 @@ const RUNTIME_MINIMUMS = {
 
 const MB = 1 << 20;
 
-/** The environment of this page or worker. */
+let adapter: Promise<AdapterLike | null> | null = null;
+
+/** The environment of this page; the adapter is asked for once (the picker checks many models). */
 export function browserFitEnvironment(): FitEnvironment {
   if (typeof navigator === 'undefined') return { gpu: undefined };
   const memory = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
-  return { gpu: navigator.gpu as WebGpuLike | undefined, deviceMemoryGB: typeof memory === 'number' ? memory : undefined };
+  const gpu = navigator.gpu as WebGpuLike | undefined;
+  const cached: WebGpuLike | undefined = gpu && {
+    requestAdapter: () => {
+      adapter ??= gpu.requestAdapter().catch((error: unknown) => {
+        adapter = null;
+        throw error;
+      });
+      return adapter;
+    },
+  };
+  return { gpu: cached, deviceMemoryGB: typeof memory === 'number' ? memory : undefined };
 }
 
 /** f16 weights or activations (q4f16_1, q0f16) compile to WGSL that needs the shader-f16 feature. */

@@ -89,6 +89,18 @@ describe('the bundled Llama through the chat interface', () => {
     expect(chunks).toEqual([{ delta: '', finish_reason: 'abort', usage: { prompt_tokens: generation.input_ids.length, completion_tokens: 0, total_tokens: generation.input_ids.length } }]);
   });
 
+  it('unload() during an answer ends it with "abort" instead of waiting for max_tokens', async () => {
+    const other = await OnnxChatModel.load({ source: localModelSource('models', MODEL_ID), kind: 'bundled', model: `bundled:${MODEL_ID}`, device: 'cpu', dtype: 'fp32' });
+    let unloading: Promise<void> | null = null;
+    const chunks = await collect(other.chat.completions.create({ messages: generation.messages, max_tokens: generation.max_new_tokens }), (_, i) => {
+      if (i === 1) unloading = other.unload();
+    });
+    await unloading;
+    expect(chunks.at(-1)?.finish_reason).toBe('abort');
+    expect(chunks.at(-1)?.usage?.completion_tokens).toBeLessThan(generation.max_new_tokens);
+    expect(() => other.countTokens('x')).toThrow(/was unloaded/);
+  });
+
   it('refuses a prompt longer than the context with a clear error', async () => {
     const long = 'catalogue '.repeat(600);
     await expect(collect(engine.chat.completions.create({ messages: [{ role: 'user', content: long }] }))).rejects.toThrow(/accepts 512/);

@@ -157,6 +157,20 @@ describe('WebLlmChatEngine with a scripted MLC engine', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('unload() during an answer interrupts it (it ends with "abort") and then unloads the engine', async () => {
+    const fake = new ScriptedEngine(['one', ' two', ' three', ' four', ' five', ' six']);
+    const engine = await WebLlmChatEngine.load(MODEL, { appConfig: prebuiltAppConfig, environment: GOOD_GPU, factory: factoryOf(fake) });
+    let unloading: Promise<void> | null = null;
+    const chunks = await collect(engine.chat.completions.create({ messages: [{ role: 'user', content: 'count' }] }), (_, i) => {
+      if (i === 0) unloading = engine.unload();
+    });
+    await unloading;
+    expect(fake.interrupts).toBe(1);
+    expect(chunks.at(-1)?.finish_reason).toBe('abort');
+    expect(fake.unloaded).toBe(true);
+    await expect(collect(engine.chat.completions.create({ messages: [{ role: 'user', content: 'again' }] }))).rejects.toThrow(`${MODEL} was unloaded`);
+  });
+
   it('turns a load failure into an error naming the model and the cause', async () => {
     const load = WebLlmChatEngine.load(MODEL, { appConfig: prebuiltAppConfig, environment: GOOD_GPU, factory: factoryOf(new Error('Failed to fetch')) });
     await expect(load).rejects.toBeInstanceOf(WebLlmError);
