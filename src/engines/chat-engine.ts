@@ -9,11 +9,12 @@ import { buildPrompt, type Prompt, type PromptInput } from '../core/chat/prompt'
 import type { ChatChunk, ChatEngineInfo, ChatFit, ChatRequest } from '../core/chat/engine';
 import type { ProgressCallback } from '../core/progress';
 import { parseModelRef } from '../ml/model-ref';
-import { answerReserve, type OnnxChatChoice } from '../ml/chat/chat-choice';
+import { answerReserve, needsWebGpu, type OnnxChatChoice } from '../ml/chat/chat-choice';
 import { OnnxChatModel } from '../ml/chat/onnx-chat';
 import { onnxWebGpuSkipReason, type ModelSource, type RuntimeOptions } from '../ml/runtime';
 
 type ChatDevice = 'webgpu' | 'wasm' | 'cpu';
+
 
 export interface ChatLoadOptions {
   choice: OnnxChatChoice;
@@ -47,14 +48,22 @@ export class ChatWorkerEngine {
   private loadedFor = '';
   private readonly aborts = new AbortRegistry();
 
-  /** ONNX models run on WASM anywhere; only a malformed reference is refused before any download. */
-  fit(choice: OnnxChatChoice): ChatFit {
+  /**
+   * Before any download: the reference must parse, and fp16 weights (fp16, q4f16) need WebGPU on
+   * a hardware adapter, since ONNX Runtime's WASM backend does not run them; the other variants
+   * run on WASM anywhere.
+   */
+  async fit(choice: OnnxChatChoice, options: { preferGpu?: boolean } = {}): Promise<ChatFit> {
     try {
       parseModelRef(choice.model);
-      return { ok: true };
     } catch (error) {
       return { ok: false, reason: error instanceof Error ? error.message : String(error) };
     }
+    if (!needsWebGpu(choice.dtype)) return { ok: true };
+    const other = 'pick its q4 or q8 variant, which runs on WASM';
+    if (options.preferGpu === false) return { ok: false, reason: `${choice.model} (${choice.dtype}) runs on WebGPU only, and "Use WebGPU" is off: ${other}` };
+    const skip = await onnxWebGpuSkipReason();
+    return skip ? { ok: false, reason: `${choice.model} (${choice.dtype}) runs on WebGPU only, and here ${skip}: ${other}` } : { ok: true };
   }
 
   async load(options: ChatLoadOptions, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<ChatLoaded> {
