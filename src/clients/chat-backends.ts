@@ -17,7 +17,7 @@ import { datasetStore } from './store-client';
 
 /** The ML worker's ChatWorkerEngine as the page reaches it (every call is asynchronous). */
 export interface OnnxChatBackend {
-  fit(choice: OnnxChatChoice, options: { preferGpu?: boolean }): Promise<ChatFit>;
+  fit(choice: OnnxChatChoice): Promise<ChatFit>;
   load(options: ChatLoadOptions, task: { taskId?: string }, onProgress?: ProgressCallback): Promise<ChatLoaded>;
   generate(request: ChatGenerateRequest, taskId: string, onChunk: (chunk: ChatChunk) => void): Promise<void>;
   abort(taskId: string): Promise<void>;
@@ -51,7 +51,7 @@ export const CHAT_CHOICE_SETTING_KEY = 'chatChoice';
 function workerOnnxBackend(): OnnxChatBackend {
   const remote = () => chatWorker.get();
   return {
-    fit: (choice, options) => remote().fit(choice, options),
+    fit: (choice) => remote().fit(choice),
     load: (options, task, onProgress) => remote().load(options, task, onProgress ? Comlink.proxy(onProgress) : undefined),
     generate: (request, taskId, onChunk) => remote().generate(request, taskId, Comlink.proxy(onChunk)),
     abort: (taskId) => remote().abort(taskId),

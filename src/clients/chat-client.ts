@@ -7,7 +7,7 @@
  * API (the chat view codes against this):
  *   choices(): Promise<ChatChoiceOption[]>             bundled, web-llm presets (vramMB, contextTokens), hub examples
  *   savedChoice(): Promise<ChatChoice>                 the kept choice, or the bundled model
- *   fit(choice, { preferGpu? }): Promise<ChatFit>      before any download; { ok:false, reason } when refused
+ *   fit(choice): Promise<ChatFit>                      before any download; { ok:false, reason } when refused
  *   load(choice?, { onProgress?, signal?, preferGpu?, hubHost? }): Promise<ChatLoadResult>
  *                                                      fit, then load (choice defaults to savedChoice()); keeps the choice;
  *                                                      throws ChatRefusedError (fit), AbortError or the load error
@@ -32,7 +32,7 @@ import { buildPrompt, type Prompt } from '../core/chat/prompt';
 import type { Progress } from '../core/progress';
 import type { WorkerPromptInput } from '../engines/chat-engine';
 import {
-  answerReserve, BUNDLED_CHAT_CHOICE, choiceKey, hubChatChoice, isChatChoice, needsWebGpu,
+  answerReserve, BUNDLED_CHAT_CHOICE, choiceKey, hubChatChoice, isChatChoice,
   type ChatChoice, type ChatChoiceOption, type OnnxChatChoice,
 } from '../ml/chat/chat-choice';
 import { appBaseOf, browserRuntime } from '../ml/locations';
@@ -121,9 +121,8 @@ export class ChatClient {
     return isChatChoice(stored) ? stored : BUNDLED_CHAT_CHOICE;
   }
 
-  /** `preferGpu`: the app's "Use WebGPU" (ONNX models in half precision need it). */
-  fit(choice: ChatChoice, options: { preferGpu?: boolean } = {}): Promise<ChatFit> {
-    return choice.kind === 'webllm' ? this.backends.webllm.fit(choice.model) : this.backends.onnx.fit(choice, options);
+  fit(choice: ChatChoice): Promise<ChatFit> {
+    return choice.kind === 'webllm' ? this.backends.webllm.fit(choice.model) : this.backends.onnx.fit(choice);
   }
 
   loaded(): ChatLoadResult | null {
@@ -182,7 +181,7 @@ export class ChatClient {
     };
     try {
       if (signal?.aborted) throw abortError();
-      const fit = await this.fit(choice, { preferGpu: options.preferGpu });
+      const fit = await this.fit(choice);
       if (!fit.ok) throw new ChatRefusedError(choice, fit.reason ?? `${choice.model} cannot run here`);
       await this.release();
       let next: { loaded: ChatLoadResult; webllm: ChatEngine | null };
@@ -216,7 +215,7 @@ export class ChatClient {
         choice,
         source: { kind: 'ref', ref: choice.model, appBase, hubHost: options.hubHost },
         runtime: browserRuntime(appBase),
-        devices: needsWebGpu(choice.dtype) ? ['webgpu'] : options.preferGpu === false ? ['wasm'] : ['webgpu', 'wasm'],
+        devices: options.preferGpu === false ? ['wasm'] : ['webgpu', 'wasm'],
       }, { taskId }, (p: Progress) => progress({
         fraction: p.total > 0 ? p.done / p.total : null,
         text: `${(p.done / 1e6).toFixed(1)} of ${(p.total / 1e6).toFixed(1)} MB`,

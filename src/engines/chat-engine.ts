@@ -9,7 +9,7 @@ import { buildPrompt, type Prompt, type PromptInput } from '../core/chat/prompt'
 import type { ChatChunk, ChatEngineInfo, ChatFit, ChatRequest } from '../core/chat/engine';
 import type { ProgressCallback } from '../core/progress';
 import { parseModelRef } from '../ml/model-ref';
-import { answerReserve, needsWebGpu, type OnnxChatChoice } from '../ml/chat/chat-choice';
+import { answerReserve, type OnnxChatChoice } from '../ml/chat/chat-choice';
 import { OnnxChatModel } from '../ml/chat/onnx-chat';
 import { onnxWebGpuSkipReason, type ModelSource, type RuntimeOptions } from '../ml/runtime';
 
@@ -49,21 +49,17 @@ export class ChatWorkerEngine {
   private readonly aborts = new AbortRegistry();
 
   /**
-   * Before any download: the reference must parse, and fp16 weights (fp16, q4f16) need WebGPU on
-   * a hardware adapter, since ONNX Runtime's WASM backend does not run them; the other variants
-   * run on WASM anywhere.
+   * Before any download, only a malformed reference is refused: every variant runs on WASM (ONNX
+   * Runtime casts half-precision operators it lacks to fp32 there, slowly), and a model's size is
+   * known only once its files arrive.
    */
-  async fit(choice: OnnxChatChoice, options: { preferGpu?: boolean } = {}): Promise<ChatFit> {
+  async fit(choice: OnnxChatChoice): Promise<ChatFit> {
     try {
       parseModelRef(choice.model);
+      return { ok: true };
     } catch (error) {
       return { ok: false, reason: error instanceof Error ? error.message : String(error) };
     }
-    if (!needsWebGpu(choice.dtype)) return { ok: true };
-    const other = 'pick its q4 or q8 variant, which runs on WASM';
-    if (options.preferGpu === false) return { ok: false, reason: `${choice.model} (${choice.dtype}) runs on WebGPU only, and "Use WebGPU" is off: ${other}` };
-    const skip = await onnxWebGpuSkipReason();
-    return skip ? { ok: false, reason: `${choice.model} (${choice.dtype}) runs on WebGPU only, and here ${skip}: ${other}` } : { ok: true };
   }
 
   async load(options: ChatLoadOptions, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<ChatLoaded> {

@@ -36,7 +36,7 @@ function backends(options: { webllmFit?: { ok: boolean; reason?: string } } = {}
   };
   const b: ChatBackends = {
     onnx: {
-      fit: (choice, o) => engine.fit(choice, o),
+      fit: (choice) => engine.fit(choice),
       // The client asks for the bundled model by reference (served by the app); here it comes from the disk.
       load: async (o, task, onProgress) => {
         calls.onnxLoads++;

@@ -32,11 +32,6 @@ export const BUNDLED_CHAT_CHOICE: OnnxChatChoice = { kind: 'bundled', model: BUN
 /** What the hub's ONNX chat models (onnx-community/…) most often ship. */
 export const DEFAULT_HUB_CHAT_DTYPE: ModelDtype = 'q4';
 
-/** Half-precision weights (fp16, q4f16), which ONNX Runtime runs on WebGPU only in browsers. */
-export function needsWebGpu(dtype: ModelDtype): boolean {
-  return dtype === 'fp16' || dtype === 'q4f16';
-}
-
 /** One entry of the engine picker: a choice and what the user needs to decide on it. */
 export interface ChatChoiceOption {
   choice: ChatChoice;

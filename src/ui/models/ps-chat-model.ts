@@ -81,7 +81,7 @@ export class PsChatModel extends LitElement {
     this.fits = new Map(this.fits).set(key, { kind: 'checking' });
     let fit: ChatFit;
     try {
-      fit = await chatClient.fit(choice, { preferGpu: this.app.value.preferGpu });
+      fit = await chatClient.fit(choice);
     } catch (error) {
       fit = { ok: false, reason: errorMessage(error) };
     }
