@@ -62,29 +62,35 @@ export class ChatWorkerEngine {
     }
   }
 
+  /** abort(taskId) stops a download in progress (the loader checks the signal between files and chunks). */
   async load(options: ChatLoadOptions, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<ChatLoaded> {
     const request = JSON.stringify([options.choice, options.devices, options.forceWebGpu === true]);
     if (this.loaded && this.model && this.loadedFor === request) return this.loaded;
     await this.unload();
+    const signal = this.aborts.begin(task.taskId, task.signal);
     const fallbackReasons: string[] = [];
-    for (const device of options.devices) {
-      const skip = device === 'webgpu' ? await onnxWebGpuSkipReason(options.forceWebGpu === true) : null;
-      if (skip) {
-        fallbackReasons.push(`webgpu: ${skip}`);
-        continue;
+    try {
+      for (const device of options.devices) {
+        const skip = device === 'webgpu' ? await onnxWebGpuSkipReason(options.forceWebGpu === true) : null;
+        if (skip) {
+          fallbackReasons.push(`webgpu: ${skip}`);
+          continue;
+        }
+        try {
+          this.model = await OnnxChatModel.load({
+            source: options.source, kind: options.choice.kind, model: options.choice.model,
+            device, dtype: options.choice.dtype, runtime: options.runtime,
+          }, { signal }, onProgress);
+          this.loaded = { info: this.model.info(), fallbackReasons };
+          this.loadedFor = request;
+          return this.loaded;
+        } catch (error) {
+          if (error instanceof Error && error.name === 'AbortError') throw error;
+          fallbackReasons.push(`${device}: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
-      try {
-        this.model = await OnnxChatModel.load({
-          source: options.source, kind: options.choice.kind, model: options.choice.model,
-          device, dtype: options.choice.dtype, runtime: options.runtime,
-        }, task, onProgress);
-        this.loaded = { info: this.model.info(), fallbackReasons };
-        this.loadedFor = request;
-        return this.loaded;
-      } catch (error) {
-        if (error instanceof Error && error.name === 'AbortError') throw error;
-        fallbackReasons.push(`${device}: ${error instanceof Error ? error.message : String(error)}`);
-      }
+    } finally {
+      this.aborts.end(task.taskId);
     }
     throw new Error(`could not load ${options.choice.model}: ${fallbackReasons.join('; ')}`);
   }

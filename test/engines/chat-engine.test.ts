@@ -87,7 +87,7 @@ describe('ChatWorkerEngine with the bundled Llama', () => {
 describe('ChatWorkerEngine with a hub chat model', () => {
   let hub: HubMimic;
   beforeAll(async () => {
-    hub = await startHubMimic({ 'test-org/chat-tiny': `models/${MODEL_ID}` });
+    hub = await startHubMimic({ 'test-org/chat-tiny': `models/${MODEL_ID}`, 'test-org/chat-abort': `models/${MODEL_ID}` });
   });
   afterAll(async () => {
     await hub.close();
@@ -109,6 +109,15 @@ describe('ChatWorkerEngine with a hub chat model', () => {
     expect(chunks.map((c) => c.delta).join('').trim().length).toBeGreaterThan(0);
     await engine.unload();
     expect(() => engine.countTokens(['x'])).toThrow(/no chat model is loaded/);
+  });
+
+  it('abort(taskId) stops a download in progress: the load rejects with AbortError and nothing is loaded', async () => {
+    const engine = new ChatWorkerEngine();
+    const choice = { kind: 'hub' as const, model: 'hub:test-org/chat-abort', dtype: 'fp32' as const };
+    const load = engine.load({ choice, source: { kind: 'ref', ref: choice.model, appBase: 'http://127.0.0.1/', hubHost: hub.host }, devices: ['cpu'] }, { taskId: 'l1' }, () => engine.abort('l1'));
+    await expect(load).rejects.toMatchObject({ name: 'AbortError' });
+    expect(engine.info()).toBeNull();
+    expect(hub.requests.some((r) => r.path === '/test-org/chat-abort/resolve/main/onnx/model.onnx')).toBe(false);
   });
 
   it('names the model and the reason when a hub model cannot be loaded', async () => {
