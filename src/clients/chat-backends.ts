@@ -10,7 +10,7 @@ import type { AppConfig, InitProgressReport } from '@mlc-ai/web-llm';
 import type { ChatChunk, ChatEngine, ChatFit } from '../core/chat/engine';
 import type { Prompt } from '../core/chat/prompt';
 import type { ProgressCallback } from '../core/progress';
-import type { ChatGenerateRequest, ChatLoaded, ChatLoadOptions, WorkerPromptInput } from '../engines/chat-engine';
+import type { ChatGenerateRequest, ChatLoaded, ChatLoadOptions, ChatWorkerEngine, WorkerPromptInput } from '../engines/chat-engine';
 import type { OnnxChatChoice } from '../ml/chat/chat-choice';
 import { chatWorker } from './clients';
 import { datasetStore } from './store-client';
@@ -47,9 +47,8 @@ export interface ChatBackends {
 /** Key of the chosen engine in the app's settings (IndexedDB), kept across reloads. */
 export const CHAT_CHOICE_SETTING_KEY = 'chatChoice';
 
-/** The ONNX engine in the ML worker: the callback crosses as a Comlink proxy. */
-function workerOnnxBackend(): OnnxChatBackend {
-  const remote = () => chatWorker.get();
+/** The ONNX engine in the ML worker (or any Comlink endpoint exposing one): callbacks cross as proxies. */
+export function workerOnnxBackend(remote: () => Comlink.Remote<ChatWorkerEngine> = () => chatWorker.get()): OnnxChatBackend {
   return {
     fit: (choice) => remote().fit(choice),
     load: (options, task, onProgress) => remote().load(options, task, onProgress ? Comlink.proxy(onProgress) : undefined),

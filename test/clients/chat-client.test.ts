@@ -8,10 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { prebuiltAppConfig } from '@mlc-ai/web-llm';
-import { describe, expect, it } from 'vitest';
+import * as Comlink from 'comlink';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { ChatChunk, ChatEngine, ChatMessage, ChatRequest } from '../../src/core/chat/engine';
 import { ChatWorkerEngine } from '../../src/engines/chat-engine';
-import type { ChatBackends } from '../../src/clients/chat-backends';
+import { workerOnnxBackend, type ChatBackends } from '../../src/clients/chat-backends';
 import { BUNDLED_CHAT_CHOICE, ChatClient, ChatRefusedError, type ChatClientState } from '../../src/clients/chat-client';
 import { localModelSource } from '../../src/ml/local-model';
 
@@ -151,5 +152,38 @@ describe('ChatClient', () => {
     expect(await client.load(BUNDLED_CHAT_CHOICE)).toBe(first);
     expect(calls.onnxLoads).toBe(1);
     await client.unload();
+  });
+});
+
+describe('ChatClient over a real MessageChannel, as the page reaches the ML worker', () => {
+  const ports: MessagePort[] = [];
+  afterAll(() => ports.forEach((p) => p.close()));
+
+  it('gets every chunk, in order, before the call resolves, and Stop reaches the engine as abort(taskId)', async () => {
+    const engine = new ChatWorkerEngine();
+    // Exposed like workers/ml.worker.ts exposes it; only the model's source is the disk instead of the app's URL.
+    const exposed = Object.assign(Object.create(engine) as ChatWorkerEngine, {
+      load: (o: Parameters<ChatWorkerEngine['load']>[0], task: Parameters<ChatWorkerEngine['load']>[1], onProgress: Parameters<ChatWorkerEngine['load']>[2]) =>
+        engine.load({ ...o, source: localModelSource('models', MODEL_ID), devices: ['cpu'], runtime: undefined }, task, onProgress),
+    });
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    Comlink.expose(exposed, port1);
+    const remote = Comlink.wrap<ChatWorkerEngine>(port2);
+    const { backends: local } = backends();
+    const client = new ChatClient({ ...local, onnx: workerOnnxBackend(() => remote) }, () => 'http://127.0.0.1/');
+    await client.load(BUNDLED_CHAT_CHOICE);
+    const chunks = await collect(client.create({ messages: generation.messages, max_tokens: generation.max_new_tokens }));
+    expect(chunks.map((c) => c.delta).join('').trim()).toBe(generation.generated_text);
+    expect(chunks.at(-1)?.finish_reason).toBe('length');
+
+    const controller = new AbortController();
+    const stopped = await collect(client.create({ messages: generation.messages, max_tokens: generation.max_new_tokens, signal: controller.signal }), (_, i) => {
+      if (i === 1) controller.abort();
+    });
+    expect(stopped.at(-1)?.finish_reason).toBe('abort');
+    expect(stopped.at(-1)?.usage?.completion_tokens).toBeLessThan(generation.max_new_tokens);
+    await client.unload();
+    remote[Comlink.releaseProxy]();
   });
 });
