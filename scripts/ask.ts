@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import {
   buildPrompt, ChatContext, composeReport, decideRefusal, parseAnswer, Retriever, REPORT_TITLES,
-  type ContextEntry, type ReportName, type ReportRequest,
+  type ChatMessage, type ContextEntry, type ReportName, type ReportRequest,
 } from '../src/core/chat';
 import { Dashboard, matchTableFromPairs } from '../src/core/dashboard/dashboard';
 import type { Patent } from '../src/core/types';
@@ -85,34 +85,27 @@ interface ChatModel {
   maxTokens: number;
   countTokens(text: string): number;
   /** Greedy answer to the messages (rendered with the model's chat template). */
-  answer(messages: { role: string; content: string }[]): Promise<string>;
+  answer(messages: ChatMessage[]): Promise<string>;
   dispose(): Promise<void>;
 }
 
-/** A local ONNX chat model through transformers.js on the CPU (the bundled Llama's folder layout). */
+/** A local ONNX chat model on the CPU through the app's own chat engine (src/ml/chat/onnx-chat.ts). */
 async function loadChatModel(modelDir: string): Promise<ChatModel> {
-  const { AutoModelForCausalLM, AutoTokenizer, Tensor, env } = await import('@huggingface/transformers');
-  env.allowRemoteModels = false;
-  env.localModelPath = `${dirname(resolve(modelDir))}/`;
-  const id = basename(resolve(modelDir));
-  const tokenizer = await AutoTokenizer.from_pretrained(id);
-  const model = await AutoModelForCausalLM.from_pretrained(id, { dtype: 'fp32', device: 'cpu' });
-  const config = model.config as unknown as { max_position_embeddings?: number };
+  const { OnnxChatModel } = await import('../src/ml/chat/onnx-chat');
+  const { localModelSource } = await import('../src/ml/local-model');
+  const model = await OnnxChatModel.load({
+    source: localModelSource(dirname(resolve(modelDir)), basename(resolve(modelDir))),
+    kind: 'hub', model: modelDir, device: 'cpu', dtype: 'fp32',
+  });
   return {
-    maxTokens: config.max_position_embeddings ?? 512,
-    countTokens: (text) => tokenizer.encode(text).length,
+    maxTokens: model.info().contextTokens,
+    countTokens: (text) => model.countTokens(text),
     async answer(messages) {
-      // Rendered as text, then encoded: the template's own tokenize path returns an encoding object.
-      const rendered = tokenizer.apply_chat_template(messages, { add_generation_prompt: true, tokenize: false }) as unknown as string;
-      const ids = tokenizer.encode(rendered, { add_special_tokens: false });
-      const output = await model.generate({
-        input_ids: new Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [1, ids.length]),
-        attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]),
-        max_new_tokens: ANSWER_TOKENS, do_sample: false,
-      }) as InstanceType<typeof Tensor>;
-      return tokenizer.decode(Array.from(output.data as BigInt64Array, Number).slice(ids.length), { skip_special_tokens: true }).trim();
+      let text = '';
+      for await (const chunk of model.chat.completions.create({ messages, max_tokens: ANSWER_TOKENS })) text += chunk.delta;
+      return text.trim();
     },
-    dispose: async () => { await model.dispose(); },
+    dispose: () => model.unload(),
   };
 }
 

@@ -29,6 +29,7 @@ export const catalogueWorker = { get: () => ingestWorker.get().catalogue };
 export const encoderWorker = { get: () => mlWorker.get().embedder };
 export const matchWorker = { get: () => mlWorker.get().matcher };
 export const matchJobWorker = { get: () => mlWorker.get().jobs };
+export const chatWorker = { get: () => mlWorker.get().chat };
 export const similarityWorker = { get: () => computeWorker.get().neighbours };
 export const forecastWorker = { get: () => computeWorker.get().forecast };
 export const spaceWorker = { get: () => computeWorker.get().space };

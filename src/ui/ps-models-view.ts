@@ -9,6 +9,7 @@ import { AppStateConsumer } from './shared/app-state-consumer';
 import { errorMessage } from './shared/task-controller';
 import { viewStyles } from './theme/styles';
 import './shared/ps-notice';
+import './models/ps-chat-model';
 
 interface Preset {
   ref: string;
@@ -38,7 +39,7 @@ function trainingText(preset: Preset): string {
 
 /**
  * Choose the embedding model: presets (data in models/presets.json), any hub id or URL, or a
- * folder on this disk; and see or clear what the browser has cached.
+ * folder on this disk; pick the chat engine (ps-chat-model); and see or clear what the browser has cached.
  * @fires model-change - detail: the chosen model reference
  */
 export class PsModelsView extends LitElement {
@@ -105,6 +106,7 @@ export class PsModelsView extends LitElement {
           @change=${(e: Event) => void this.chooseFolder([...((e.target as HTMLInputElement).files ?? [])])}></label>
       </div>
       ${this.message ? html`<ps-notice kind="error" next="Type a hub id such as Xenova/all-MiniLM-L6-v2, a URL ending in /, or choose a folder.">${this.message}</ps-notice>` : nothing}
+      <ps-chat-model></ps-chat-model>
       ${this.renderChecks()}
       <h3>Cached in this browser</h3>
       ${this.cached.length === 0 ? html`<p class="muted">Nothing cached yet.</p>` : html`

@@ -62,4 +62,15 @@ describe('npm run ask', () => {
     for (const sentence of paragraphs.flatMap((p) => p.split(/(?<=\])\s+/))) expect(sentence).toMatch(/\[[A-Z]\d+\]/);
     expect(report.context.map((c) => c.tag)).toEqual(expect.arrayContaining(report.citations));
   });
+
+  it('answers with the bundled chat model through the app\'s chat engine when given --model', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'ps-ask-')), 'model.json');
+    const run = ask('--question', 'Which techniques reduce mercury emissions?', '--model', 'models/ps-llama-yesno-tiny', '--json', out);
+    expect(run.status, run.stderr).toBe(0);
+    const answer = JSON.parse(readFileSync(out, 'utf8')) as Out;
+    expect(answer).toMatchObject({ refused: false, mode: 'model' });
+    expect(answer.answer.length).toBeGreaterThan(0);
+    expect(answer.answer).not.toContain('<|im_end|>');
+    expect(answer.context.length).toBeGreaterThan(0);
+  });
 });
