@@ -93,6 +93,9 @@ def load_demo(demo_dir, seed):
     catalogue = json.load(open(os.path.join(demo_dir, "techniques.json")))
     relevance = json.load(open(os.path.join(demo_dir, "technique-relevance.json")))
     d.techniques = catalogue["techniques"]
+    # BREF sections a job's TF-IDF shortlist puts beside each pollution patent's own (negatives only).
+    d.decoy_sections = catalogue.get("decoySections", [])
+    d.decoys_of = catalogue.get("decoys", {})
     d.relevant = {t["id"]: set(relevance[t["id"]]) for t in d.techniques}
     ids_sorted = sorted(p["id"] for p in d.patents)
     held_rng = random.Random(d.truth["seed"] * 1000003 + seed)

@@ -74,21 +74,34 @@ def evaluate(m, batcher, d, tag, log):
     return res, scores
 
 
-def tied_evaluation(scores, d, tied, tied_patents, log):
+def tied_evaluation(m, batcher, scores, d, tied, tied_patents, decoy_by_id, log):
     """AUC on the demo's BREF sections x the held-out pollution patents only: every candidate shares the
-    sections' style, so this is the hard part of what a job of the demo against the catalogue asks."""
+    sections' style, so this is the hard part of what a job of the demo against the catalogue asks; and on
+    each held-out pollution patent's shortlist as a demo job builds it (its own section + its decoys)."""
     if not tied:
         return None
     tests = [p for p in d.test_patents if p["id"] in tied_patents]
+    short_s, short_y = [], []
+    for p in tests:
+        own = next(t for t in tied if p["id"] in d.relevant[t["id"]])
+        short_s.append(scores[(own["id"], p["id"])])
+        short_y.append(1)
+        for sid in d.decoys_of.get(p["id"], []):
+            short_s.append(p_yes_all(m, batcher, [decoy_by_id[sid]], [p])[(sid, p["id"])])
+            short_y.append(0)
+    shortlist_auc = common.roc_auc(short_s, short_y) if 0 < sum(short_y) < len(short_y) else None
     keys = [(t["id"], p["id"]) for t in tied for p in tests]
     s = [scores[k] for k in keys]
     y = [1 if k[1] in d.relevant[k[0]] else 0 for k in keys]
     auc = common.roc_auc(s, y)
     top1 = sum(1 for p in tests if max(tied, key=lambda t: scores[(t["id"], p["id"])])["id"]
                in [t["id"] for t in tied if p["id"] in d.relevant[t["id"]]]) / max(1, len(tests))
-    log(f"evaluation BREF sections: AUC {auc:.4f} on {len(keys)} pairs ({sum(y)} positive), top-1 {top1:.3f}")
+    log(f"evaluation BREF sections: AUC {auc:.4f} on {len(keys)} pairs ({sum(y)} positive), top-1 {top1:.3f}; "
+        f"own section vs decoys AUC {shortlist_auc}")
     return {"sections": len(tied), "held_out_patents": len(tests), "pairs": len(keys), "positives": int(sum(y)),
-            "auc": round(auc, 4), "top1_section_accuracy": round(top1, 4)}
+            "auc": round(auc, 4), "top1_section_accuracy": round(top1, 4),
+            "own_vs_decoys_auc": None if shortlist_auc is None else round(shortlist_auc, 4),
+            "own_vs_decoys_pairs": len(short_s)}
 
 
 def q4_emulated(m):

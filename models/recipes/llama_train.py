@@ -138,9 +138,11 @@ def chat_loss(m, batch, k):
 
 
 def stage2(model, batcher, k, techniques, train_pos, train_neg, examples, steps, budget_s, seed, log,
-           techs_per_batch=4, per_tech=8, lr=4e-3, hard_neg=None):
-    """hard_neg: technique id -> negatives that half of that technique's negatives are drawn from."""
+           techs_per_batch=4, per_tech=8, lr=4e-3, hard_neg=None, decoy_groups=None, decoys_per_batch=2):
+    """hard_neg: technique id -> negatives that half of that technique's negatives are drawn from.
+    decoy_groups: [(section, patents)] answered No; decoys_per_batch of them join every step (4 patents each)."""
     hard_neg = hard_neg or {}
+    decoy_groups = decoy_groups or []
     YES, NO, IM_END = k.YES, k.NO, k.IM_END
     params = add_lora(model)
     n_lora = sum(p.numel() for p in params)
@@ -161,6 +163,8 @@ def stage2(model, batcher, k, techniques, train_pos, train_neg, examples, steps,
                 + [(p, 0) for p in r.sample(hard, n_hard)] \
                 + [(p, 0) for p in r.sample(train_neg[t["id"]], per_tech // 2 - n_hard)]
             groups.append((t, items))
+        for sec, ps in (r.sample(decoy_groups, min(decoys_per_batch, len(decoy_groups))) if decoy_groups else []):
+            groups.append((sec, [(p, 0) for p in r.sample(ps, min(per_tech // 2, len(ps)))]))
         h_last, h_ans, labels = batcher.pairs_batch(model, groups, with_answer=True)
         target = torch.where(labels > 0, torch.tensor(YES), torch.tensor(NO))
         loss = F.cross_entropy(model.project(h_last), target) \
@@ -185,7 +189,9 @@ def stage2(model, batcher, k, techniques, train_pos, train_neg, examples, steps,
     return {"steps": done, "batch": f"{techs_per_batch} techniques x {per_tech} patents (balanced), "
                                       f"+ 8 chat examples every 2nd step"
                                       + (f"; for the {len(hard_neg)} BREF sections half the negatives are other "
-                                         f"sections' patents" if hard_neg else ""),
+                                         f"sections' patents" if hard_neg else "")
+                                      + (f"; + {decoys_per_batch} decoy sections x 4 patents answered No"
+                                         if decoy_groups else ""),
             "final_yesno_loss": float(np.mean(losses[-25:])),
             "final_chat_loss": float(np.mean(closses[-13:])) if closses else None,
             "lr": lr, "trainable_parameters": n_lora, "seconds": round(time.time() - t0, 1)}

@@ -79,7 +79,7 @@ log(f"model: {r.n_params} parameters, config {cfg}")
 
 r.stream = llama_train.token_stream(k, r.docs)
 log(f"stage 1 corpus: {len(r.docs)} documents, {len(r.stream)} tokens")
-batcher = llama_train.PromptBatcher(k, d.techniques)
+batcher = llama_train.PromptBatcher(k, d.techniques + d.decoy_sections)
 batcher.check_split(d.techniques, d.patents)
 batcher.check_cache(model, d.techniques[0], d.patents[0], d.patents[1])
 r.train_pos = {t["id"]: [p for p in d.train_patents if p["id"] in d.relevant[t["id"]]] for t in d.techniques}
@@ -89,6 +89,15 @@ train_neg = {t["id"]: [p for p in d.train_patents if p["id"] not in d.relevant[t
 r.tied = [t for t in d.techniques if t.get("bref")]
 tied_patents = set().union(*(d.relevant[t["id"]] for t in r.tied)) if r.tied else set()
 hard_neg = {t["id"]: [p for p in train_neg[t["id"]] if p["id"] in tied_patents] for t in r.tied}
+# Decoys: each BREF section a demo job would shortlist beside a TRAINING pollution patent's own section,
+# with those patents as its negatives (held-out patents' decoys are only evaluated).
+decoy_by_id = {s["id"]: s for s in d.decoy_sections}
+decoy_groups = {}
+for p in d.train_patents:
+    for sid in d.decoys_of.get(p["id"], []):
+        decoy_groups.setdefault(sid, []).append(p)
+r.decoy_groups = [(decoy_by_id[sid], ps) for sid, ps in sorted(decoy_groups.items())]
+log(f"{len(r.tied)} BREF sections, {len(r.decoy_groups)} decoy sections over {sum(len(ps) for _, ps in r.decoy_groups)} training pairs")
 r.examples = llama_train.chat_examples(k, r.qa)
 
 # ---- training
@@ -108,7 +117,8 @@ with torch.no_grad():
     r.chat1 = llama_eval.chat_accuracy(model, r.qa, r.examples, k.IM_END)
     log(f"chat exact match after stage 1: {r.chat1}")
 r.s2 = llama_train.stage2(model, batcher, k, d.techniques, r.train_pos, train_neg, r.examples,
-                          args.stage2_steps, 0.55 * budget, args.seed, log, lr=args.lr2, hard_neg=hard_neg)
+                          args.stage2_steps, 0.55 * budget, args.seed, log, lr=args.lr2, hard_neg=hard_neg,
+                          decoy_groups=r.decoy_groups)
 model.eval()
 
 # ---- merge LoRA into the weights; check it changes nothing
@@ -125,7 +135,11 @@ log(f"LoRA merge: max logit difference {r.merge_diff:.2e}")
 r.chat2 = llama_eval.chat_accuracy(model, r.qa, r.examples, k.IM_END)
 log(f"chat exact match after stage 2 (merged): {r.chat2}")
 r.ev32, scores32 = llama_eval.evaluate(model, batcher, d, "fp32", log)
-r.ev_bref = llama_eval.tied_evaluation(scores32, d, r.tied, tied_patents, log)
+try:
+    r.ev_bref = llama_eval.tied_evaluation(model, batcher, scores32, d, r.tied, tied_patents, decoy_by_id, log)
+except Exception as error:  # an extra figure: never lose the trained model over it
+    log(f"BREF-section evaluation failed: {error!r}")
+    r.ev_bref = None
 r.ev4, _ = llama_eval.evaluate(llama_eval.q4_emulated(model), batcher, d, "q4 (emulated weight rounding)", log)
 
 # ---- export, references, manifest

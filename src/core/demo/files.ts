@@ -1,5 +1,9 @@
 import type { Catalogue } from '../catalogue/catalogue';
 import type { SdgImpacts } from '../reference/sdg';
+import { bundledJobSections } from '../match-job/job-sections';
+import { buildShortlist } from '../match-job/shortlist';
+import { patentText } from '../patent-text';
+import type { Patent } from '../types';
 import { DEFAULT_DEMO_OPTIONS, generateDemoCorpus, type DemoOptions } from './generate';
 import { DEFAULT_POLLUTION_OPTIONS, generatePollution, type PollutionOptions } from './pollution';
 import { generateTechniques } from './techniques';
@@ -38,7 +42,7 @@ export function buildDemoFiles(catalogue: Catalogue, sdg: SdgImpacts, demo: Part
   return {
     patentChunks,
     groundTruth: JSON.stringify({ ...corpus.truth, pollution: pollution.relevance }, null, 1) + '\n',
-    techniques: JSON.stringify({ ...own, techniques: allTechniques }, null, 1) + '\n',
+    techniques: JSON.stringify({ ...own, techniques: allTechniques, ...decoys(catalogue, pollution.patents, pollution.relevance) }, null, 1) + '\n',
     relevance: JSON.stringify(relevance, null, 1) + '\n',
     summary: {
       patents: patents.length, pollutionPatents: pollution.patents.length,
@@ -48,4 +52,31 @@ export function buildDemoFiles(catalogue: Catalogue, sdg: SdgImpacts, demo: Part
       subclasses: corpus.truth.subclasses.length, mainGroups: corpus.truth.mainGroups.length,
     },
   };
+}
+
+/** How many of a pollution patent's TF-IDF best BREF sections, besides its own, are kept as decoys. */
+const DECOYS_PER_PATENT = 3;
+
+/**
+ * The sections a demo job's TF-IDF shortlist puts beside each pollution patent's own section (the
+ * app's own shortlist code, over the bundled technique sections matched on their headings): what
+ * the Yes/No model must answer No to. The recipe trains on them as negatives for the training
+ * patents only (models/LLAMA.md); the app ignores them.
+ */
+function decoys(catalogue: Catalogue, patents: readonly Patent[], relevance: Readonly<Record<string, readonly string[]>>) {
+  const sections = bundledJobSections(catalogue.sections, new Map(), 'techniques');
+  const own = new Map(Object.entries(relevance).flatMap(([section, ids]) => ids.map((id) => [id, section] as const)));
+  const shortlist = buildShortlist({ patentTexts: patents.map(patentText), sections, method: 'tfidf', k: DECOYS_PER_PATENT + 1, sectionK: 0 });
+  const decoysOf: Record<string, string[]> = {};
+  const used = new Set<number>();
+  for (let i = 0; i < shortlist.patent.length; i++) {
+    const patent = patents[shortlist.patent[i]].id;
+    const section = sections[shortlist.section[i]];
+    const list = (decoysOf[patent] ??= []);
+    if (section.id === own.get(patent) || list.length >= DECOYS_PER_PATENT) continue;
+    list.push(section.id);
+    used.add(shortlist.section[i]);
+  }
+  const decoySections = [...used].sort((a, b) => a - b).map((s) => ({ id: sections[s].id, sectionTitle: sections[s].title, description: sections[s].text }));
+  return { decoySections, decoys: decoysOf };
 }
