@@ -37,3 +37,13 @@ export function gaussian(rng: () => number): number {
 export function pick<T>(rng: () => number, items: readonly T[]): T {
   return items[Math.floor(rng() * items.length)];
 }
+
+/** A shuffled copy (Fisher–Yates, drawing from rng). */
+export function shuffled<T>(rng: () => number, items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}

@@ -10,11 +10,12 @@ import { resolve } from 'node:path';
 import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import * as Comlink from 'comlink';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ChatChunk, ChatEngine, ChatMessage, ChatRequest } from '../../src/core/chat/engine';
+import type { ChatEngine, ChatMessage, ChatRequest } from '../../src/core/chat/engine';
 import { ChatWorkerEngine } from '../../src/engines/chat-engine';
 import { workerOnnxBackend, type ChatBackends } from '../../src/clients/chat-backends';
 import { BUNDLED_CHAT_CHOICE, ChatClient, ChatRefusedError, type ChatClientState } from '../../src/clients/chat-client';
 import { localModelSource } from '../../src/ml/local-model';
+import { collect } from '../ml/chat/collect';
 
 const MODEL_ID = 'ps-llama-yesno-tiny';
 const generation = (JSON.parse(readFileSync(resolve('models', MODEL_ID, 'reference.json'), 'utf8')) as {
@@ -62,14 +63,6 @@ function backends(options: { webllmFit?: { ok: boolean; reason?: string } } = {}
   return { backends: b, calls, stored: () => stored };
 }
 
-async function collect(stream: AsyncIterable<ChatChunk>, onChunk?: (c: ChatChunk, i: number) => void): Promise<ChatChunk[]> {
-  const out: ChatChunk[] = [];
-  for await (const c of stream) {
-    onChunk?.(c, out.length);
-    out.push(c);
-  }
-  return out;
-}
 
 describe('ChatClient', () => {
   it('offers the bundled model, web-llm presets with their memory, and a hub model', async () => {
@@ -89,8 +82,8 @@ describe('ChatClient', () => {
     const states: ChatClientState['kind'][] = [];
     client.subscribe((s) => states.push(s.kind));
     const chunks = await collect(client.create({ messages: generation.messages, max_tokens: generation.max_new_tokens }));
-    expect(chunks.map((c) => c.delta).join('').trim()).toBe(generation.generated_text);
-    expect(chunks.at(-1)?.finish_reason).toBe('length');
+    expect(chunks.map((c) => c.delta).join('').trim()).toBe(generation.generated_text.replace(/<\|im_end\|>$/, '').trim());
+    expect(chunks.at(-1)?.finish_reason).toBe(generation.generated_text.endsWith('<|im_end|>') ? 'stop' : 'length');
     expect(client.loaded()?.info).toEqual({ kind: 'bundled', model: BUNDLED_CHAT_CHOICE.model, contextTokens: 512, device: 'cpu' });
     expect(states).toEqual(['idle', 'loading', 'ready']);
     expect(stored()).toEqual(BUNDLED_CHAT_CHOICE);
@@ -174,8 +167,8 @@ describe('ChatClient over a real MessageChannel, as the page reaches the ML work
     const client = new ChatClient({ ...local, onnx: workerOnnxBackend(() => remote) }, () => 'http://127.0.0.1/');
     await client.load(BUNDLED_CHAT_CHOICE);
     const chunks = await collect(client.create({ messages: generation.messages, max_tokens: generation.max_new_tokens }));
-    expect(chunks.map((c) => c.delta).join('').trim()).toBe(generation.generated_text);
-    expect(chunks.at(-1)?.finish_reason).toBe('length');
+    expect(chunks.map((c) => c.delta).join('').trim()).toBe(generation.generated_text.replace(/<\|im_end\|>$/, '').trim());
+    expect(chunks.at(-1)?.finish_reason).toBe(generation.generated_text.endsWith('<|im_end|>') ? 'stop' : 'length');
 
     const controller = new AbortController();
     const stopped = await collect(client.create({ messages: generation.messages, max_tokens: generation.max_new_tokens, signal: controller.signal }), (_, i) => {

@@ -53,3 +53,22 @@ export class ChunkStream implements AsyncIterable<ChatChunk> {
     };
   }
 }
+
+/**
+ * One engine answers one request at a time: each stream's work starts after the previous one's
+ * ends (a failure ends only its own stream). `idle` resolves once everything queued has finished,
+ * so unloading a model never pulls it from under an answer.
+ */
+export class StreamQueue {
+  private tail: Promise<void> = Promise.resolve();
+
+  open(work: (stream: ChunkStream) => Promise<void>): AsyncIterable<ChatChunk> {
+    const stream = new ChunkStream();
+    this.tail = this.tail.then(() => work(stream)).catch((error: unknown) => stream.fail(error));
+    return stream;
+  }
+
+  get idle(): Promise<void> {
+    return this.tail;
+  }
+}

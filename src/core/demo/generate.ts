@@ -1,5 +1,5 @@
 import type { Patent } from '../types';
-import { gaussian, mulberry32, pick } from '../random';
+import { gaussian, mulberry32, pick, shuffled } from '../random';
 import { ABSTRACT_TEMPLATES, DEMO_THEMES, GENERIC_WORDS, SHARED_WORDS } from './themes';
 
 /**
@@ -161,14 +161,6 @@ export function generateDemoCorpus(options: Partial<DemoOptions> = {}): DemoCorp
   };
 }
 
-function shuffled<T>(rng: () => number, items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
 
 function mean(rows: readonly number[][]): number[] {
   return rows[0].map((_, d) => rows.reduce((s, row) => s + row[d], 0) / rows.length);

@@ -1,7 +1,7 @@
 import type { Catalogue } from '../catalogue/catalogue';
 import type { CatalogueSection } from '../catalogue/types';
 import { toJobSection } from '../match-job/job-sections';
-import { gaussian, mulberry32, pick } from '../random';
+import { gaussian, mulberry32, pick, shuffled } from '../random';
 import type { Patent } from '../types';
 import type { DemoCorpus } from './generate';
 import type { DemoTechnique } from './techniques';
@@ -177,11 +177,3 @@ function pollutionAbstract(rng: () => number, words: readonly string[], phrases:
   return sentences.join(' ');
 }
 
-function shuffled<T>(rng: () => number, items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}

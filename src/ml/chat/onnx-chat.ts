@@ -11,7 +11,7 @@ import {
   type PreTrainedModel, type PreTrainedTokenizer,
 } from '@huggingface/transformers';
 import type { TaskOptions } from '../../core/abort';
-import { ChunkStream } from '../../core/chat/chunk-stream';
+import { StreamQueue, type ChunkStream } from '../../core/chat/chunk-stream';
 import type { ChatChunk, ChatEngine, ChatEngineInfo, ChatEngineKind, ChatMessage, ChatRequest, FinishReason } from '../../core/chat/engine';
 import { ModelLoadError } from '../../core/errors';
 import type { ProgressCallback } from '../../core/progress';
@@ -38,7 +38,7 @@ const END_OF_TURN_TOKENS = ['<|im_end|>', '<|eot_id|>', '<|end|>', '<end_of_turn
 export class OnnxChatModel implements ChatEngine {
   readonly chat = { completions: { create: (request: ChatRequest): AsyncIterable<ChatChunk> => this.create(request) } };
   /** One generation at a time: the session and its cache are not shared between runs. */
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new StreamQueue();
   /** The running generation's stop switch, so unload() need not wait for a long answer. */
   private running: InterruptableStoppingCriteria | null = null;
 
@@ -86,17 +86,14 @@ export class OnnxChatModel implements ChatEngine {
 
   async unload(): Promise<void> {
     this.running?.interrupt();
-    await this.queue;
+    await this.queue.idle;
     await this.model?.dispose();
     this.model = null;
     this.tokenizer = null;
   }
 
   private create(request: ChatRequest): AsyncIterable<ChatChunk> {
-    const stream = new ChunkStream();
-    const run = this.queue.then(() => this.generate(request, stream)).catch((error: unknown) => stream.fail(error));
-    this.queue = run;
-    return stream;
+    return this.queue.open((stream) => this.generate(request, stream));
   }
 
   private async generate(request: ChatRequest, stream: ChunkStream): Promise<void> {

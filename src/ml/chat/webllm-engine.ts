@@ -11,7 +11,7 @@
  * before the engine factory is called, so a model that cannot run here is never downloaded.
  */
 import type { AppConfig, ChatCompletionChunk, ChatCompletionRequestStreaming, InitProgressReport } from '@mlc-ai/web-llm';
-import { ChunkStream } from '../../core/chat/chunk-stream';
+import { StreamQueue, type ChunkStream } from '../../core/chat/chunk-stream';
 import type { ChatChunk, ChatEngine, ChatEngineInfo, ChatRequest, ChatUsage, FinishReason } from '../../core/chat/engine';
 import { fitWebLlm, type FitEnvironment } from './webllm-fit';
 import { contextWindow, modelRecord } from './webllm-presets';
@@ -44,7 +44,7 @@ export class WebLlmChatEngine implements ChatEngine {
   readonly chat = { completions: { create: (request: ChatRequest): AsyncIterable<ChatChunk> => this.create(request) } };
   private engine: MlcEngineLike | null;
   /** web-llm answers one request at a time; a second one waits for the first to end. */
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue = new StreamQueue();
 
   private constructor(engine: MlcEngineLike, private readonly details: ChatEngineInfo) {
     this.engine = engine;
@@ -73,15 +73,12 @@ export class WebLlmChatEngine implements ChatEngine {
     this.engine = null;
     // A running answer ends with 'abort' instead of holding the unload until it is done.
     engine?.interruptGenerate();
-    await this.queue;
+    await this.queue.idle;
     await engine?.unload();
   }
 
   private create(request: ChatRequest): AsyncIterable<ChatChunk> {
-    const stream = new ChunkStream();
-    const run = this.queue.then(() => this.generate(request, stream)).catch((error: unknown) => stream.fail(error));
-    this.queue = run;
-    return stream;
+    return this.queue.open((stream) => this.generate(request, stream));
   }
 
   private async generate(request: ChatRequest, stream: ChunkStream): Promise<void> {

@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatChunk, ChatMessage } from '../../../src/core/chat/engine';
+import type { ChatMessage } from '../../../src/core/chat/engine';
 import { OnnxChatModel } from '../../../src/ml/chat/onnx-chat';
 import { localModelSource } from '../../../src/ml/local-model';
+import { collect } from './collect';
 
 const MODEL_ID = 'ps-llama-yesno-tiny';
 const generation = (JSON.parse(readFileSync(resolve('models', MODEL_ID, 'reference.json'), 'utf8')) as {
@@ -17,14 +18,6 @@ const generation = (JSON.parse(readFileSync(resolve('models', MODEL_ID, 'referen
   generation: { messages: ChatMessage[]; input_ids: number[]; max_new_tokens: number; generated_ids: number[]; generated_text: string };
 }).generation;
 
-async function collect(stream: AsyncIterable<ChatChunk>, onChunk?: (chunk: ChatChunk, index: number) => void): Promise<ChatChunk[]> {
-  const chunks: ChatChunk[] = [];
-  for await (const chunk of stream) {
-    onChunk?.(chunk, chunks.length);
-    chunks.push(chunk);
-  }
-  return chunks;
-}
 
 describe('the bundled Llama through the chat interface', () => {
   let engine: OnnxChatModel;

@@ -9,10 +9,10 @@
  */
 import { prebuiltAppConfig, type AppConfig, type ChatCompletionChunk, type ChatCompletionRequestStreaming } from '@mlc-ai/web-llm';
 import { describe, expect, it } from 'vitest';
-import type { ChatChunk } from '../../../src/core/chat/engine';
 import { WebLlmChatEngine, WebLlmError, type MlcEngineFactory, type MlcEngineLike } from '../../../src/ml/chat/webllm-engine';
 import type { FitEnvironment, WebGpuLike } from '../../../src/ml/chat/webllm-fit';
 import { webLlmPresets, WEBLLM_PRESET_IDS } from '../../../src/ml/chat/webllm-presets';
+import { collect } from './collect';
 
 const MODEL = 'Llama-3.2-1B-Instruct-q4f16_1-MLC';
 const USAGE = { prompt_tokens: 42, completion_tokens: 3, total_tokens: 45 };
@@ -86,14 +86,6 @@ function factoryOf(engine: MlcEngineLike | Error): MlcEngineFactory & { calls: s
   return Object.assign(factory, { calls });
 }
 
-async function collect(stream: AsyncIterable<ChatChunk>, onChunk?: (c: ChatChunk, i: number) => void): Promise<ChatChunk[]> {
-  const out: ChatChunk[] = [];
-  for await (const c of stream) {
-    onChunk?.(c, out.length);
-    out.push(c);
-  }
-  return out;
-}
 
 describe('web-llm presets from its own app config', () => {
   it('lists the instruct models with web-llm\'s memory and context figures', () => {
