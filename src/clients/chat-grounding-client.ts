@@ -14,8 +14,8 @@ import { savedThresholds } from './dashboard-client';
 
 export type { ComposedReport, GroundedQuestion, ItemRef };
 
-/** What a view's "Add to chat" names: a catalogue item, or patents of the dataset by id. */
-export type ChatTarget = ItemRef | { kind: 'patents'; ids: readonly string[] };
+/** What a view's "Add to chat" names: a catalogue item, or patents of the dataset by id (`total`: how many were selected, when `ids` is the first of them). */
+export type ChatTarget = ItemRef | { kind: 'patents'; ids: readonly string[]; total?: number };
 
 /** The map's selection can hold thousands: the chat takes the first ones (the prompt could not hold more). */
 export const MAX_PATENT_CHIPS = 20;
