@@ -56,7 +56,7 @@ export class PsChatView extends LitElement {
   declare error: string;
   private readonly chat = pageChat();
   private readonly onChange = () => this.requestUpdate();
-  private readonly onKey = (event: KeyboardEvent) => { if (event.key === 'Escape' && this.chat.busy) { event.preventDefault(); this.chat.stop(); } };
+  private readonly onKey = (event: KeyboardEvent) => { if (event.key === 'Escape' && this.chat.busy) { event.preventDefault(); this.stop(); } };
   private readonly app = new AppStateConsumer(this, (next, previous) => { if (next.dataset?.id !== previous.dataset?.id) void this.load(); });
 
   constructor() {
@@ -133,6 +133,17 @@ export class PsChatView extends LitElement {
     } catch (error) {
       this.error = errorMessage(error);
     }
+    // The control that started the turn was disabled while it ran: give the keyboard a place to be.
+    if (!(this.renderRoot as ShadowRoot).activeElement) this.focusQuestion();
+  }
+
+  private stop(): void {
+    this.chat.stop();
+    this.focusQuestion();
+  }
+
+  private focusQuestion(): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>('#chat-question')?.focus());
   }
 
   private exportMarkdown(): void {
@@ -165,7 +176,7 @@ export class PsChatView extends LitElement {
         <textarea id="chat-question" rows="2" placeholder="Ask about the patents, pollutants or BREF sections… (Enter sends, Shift+Enter for a new line)"
           .value=${this.question} @input=${(e: Event) => (this.question = (e.target as HTMLTextAreaElement).value)}
           @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) this.submit(e); }}></textarea>
-        ${chat.busy ? html`<button type="button" id="chat-stop" @click=${() => chat.stop()}>Stop</button>`
+        ${chat.busy ? html`<button type="button" id="chat-stop" @click=${() => this.stop()}>Stop</button>`
           : html`<button class="primary" id="chat-ask" type="submit" ?disabled=${this.question.trim() === ''}>Ask</button>`}
       </form>
       ${chat.deleted ? html`<div class="toast" role="status">Deleted “${chat.deleted.title}”. <button id="chat-undo" @click=${() => void chat.undo()}>Undo</button></div>` : nothing}

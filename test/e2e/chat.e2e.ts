@@ -173,9 +173,8 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the grounded chat (headless Chromiu
     await expect.poll(async () => (await storedTurns()).map((t) => t.status), { timeout: LIMIT }).toEqual(['done', 'done', 'stopped', 'refused']);
 
     // 10. After a reload the conversation is shown again, as stored; the export appends its sources.
-    await page.reload();
-    await page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: LIMIT });
-    await nav('Chat');
+    await page.reload(); // the route (#/chat) is kept
+
     await expect.poll(() => chat.locator('#conversation article.turn').evaluateAll((a) => a.map((t) => t.getAttribute('data-status'))), { timeout: LIMIT })
       .toEqual(['done', 'done', 'stopped', 'refused']);
     await expect(chat.locator('#chips li.chip[data-kind="pollutant"]').count()).resolves.toBe(1);

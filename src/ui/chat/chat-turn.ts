@@ -24,7 +24,17 @@ const STATUS_TEXT: Readonly<Record<Shown['status'], string>> = {
   error: 'Failed',
 };
 
+/** Stored turns never change: drawn once, not again on every streamed chunk of the next one. */
+const drawn = new WeakMap<StoredTurn, TemplateResult>();
+
 export function renderTurn(turn: Shown): TemplateResult {
+  if (turn.live) return draw(turn);
+  let result = drawn.get(turn);
+  if (!result) drawn.set(turn, (result = draw(turn)));
+  return result;
+}
+
+function draw(turn: Shown): TemplateResult {
   const streaming = turn.status === 'streaming';
   const refused = turn.status === 'refused';
   const preparing = turn.live === true && turn.preparing;
