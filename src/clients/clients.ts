@@ -34,3 +34,4 @@ export const similarityWorker = { get: () => computeWorker.get().neighbours };
 export const forecastWorker = { get: () => computeWorker.get().forecast };
 export const spaceWorker = { get: () => computeWorker.get().space };
 export const dashboardWorker = { get: () => computeWorker.get().dashboard };
+export const groundingWorker = { get: () => computeWorker.get().grounding };

@@ -167,6 +167,24 @@ export class DashboardEngine {
     return { patentIds: [...patentIds], scores, relevance: dashboard.thresholds.relevance, jobId: this.opened?.jobId ?? '' };
   }
 
+  /**
+   * The dashboard the chat reports on and builds its items from: the job open now when it is of
+   * this dataset (the one the dashboard view shows), else the dataset's newest; null without a job.
+   */
+  async dashboardFor(datasetId: string, thresholds?: Partial<Thresholds>): Promise<Dashboard | null> {
+    if (this.opened?.datasetId !== datasetId || !this.dashboard) {
+      const newest = (await this.jobs(datasetId))[0];
+      if (!newest) return null;
+      await this.open(datasetId, newest.id, thresholds);
+    }
+    return this.ready();
+  }
+
+  /** The bundled BREF catalogue, for the chat's retrieval (which needs no job). */
+  bundledCatalogue(): Promise<Catalogue> {
+    return this.catalogue();
+  }
+
   async destroy(): Promise<void> {
     await this.storeOpener.close();
   }

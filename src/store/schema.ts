@@ -15,6 +15,9 @@
  *   sections a job matches, so it resumes without its catalogue) and matchJobChunks (key
  *   [datasetId, jobId, chunk]: the shortlist and its scores). Keys start with the dataset id, so
  *   deleting a dataset deletes its jobs by one key range per store. Nothing else changes.
+ * - v5: store conversations (key [datasetId, id]): the chat's conversations, each turn written
+ *   whole when it ends. Keyed by dataset like the jobs, so deleting a dataset deletes them by one
+ *   key range. Nothing else changes.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type {
@@ -28,9 +31,10 @@ import type {
 import type { CatalogueRecord, StoredCatalogueSection } from './catalogue-records';
 import type { MatchJobInputRecord } from './match-job-records';
 import type { MatchJobRecord, MatchPairChunk } from '../core/match-job/types';
+import type { ConversationRecord } from './conversation-records';
 
 export const DEFAULT_DB_NAME = 'patent-space';
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 /** Level given to datasets that were stored before datasets had one (v1). */
 export const LEVEL_FOR_V1_DATASETS = 'subclass';
@@ -68,6 +72,7 @@ export interface PatentSpaceDB extends DBSchema {
   matchJobs: { key: [string, string]; value: MatchJobRecord };
   matchJobInputs: { key: [string, string]; value: MatchJobInputRecord };
   matchJobChunks: { key: [string, string, number]; value: MatchPairChunk };
+  conversations: { key: [string, string]; value: ConversationRecord };
 }
 
 export type PatentSpaceStoreName = StoreNames<PatentSpaceDB>;
@@ -134,6 +139,11 @@ export function migrateToV4(db: IDBPDatabase<PatentSpaceDB>): void {
   db.createObjectStore('matchJobChunks', { keyPath: ['datasetId', 'jobId', 'chunk'] });
 }
 
+/** v4 → v5: one new, empty store for the chat's conversations; every existing store and record is left as it is. */
+export function migrateToV5(db: IDBPDatabase<PatentSpaceDB>): void {
+  db.createObjectStore('conversations', { keyPath: ['datasetId', 'id'] });
+}
+
 /** Applies every migration above `oldVersion`, in order. */
 export async function upgradeDatabase(
   db: IDBPDatabase<PatentSpaceDB>,
@@ -146,4 +156,5 @@ export async function upgradeDatabase(
   if (oldVersion < 2) await migrateToV2(db, tx);
   if (oldVersion < 3) migrateToV3(db);
   if (oldVersion < 4) migrateToV4(db);
+  if (oldVersion < 5) migrateToV5(db);
 }

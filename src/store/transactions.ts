@@ -15,7 +15,7 @@ export type PatentSpaceDatabase = IDBPDatabase<PatentSpaceDB>;
 export type WriteTransaction<Names extends PatentSpaceStoreName> = IDBPTransaction<PatentSpaceDB, Names[], 'readwrite'>;
 
 /** Every store that holds something of a dataset. */
-export const DATASET_STORES = ['datasets', 'patents', 'codes', 'embeddings', 'results', 'matchJobs', 'matchJobInputs', 'matchJobChunks'] as const;
+export const DATASET_STORES = ['datasets', 'patents', 'codes', 'embeddings', 'results', 'matchJobs', 'matchJobInputs', 'matchJobChunks', 'conversations'] as const;
 export type DatasetStoreName = (typeof DATASET_STORES)[number];
 
 /**
@@ -93,6 +93,7 @@ export async function deleteDatasetEverywhere(tx: WriteTransaction<DatasetStoreN
     tx.objectStore('matchJobs').delete(everything),
     tx.objectStore('matchJobInputs').delete(everything),
     tx.objectStore('matchJobChunks').delete(everything),
+    tx.objectStore('conversations').delete(everything),
     ...resultIds.map((id) => results.delete(id)),
   ]);
 }

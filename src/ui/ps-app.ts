@@ -1,6 +1,7 @@
 import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { appStateContext, type AppState } from '../clients/app-state';
+import { chatContext } from '../clients/chat-context-client';
 import {
   analyseDataset, cleanUpAbandonedImports, restoreActiveDataset, setActiveDataset, type AnalysisSettings,
 } from '../clients/pipeline';
@@ -12,6 +13,7 @@ import type { DatasetRecord } from '../store/records';
 import { EXPLORE_STEP, renderExploreStatus, type ExploreValue } from './explore/explore-status';
 import { TaskController } from './shared/task-controller';
 import { baseStyles, controlStyles } from './theme/styles';
+import './ps-chat-view';
 import './ps-dataset-bar';
 import './ps-forecast-view';
 import './ps-import-view';
@@ -23,7 +25,7 @@ import './ps-neighbours-view';
 import './ps-space-view';
 import './shared/ps-notice';
 
-type Route = 'explore' | 'import' | 'match' | 'dashboard' | 'models' | 'forecast' | 'space' | 'map';
+type Route = 'explore' | 'import' | 'match' | 'dashboard' | 'chat' | 'models' | 'forecast' | 'space' | 'map';
 
 /** Routed views besides Explore, in navigation order: `#/<route>`. */
 const VIEW_LABELS: Partial<Record<Route, string>> = {
@@ -32,6 +34,7 @@ const VIEW_LABELS: Partial<Record<Route, string>> = {
   forecast: 'Forecast',
   match: 'Match techniques',
   dashboard: 'Pollution dashboard',
+  chat: 'Chat',
   import: 'Import patents',
   models: 'Models',
 };
@@ -131,6 +134,8 @@ export class PsApp extends LitElement {
     if (changed.has('active') || changed.has('modelRef') || changed.has('preferGpu') || changed.has('vectorsRevision')) {
       this.provider.setValue(this.appState());
     }
+    // Every view's "Add to chat" adds to the active dataset's chat.
+    if (changed.has('active')) chatContext.setDataset(this.active?.id ?? null);
   }
 
   private appState(): AppState {
@@ -273,6 +278,8 @@ export class PsApp extends LitElement {
         return html`<ps-match-view></ps-match-view>`;
       case 'dashboard':
         return html`<ps-dashboard-view></ps-dashboard-view>`;
+      case 'chat':
+        return html`<ps-chat-view></ps-chat-view>`;
       case 'forecast':
         return html`<ps-forecast-view></ps-forecast-view>`;
       case 'map':

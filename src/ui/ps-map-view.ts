@@ -7,6 +7,7 @@ import { datasetStore } from '../clients/store-client';
 import { NO_SECTION } from '../core/ipc-sections';
 import { DEFAULT_MAP_SETTINGS, type MapLayoutSettings } from '../core/settings/map-layout';
 import type { MapLayout } from '../clients/engine-types';
+import { mapAddToChat } from './map/map-chat';
 import { MapCanvas } from './map/map-canvas';
 import { MapGestures, type DragMode } from './map/map-gestures';
 import { exportMapPng, exportSelectionCsv } from './map/map-export';
@@ -346,7 +347,7 @@ export class PsMapView extends LitElement {
         .selectionSize=${this.selection.size} .matchCount=${this.points.matchCount} .codeSuggestions=${this.points.columns?.codeSuggestions ?? []}
         .pollutants=${this.relevance.pollutants} .pollutant=${this.relevance.pollutant}
         @map-control=${(e: CustomEvent<MapControlChange>) => this.onControl(e.detail)}></ps-map-controls>
-      ${this.renderState()}
+      ${this.renderState()}${mapAddToChat(this.selection, this.layout)}
       ${this.colourMode === 'relevance' && this.relevance.note ? html`<ps-notice kind="info" id="map-relevance-note" next="">${this.relevance.note}</ps-notice>` : nothing}
       ${this.webglError ? html`<ps-notice kind="error" next="Try a browser with WebGL2 switched on, or reload the page.">${this.webglError}</ps-notice>` : nothing}
       <div class="stage ${layout ? '' : 'hidden'}">

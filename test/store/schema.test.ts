@@ -97,7 +97,7 @@ describe('schema migration', () => {
 });
 
 /** Writes a database exactly as version 2 of the app did (v1 then v2 steps), with one of everything. */
-const ALL_STORES = ['catalogueSections', 'catalogues', 'codes', 'datasets', 'embeddings', 'matchJobChunks', 'matchJobInputs', 'matchJobs', 'patents', 'results', 'settings'];
+const ALL_STORES = ['catalogueSections', 'catalogues', 'codes', 'conversations', 'datasets', 'embeddings', 'matchJobChunks', 'matchJobInputs', 'matchJobs', 'patents', 'results', 'settings'];
 
 async function createV2Database(name: string): Promise<void> {
   const v2 = await openDB<PatentSpaceDB>(name, 2, {

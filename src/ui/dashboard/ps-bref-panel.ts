@@ -8,6 +8,7 @@ import { downloadCsv } from '../download';
 import { errorMessage } from '../shared/task-controller';
 import { viewStyles } from '../theme/styles';
 import { exportPatents, patentTable } from './patent-list';
+import '../chat/ps-add-to-chat';
 
 /**
  * The 32 BREF documents → chapters → sections as a tree, each node with the patents matched at or
@@ -50,6 +51,9 @@ export class PsBrefPanel extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Opened from a chat citation (#/dashboard?section=ID): show that section's page.
+    const asked = new URLSearchParams(location.hash.split('?')[1] ?? '').get('section');
+    if (asked) this.sectionId = asked;
     void pollutantRows('', { ids: null }).then((rows) => { this.pollutants = [...rows].sort((a, b) => a.pollutant.name.localeCompare(b.pollutant.name)); }, () => undefined);
   }
 
@@ -124,6 +128,7 @@ export class PsBrefPanel extends LitElement {
     const path = section && 'path' in section ? section.path ?? [] : [];
     return html`<section id="section-page" data-section=${page.patents.sectionId} data-patents=${page.patents.patents} aria-label="Section">
       <h3>${page.patents.sectionId} ${section?.title ?? ''}</h3>
+      <ps-add-to-chat id="section-add-to-chat" .target=${{ kind: 'section', id: page.patents.sectionId }}></ps-add-to-chat>
       ${path.length > 0 ? html`<p class="muted">${path.join(' › ')}</p>` : nothing}
       ${page.section?.text ? html`<div class="text" id="section-text">${page.section.text}</div>` : html`<p class="muted" id="section-no-text">No text loaded for this section (Match techniques → Load section texts…).</p>`}
       ${page.bat.length > 0 ? html`<details id="section-bat"><summary>BAT conclusions of ${page.patents.sectionId.split(':::')[0]} (${page.bat.length})</summary>

@@ -4,6 +4,7 @@ import { loadIpcTitles } from '../../clients/reference-client';
 import type { IpcTitles } from '../../core/reference/ipc-titles';
 import { errorMessage } from '../shared/task-controller';
 import { viewStyles } from '../theme/styles';
+import '../chat/ps-add-to-chat';
 
 /**
  * One patent as the dashboard knows it: title, abstract, year, codes named by the bundled IPC
@@ -60,6 +61,7 @@ export class PsPatentDetail extends LitElement {
     return html`<section id="patent-detail" data-patent=${patent.id} aria-label=${`Patent ${patent.id}`}>
       <header><h3>${patent.id}</h3>${close}</header>
       <p><strong>${patent.title || '(no title)'}</strong>${patent.year ? html` · ${patent.year}` : nothing}</p>
+      <ps-add-to-chat id="patent-add-to-chat" .target=${{ kind: 'patents', ids: [patent.id] }}></ps-add-to-chat>
       ${patent.abstract ? html`<p class="abstract">${patent.abstract}</p>` : html`<p class="muted">No abstract.</p>`}
       <h4>Codes</h4>
       <ul id="patent-codes">${patent.codes.map((code) => {

@@ -9,6 +9,7 @@ import { errorMessage } from '../shared/task-controller';
 import { viewStyles } from '../theme/styles';
 import { exportPatents, patentTable } from './patent-list';
 import '../charts/ps-chart';
+import '../chat/ps-add-to-chat';
 
 /**
  * Pollutants ranked by the patents that abate them (a patent counts when one of its sections linked
@@ -46,6 +47,9 @@ export class PsPollutantsPanel extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Opened from a chat citation (#/dashboard?pollutant=INDEX): show that pollutant's page.
+    const asked = new URLSearchParams(location.hash.split('?')[1] ?? '').get('pollutant');
+    if (asked !== null && /^\d+$/.test(asked)) this.chosen = Number(asked);
     void sdgGoals().then((g) => { this.goals = g; }, () => { this.goals = []; });
   }
 
@@ -109,6 +113,7 @@ export class PsPollutantsPanel extends LitElement {
     const name = page.pollutant.name;
     return html`<section id="pollutant-page" data-pollutant=${page.pollutant.index} data-patents=${page.patents} aria-label=${name}>
       <h3>${name}</h3>
+      <ps-add-to-chat id="pollutant-add-to-chat" .target=${{ kind: 'pollutant', index: page.pollutant.index }}></ps-add-to-chat>
       <p>${page.patents} patents abate it at relevance ≥ ${this.thresholds.relevance.toFixed(2)}; ${page.shown} of them at display ≥ ${this.thresholds.display.toFixed(2)}.
         <a id="pollutant-on-map" href=${`#/map?pollutant=${page.pollutant.index}`}>Show them on the patent map</a></p>
       ${this.goals.length > 0 ? html`<h4>Impact on the Sustainable Development Goals</h4>
