@@ -22,8 +22,6 @@ import type { ChatModel } from './chat-model-link';
 
 export const CHAT_SESSION_EVENT = 'chat-session-change';
 
-/** Tokens kept for a model's answer; the prompt gets the rest of its context. */
-export const ANSWER_TOKENS = 384;
 /** Earlier turns sent to a model with a new question (the prompt builder drops the oldest first when short of room). */
 const HISTORY_TURNS = 3;
 /** Engine names of the answers written without a model. */
@@ -275,16 +273,18 @@ export class ChatSession extends EventTarget {
     return { refusal: null, stream: this.askModel(model, live, question, signal) };
   }
 
-  private askModel(model: ChatModel, live: LiveTurn, question: string, signal: AbortSignal): AsyncIterable<ChatChunk> {
+  private async *askModel(model: ChatModel, live: LiveTurn, question: string, signal: AbortSignal): AsyncIterable<ChatChunk> {
     const history: ChatMessage[] = this.turns.filter((t) => t.status === 'done').slice(-HISTORY_TURNS)
       .flatMap((t): ChatMessage[] => [{ role: 'user', content: t.question }, { role: 'assistant', content: t.answer }]);
-    const prompt = buildPrompt({
-      question, entries: live.context, history, budget: model.contextTokens - ANSWER_TOKENS,
+    const input = { question, entries: live.context, history };
+    // The engine's own tokenizer when it offers one; else 3 characters a token (on the safe side).
+    const prompt = model.fitPrompt ? await model.fitPrompt(input) : buildPrompt({
+      ...input, budget: model.contextTokens - model.answerTokens,
       countTokens: model.countTokens ? (t) => model.countTokens!(t) : (t) => Math.ceil(t.length / 3),
     });
     live.note = prompt.note;
     live.engine = model.name;
-    return model.create({ messages: prompt.messages, max_tokens: ANSWER_TOKENS, temperature: 0, signal });
+    yield* model.create({ messages: prompt.messages, max_tokens: model.answerTokens, temperature: 0, signal });
   }
 
   private async save(datasetId: string, turn: StoredTurn, replaces: string | null): Promise<void> {

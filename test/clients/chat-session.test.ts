@@ -49,7 +49,7 @@ class MemoryStorage {
 function scriptedModel(answer: string, contextTokens = 4096): ChatModel & { requests: ChatRequest[] } {
   const requests: ChatRequest[] = [];
   return {
-    name: 'scripted', contextTokens, requests,
+    name: 'scripted', contextTokens, answerTokens: 384, requests,
     countTokens: (t) => t.split(/\s+/).length,
     async *create(request): AsyncGenerator<ChatChunk> {
       requests.push(request);
