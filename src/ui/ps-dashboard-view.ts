@@ -63,7 +63,11 @@ export class PsDashboardView extends LitElement {
     input[type='range'] { width: 10rem; }
   `];
 
-  private readonly onHashChange = () => { const asked = patentInHash(); if (asked) this.patentId = asked; };
+  private readonly onHashChange = () => {
+    const asked = patentInHash();
+    if (asked) this.patentId = asked;
+    this.tab = tabInHash() ?? this.tab;
+  };
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -93,6 +97,8 @@ export class PsDashboardView extends LitElement {
       if (first) await this.open(first.id);
       // Opened from the map with one patent (#/dashboard?patent=ID): show its detail.
       this.patentId = patentInHash() ?? '';
+      // A chat citation of a section, an SDG or a pollutant (#/dashboard?section=ID…) opens its tab; the panel opens the item.
+      this.tab = tabInHash() ?? this.tab;
     } catch (error) {
       this.error = errorMessage(error);
     }
@@ -205,6 +211,11 @@ export class PsDashboardView extends LitElement {
     this.tab = next.id;
     void this.updateComplete.then(() => (this.renderRoot.querySelector(`#tab-${next.id}`) as HTMLElement | null)?.focus());
   }
+}
+
+function tabInHash(): Tab | null {
+  const query = new URLSearchParams(location.hash.split('?')[1] ?? '');
+  return query.has('section') ? 'bref' : query.has('sdg') ? 'sdg' : query.has('pollutant') ? 'pollutants' : null;
 }
 
 function patentInHash(): string | null {

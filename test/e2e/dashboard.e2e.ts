@@ -152,6 +152,10 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the pollution dashboard (headless C
     const linked = exported.rows[0].patentId;
     await page.goto(`${inject('baseUrl')}?gpu=off#/dashboard?patent=${encodeURIComponent(linked)}`);
     await view.locator(`#patent-detail[data-patent="${linked}"]`).waitFor({ timeout: LIMIT });
+    // A section cited in the chat links to #/dashboard?section=ID: the BREF tab opens on that section's page.
+    await page.goto(`${inject('baseUrl')}?gpu=off#/dashboard?section=${encodeURIComponent(target?.id ?? '')}`);
+    await view.locator(`#section-page[data-section="${target?.id}"]`).waitFor({ timeout: LIMIT });
+    await expect(view.locator('#tab-bref').getAttribute('aria-selected')).resolves.toBe('true');
     expect(session.requests.filter((u) => !isLocal(u))).toEqual([]);
   });
 });
