@@ -50,6 +50,23 @@ export function fitLogistic(names: readonly string[], columns: FeatureColumns, l
   // Start at the base rate so the first step is already small on rare positives.
   if (positives > 0 && positives < n) beta[0] = Math.log(positives / (n - positives));
   const x = new Float64Array(p);
+  const row = (r: number): Float64Array => {
+    x[0] = 1;
+    for (let f = 0; f < d; f++) x[f + 1] = sds[f] > 0 ? (columns[f][r] - means[f]) / sds[f] : 0;
+    return x;
+  };
+  /** Penalised log-likelihood Σ [y·η − log(1 + e^η)] − λ/2 Σ β² (stable for large |η|). */
+  const objective = (b: Float64Array): number => {
+    let sum = 0;
+    for (let r = 0; r < n; r++) {
+      const v = row(r);
+      let eta = 0;
+      for (let a = 0; a < p; a++) eta += b[a] * v[a];
+      sum += labels[r] * eta - (eta > 0 ? eta + Math.log1p(Math.exp(-eta)) : Math.log1p(Math.exp(eta)));
+    }
+    for (let a = 1; a < p; a++) sum -= (l2 / 2) * b[a] * b[a];
+    return sum;
+  };
   let iterations = 0;
   let converged = false;
   while (iterations < maxIterations) {
@@ -57,8 +74,7 @@ export function fitLogistic(names: readonly string[], columns: FeatureColumns, l
     const gradient = new Float64Array(p);
     const hessian = new Float64Array(p * p);
     for (let r = 0; r < n; r++) {
-      x[0] = 1;
-      for (let f = 0; f < d; f++) x[f + 1] = sds[f] > 0 ? (columns[f][r] - means[f]) / sds[f] : 0;
+      row(r);
       let eta = 0;
       for (let a = 0; a < p; a++) eta += beta[a] * x[a];
       const mu = 1 / (1 + Math.exp(-eta));
@@ -76,10 +92,19 @@ export function fitLogistic(names: readonly string[], columns: FeatureColumns, l
     }
     for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) hessian[b * p + a] = hessian[a * p + b];
     const step = choleskySolve(hessian, gradient, p);
+    // Damped Newton: halve the step until the penalised likelihood does not fall (a full step
+    // can overshoot far when positives are rare and features nearly collinear).
+    const before = objective(beta);
+    const trial = new Float64Array(p);
+    let scale = 1;
+    for (let halvings = 0; halvings < 40; halvings++, scale /= 2) {
+      for (let a = 0; a < p; a++) trial[a] = beta[a] + scale * step[a];
+      if (objective(trial) >= before - 1e-12 * Math.abs(before)) break;
+    }
     let largest = 0;
     for (let a = 0; a < p; a++) {
-      beta[a] += step[a];
-      largest = Math.max(largest, Math.abs(step[a]));
+      largest = Math.max(largest, Math.abs(trial[a] - beta[a]));
+      beta[a] = trial[a];
     }
     if (largest < tolerance) {
       converged = true;
