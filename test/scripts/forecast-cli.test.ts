@@ -62,6 +62,17 @@ describe('npm run forecast: text-tfidf, hybrid, kinds, warnings', () => {
     expect(Object.keys(report.methods.find((m) => m.method === 'hybrid')?.top[0].features ?? {})).toContain('cosine:text-tfidf');
   });
 
+  it('--method all runs the model methods, text-tfidf and the hybrid, whose features include the model\'s cosine', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fc-all-'));
+    const out = join(dir, 'report.json');
+    const run = forecastCli('--data', 'public/demo/patents.jsonl', '--model', 'models/ps-encoder-tiny', '--method', 'all', '--top', '1', '--json', out);
+    expect(run.status).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as ForecastReport;
+    const kinds = Object.fromEntries(report.methods.map((m) => [m.method, m.kind]));
+    expect(kinds).toMatchObject({ 'mean-of-patents:ps-encoder-tiny': 'embedding', 'text-tfidf': 'embedding', hybrid: 'hybrid', random: 'baseline' });
+    expect(report.hybrid?.coefficients.map((c) => c.feature)).toContain('cosine:mean-of-patents:ps-encoder-tiny');
+  });
+
   it('warns visibly, on stderr and in the JSON, when a model\'s until_year reaches into the scoring window', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fc-model-'));
     const model = join(dir, 'leaky-encoder');
