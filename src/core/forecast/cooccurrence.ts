@@ -7,6 +7,9 @@ export interface ForecastPatent {
   id: string;
   year: number;
   codes: readonly string[];
+  /** Read only by the text-tfidf method. */
+  title?: string | null;
+  abstract?: string | null;
 }
 
 /**

@@ -1,15 +1,20 @@
 import { throwIfAborted, type TaskOptions } from '../abort';
 import { ProgressTracker, type ProgressCallback } from '../progress';
 import type { CodeLevel } from '../types';
-import { BASELINES, baselineScores, cooccurrenceGraph, type BaselineName } from './baselines';
+import { BASELINES, baselineScores, type BaselineName } from './baselines';
 import type { PairCosineFn } from '../pair-cosine';
 import { candidateCosines, type CodeEmbedding, type CosineBlockFn } from './candidate-cosine';
-import { selectCandidates, type CandidatePairs } from './candidates';
-import { countWindow, indexPatents, type ForecastPatent } from './cooccurrence';
+import type { CandidatePairs } from './candidates';
+import { countWindow, type ForecastPatent } from './cooccurrence';
+import { applyHybrid, fitHybrid, type HybridFit } from './hybrid';
+import type { LogisticOptions } from './logistic';
 import { bootstrapAucInterval, classBalance, type AucInterval, type BootstrapOptions, type ClassBalance } from './metrics';
-import { labelCandidates, type LabelRule } from './null-model';
+import type { LabelRule } from './null-model';
+import { pairedAucDifference, type PairedBootstrapOptions, type PairedDifference } from './paired-bootstrap';
+import { pairFeatures, prepareStage, type ForecastStage } from './pair-features';
 import { rankScoresChunked, type PrecisionAtK, type RocCurve } from './ranking';
-import { formatRange, validateWindows, type ForecastWindows } from './windows';
+import { TEXT_TFIDF, tfidfCodeVectors, type TfidfOptions } from './text-tfidf';
+import { formatRange, inRange, validateWindows, type ForecastWindows } from './windows';
 
 export interface ForecastSettings {
   level: CodeLevel;
@@ -36,6 +41,20 @@ export interface ForecastInput extends ForecastSettings {
    * cover (for counts.codes); default: the codes of `patents`.
    */
   codesInData?: number;
+  /**
+   * Adds the `text-tfidf` method: TF-IDF code vectors of the embedding window's patents
+   * (title + abstract), no model. `true` for the default vocabulary cap.
+   */
+  textTfidf?: boolean | TfidfOptions;
+  /**
+   * Adds the `hybrid` method (a logistic model fitted on the backtest windows, see hybrid.ts).
+   * `backtestEmbeddings`: vectors of the same embedding methods from the backtest's embedding
+   * window; a method of `embeddings` without them is left out of the hybrid. text-tfidf, when on,
+   * is computed for both.
+   */
+  hybrid?: { backtestEmbeddings?: Readonly<Record<string, CodeEmbedding>>; logistic?: LogisticOptions };
+  /** Paired bootstrap of hybrid − best baseline and best embedding − best baseline. */
+  paired?: PairedBootstrapOptions;
 }
 
 export interface ForecastRunOptions extends TaskOptions {
@@ -47,6 +66,8 @@ export interface ForecastRunOptions extends TaskOptions {
 }
 
 export interface PredictedPair {
+  /** Index of the pair among the candidates. */
+  candidate: number;
   codes: [string, string];
   score: number;
   /** 1 = highest score among all candidates (ties: lower candidate index first). */
@@ -54,11 +75,14 @@ export interface PredictedPair {
   cameTrue: boolean;
   /** Co-occurrences in the scoring window. */
   observed: number;
+  /** Hybrid: the pair's feature values (graph scores as log(1 + x), cosines as they are). */
+  features?: Record<string, number>;
 }
 
 export interface MethodReport {
   method: string;
-  kind: 'embedding' | 'baseline';
+  /** text-tfidf is an embedding: code vectors compared by cosine, only made without a model. */
+  kind: 'embedding' | 'baseline' | 'hybrid';
   auc: number;
   ci: AucInterval;
   roc: RocCurve;
@@ -85,6 +109,18 @@ export interface ForecastReport {
   balance: ClassBalance;
   nullModel: { stubs: number; orderedPairStubs: number; pairScale: number };
   methods: MethodReport[];
+  /** The hybrid's fit: windows and years read, standardised coefficients (absent without the hybrid). */
+  hybrid?: HybridReport;
+  /** Paired AUC differences on the same candidates (resampling codes). */
+  paired: PairedDifference[];
+}
+
+export interface HybridReport extends Omit<HybridFit, 'model'> {
+  intercept: number;
+  /** On standardised features: the change in log-odds per standard deviation. */
+  coefficients: { feature: string; coefficient: number; mean: number; sd: number }[];
+  iterations: number;
+  converged: boolean;
 }
 
 const DEFAULT_KS = [10, 100, 1000];
@@ -99,59 +135,80 @@ const DEFAULT_TOP_N = 20;
 export async function runForecast(input: ForecastInput, options: ForecastRunOptions = {}, onProgress?: ProgressCallback): Promise<ForecastReport> {
   validateWindows(input.windows);
   const { windows, level } = input;
-  const indexed = indexPatents(input.patents, level);
+  const stage = prepareStage(input.patents, level, windows, input.labels);
+  const { indexed, candidates, embedCodes, history, scoreWindow, labelled, graph } = stage;
   const n = indexed.codes.length;
-  const { pairs: candidates, embedCodes, history } = selectCandidates(indexed, windows);
-  const past = countWindow(indexed, { from: windows.learn.from, to: windows.embed.to });
-  const scoreWindow = countWindow(indexed, windows.score);
-  const labelled = labelCandidates(candidates, scoreWindow, input.labels);
   const { labels, observed } = labelled;
-  const graph = cooccurrenceGraph(past, n);
   const ks = input.ks ?? DEFAULT_KS;
   const topN = input.topN ?? DEFAULT_TOP_N;
-  const methodNames = [...Object.keys(input.embeddings), ...(input.baselines ?? BASELINES)];
+  const cosineOptions = { cosineBlock: options.cosineBlock, pairCosines: options.pairCosines, maxBlockBytes: options.maxBlockBytes, signal: options.signal };
+  const embeddings: Record<string, CodeEmbedding> = { ...input.embeddings };
+  if (input.textTfidf) embeddings[TEXT_TFIDF] = textEmbedding(input.patents, stage, input.textTfidf);
+  const methodNames = [...Object.keys(embeddings), ...(input.baselines ?? BASELINES), ...(input.hybrid ? ['hybrid'] : [])];
   const tracker = new ProgressTracker('similarity', 'rows', methodNames.length, onProgress);
   tracker.report(0);
 
   const methods: MethodReport[] = [];
-  for (const [index, method] of methodNames.entries()) {
-    throwIfAborted(options.signal);
-    const embedding = input.embeddings[method];
-    let scores: Float32Array;
-    let missingPairs: number | undefined;
-    if (embedding) {
-      const result = await candidateCosines(embedding, indexed.codes, candidates, {
-        cosineBlock: options.cosineBlock,
-        pairCosines: options.pairCosines,
-        maxBlockBytes: options.maxBlockBytes,
-        signal: options.signal,
-      });
-      scores = result.scores;
-      missingPairs = result.missingPairs;
-    } else {
-      scores = baselineScores(graph, candidates, method as BaselineName, input.seed ?? 1);
-    }
+  const kept = new Map<string, Float32Array>();
+  const report = async (method: string, kind: MethodReport['kind'], scores: Float32Array, extra: Partial<MethodReport> = {}, top?: PredictedPair[]) => {
     const ranking = await rankScoresChunked(scores, labels, { ks, rocPoints: input.rocPoints, signal: options.signal });
+    kept.set(method, scores);
     methods.push({
       method,
-      kind: embedding ? 'embedding' : 'baseline',
+      kind,
       auc: ranking.auc,
       ci: bootstrapAucInterval(scores, labels, ranking.auc, input.bootstrap),
       roc: ranking.roc,
       precisionAtK: ranking.precisionAtK,
-      top: topPairs(scores, candidates, indexed.codes, labels, observed, topN),
-      ...(missingPairs === undefined ? {} : { missingPairs }),
+      top: top ?? topPairs(scores, candidates, indexed.codes, labels, observed, topN),
+      ...extra,
     });
-    tracker.report(index + 1);
+    tracker.report(methods.length);
+  };
+  for (const method of methodNames) {
+    throwIfAborted(options.signal);
+    const embedding = embeddings[method];
+    if (embedding) {
+      const result = await candidateCosines(embedding, indexed.codes, candidates, cosineOptions);
+      await report(method, 'embedding', result.scores, { missingPairs: result.missingPairs });
+    } else if (method !== 'hybrid') {
+      await report(method, 'baseline', baselineScores(graph, candidates, method as BaselineName, input.seed ?? 1));
+    }
   }
 
-  let knownPairs = 0;
-  const isEmbedCode = new Uint8Array(n);
-  for (const i of embedCodes) isEmbedCode[i] = 1;
-  for (const key of history.pairs.keys()) {
-    const i = Math.floor(key / n);
-    if (isEmbedCode[i] && isEmbedCode[key - i * n]) knownPairs++;
+  let hybrid: HybridReport | undefined;
+  if (input.hybrid) {
+    const given = input.hybrid.backtestEmbeddings ?? {};
+    const featureMethods = Object.keys(embeddings).filter((m) => m === TEXT_TFIDF || given[m]);
+    const fit = await fitHybrid({
+      patents: input.patents,
+      level,
+      windows,
+      labels: input.labels,
+      logistic: input.hybrid.logistic,
+      backtestEmbeddings: (backtest) => ({
+        ...Object.fromEntries(featureMethods.filter((m) => m !== TEXT_TFIDF).map((m) => [m, given[m]])),
+        ...(featureMethods.includes(TEXT_TFIDF) && input.textTfidf ? { [TEXT_TFIDF]: textEmbedding(input.patents, backtest, input.textTfidf) } : {}),
+      }),
+    }, cosineOptions);
+    fit.excluded = Object.keys(embeddings).filter((m) => !featureMethods.includes(m));
+    const features = await pairFeatures(stage, Object.fromEntries(featureMethods.map((m) => [m, embeddings[m]])), cosineOptions);
+    const scores = applyHybrid(fit.model, features);
+    const top = topPairs(scores, candidates, indexed.codes, labels, observed, topN).map((pair) => ({
+      ...pair,
+      features: Object.fromEntries(features.names.map((name, f) => [name, features.columns[f][pair.candidate]])),
+    }));
+    await report('hybrid', 'hybrid', scores, {}, top);
+    const { model, ...rest } = fit;
+    hybrid = {
+      ...rest,
+      intercept: model.intercept,
+      coefficients: model.features.map((feature, f) => ({ feature, coefficient: model.coefficients[f], mean: model.means[f], sd: model.sds[f] })),
+      iterations: model.iterations,
+      converged: model.converged,
+    };
   }
+
   return {
     level,
     windows: { learn: formatRange(windows.learn), embed: formatRange(windows.embed), score: formatRange(windows.score) },
@@ -165,13 +222,55 @@ export async function runForecast(input: ForecastInput, options: ForecastRunOpti
       },
       codes: input.codesInData ?? n,
       embedCodes: embedCodes.length,
-      knownPairs,
+      knownPairs: knownPairs(stage),
       candidates: candidates.length,
     },
     balance: classBalance(labels),
     nullModel: { stubs: labelled.model.stubs, orderedPairStubs: labelled.model.orderedPairStubs, pairScale: labelled.model.pairScale },
     methods,
+    ...(hybrid ? { hybrid } : {}),
+    paired: pairedDifferences(methods, kept, labels, candidates, input.paired),
   };
+}
+
+/** TF-IDF code vectors of the stage's embedding window (patents without text add nothing). */
+function textEmbedding(patents: readonly ForecastPatent[], stage: ForecastStage, options: boolean | TfidfOptions): CodeEmbedding {
+  return tfidfCodeVectors(patents.filter((p) => inRange(p.year, stage.windows.embed)), stage.indexed.level, typeof options === 'object' ? options : {});
+}
+
+function knownPairs(stage: ForecastStage): number {
+  const n = stage.indexed.codes.length;
+  let count = 0;
+  const isEmbedCode = new Uint8Array(n);
+  for (const i of stage.embedCodes) isEmbedCode[i] = 1;
+  for (const key of stage.history.pairs.keys()) {
+    const i = Math.floor(key / n);
+    if (isEmbedCode[i] && isEmbedCode[key - i * n]) count++;
+  }
+  return count;
+}
+
+/** The best method of a kind by AUC; the random baseline is a reference, not a contender. */
+export function bestOf(methods: readonly MethodReport[], kind: MethodReport['kind']): MethodReport | undefined {
+  return methods.filter((m) => m.kind === kind && m.method !== 'random' && !Number.isNaN(m.auc)).sort((a, b) => b.auc - a.auc)[0];
+}
+
+function pairedDifferences(
+  methods: readonly MethodReport[],
+  scores: ReadonlyMap<string, Float32Array>,
+  labels: Uint8Array,
+  candidates: CandidatePairs,
+  options?: PairedBootstrapOptions,
+): PairedDifference[] {
+  const baseline = bestOf(methods, 'baseline');
+  if (!baseline) return [];
+  const out: PairedDifference[] = [];
+  for (const kind of ['hybrid', 'embedding'] as const) {
+    const best = bestOf(methods, kind);
+    if (!best) continue;
+    out.push(pairedAucDifference([best.method, baseline.method], scores.get(best.method) as Float32Array, scores.get(baseline.method) as Float32Array, labels, candidates, options));
+  }
+  return out;
 }
 
 /** The `count` highest-scoring candidates, descending; equal scores keep candidate order. */
@@ -194,6 +293,7 @@ export function topPairs(
     }
   }
   return best.map((c, r) => ({
+    candidate: c,
     codes: [codeNames[candidates.first[c]], codeNames[candidates.second[c]]],
     score: scores[c],
     rank: r + 1,

@@ -26,4 +26,25 @@ describe('forecast on real patents (titles, IPC subclasses)', () => {
     expect(auc['common-neighbours']).toBeGreaterThan(0.7);
     expect(Math.abs(auc.random - 0.5)).toBeLessThan(0.05);
   });
+
+  it.skipIf(!present)('the hybrid (text-tfidf + graph, fitted on ≤1995/1996–2000/2001–2005) beats resource allocation on 2006–2010', async () => {
+    const patents = readFileSync(DATA, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: string; year: number; codes: string[]; title: string; abstract: string | null });
+    const report = await runForecast({
+      patents,
+      level: 'subclass',
+      windows: parseWindows('-2000,2001-2005,2006-2010'),
+      labels: { mode: 'above-null' },
+      embeddings: {},
+      baselines: ['resource-allocation'],
+      textTfidf: true,
+      hybrid: {},
+    });
+    const auc = Object.fromEntries(report.methods.map((m) => [m.method, m.auc]));
+    const [hybridVsBaseline] = report.paired;
+    console.log(`real subclass hybrid: AUC ${JSON.stringify(auc)}; hybrid − RA ${hybridVsBaseline.difference.toFixed(3)} [${hybridVsBaseline.low.toFixed(3)}, ${hybridVsBaseline.high.toFixed(3)}]`);
+    expect(report.hybrid?.yearsRead.last).toBe(2005);
+    expect(hybridVsBaseline.a).toBe('hybrid');
+    expect(hybridVsBaseline.low).toBeGreaterThan(0);
+    expect(auc['text-tfidf']).toBeGreaterThan(0.65);
+  });
 });
