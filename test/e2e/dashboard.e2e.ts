@@ -145,6 +145,8 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the pollution dashboard (headless C
     await map.locator('#map-legend li').filter({ hasText: `${top?.pollutant.name}: ${top?.patents} patents ≥ 0.50` }).waitFor({ timeout: LIMIT });
 
     // A section's link colours the map by relevance to that section: its matched patents at or above the threshold.
+    // (From another view, as the link is followed from the section's page: the open map keeps its colours on a bare hash change.)
+    await nav('Explore');
     await page.goto(`${inject('baseUrl')}?gpu=off${sectionLink}`);
     await map.locator('#map-legend li').filter({ hasText: `: ${node.section(target?.id ?? '').patents} patents ≥ 0.50` }).waitFor({ timeout: LIMIT });
 
