@@ -11,7 +11,7 @@ import type { ProgressCallback } from '../core/progress';
 import { parseModelRef } from '../ml/model-ref';
 import { answerReserve, type OnnxChatChoice } from '../ml/chat/chat-choice';
 import { OnnxChatModel } from '../ml/chat/onnx-chat';
-import { onnxWebGpuSkipReason, type ModelSource, type RuntimeOptions } from '../ml/runtime';
+import { loadOnFirstDevice, type ModelSource, type RuntimeOptions } from '../ml/runtime';
 
 type ChatDevice = 'webgpu' | 'wasm' | 'cpu';
 
@@ -68,31 +68,18 @@ export class ChatWorkerEngine {
     if (this.loaded && this.model && this.loadedFor === request) return this.loaded;
     await this.unload();
     const signal = this.aborts.begin(task.taskId, task.signal);
-    const fallbackReasons: string[] = [];
     try {
-      for (const device of options.devices) {
-        const skip = device === 'webgpu' ? await onnxWebGpuSkipReason(options.forceWebGpu === true) : null;
-        if (skip) {
-          fallbackReasons.push(`webgpu: ${skip}`);
-          continue;
-        }
-        try {
-          this.model = await OnnxChatModel.load({
-            source: options.source, kind: options.choice.kind, model: options.choice.model,
-            device, dtype: options.choice.dtype, runtime: options.runtime,
-          }, { signal }, onProgress);
-          this.loaded = { info: this.model.info(), fallbackReasons };
-          this.loadedFor = request;
-          return this.loaded;
-        } catch (error) {
-          if (error instanceof Error && error.name === 'AbortError') throw error;
-          fallbackReasons.push(`${device}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
+      const { value, fallbackReasons } = await loadOnFirstDevice(options.devices, options.forceWebGpu === true, (device) => OnnxChatModel.load({
+        source: options.source, kind: options.choice.kind, model: options.choice.model,
+        device, dtype: options.choice.dtype, runtime: options.runtime,
+      }, { signal }, onProgress), options.choice.model);
+      this.model = value;
+      this.loaded = { info: value.info(), fallbackReasons };
+      this.loadedFor = request;
+      return this.loaded;
     } finally {
       this.aborts.end(task.taskId);
     }
-    throw new Error(`could not load ${options.choice.model}: ${fallbackReasons.join('; ')}`);
   }
 
   /** The loaded engine, or null. */

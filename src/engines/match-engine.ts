@@ -5,7 +5,7 @@ import { DatasetStore } from '../store/dataset-store';
 import { EncoderEngine } from '../ml/encoder';
 import type { ModelDtype } from '../ml/model-ref';
 import type { ModelCheckReport } from '../ml/reference-check';
-import { onnxWebGpuSkipReason, type ModelSource, type RuntimeOptions } from '../ml/runtime';
+import { loadOnFirstDevice, type ModelSource, type RuntimeOptions } from '../ml/runtime';
 import { YesNoEngine, type YesNoPair, type YesNoScores } from '../ml/yesno';
 
 /** A pollution-abatement technique as the catalogue describes it (public/demo/techniques.json). */
@@ -64,25 +64,12 @@ export class MatchEngine {
     const current = this.info;
     const request = JSON.stringify([modelId, options.dtype, options.devices, options.forceWebGpu === true]);
     if (current && this.loadedFor === request) return current;
-    const fallbackReasons: string[] = [];
-    for (const device of options.devices) {
-      const skip = device === 'webgpu' ? await onnxWebGpuSkipReason(options.forceWebGpu === true) : null;
-      if (skip) {
-        fallbackReasons.push(`webgpu: ${skip}`);
-        continue;
-      }
-      try {
-        await this.yesNo.load({ source: options.source, runtime: options.runtime, device, dtype: options.dtype }, task, onProgress);
-        this.info = { modelId, device, dtype: options.dtype, fallbackReasons };
-        this.loadedFor = request;
-        return this.info;
-      } catch (error) {
-        if (error instanceof Error && error.name === 'AbortError') throw error;
-        fallbackReasons.push(`${device}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
     this.info = null;
-    throw new Error(`could not load ${modelId}: ${fallbackReasons.join('; ')}`);
+    const { device, fallbackReasons } = await loadOnFirstDevice(options.devices, options.forceWebGpu === true,
+      (d) => this.yesNo.load({ source: options.source, runtime: options.runtime, device: d, dtype: options.dtype }, task, onProgress), modelId);
+    this.info = { modelId, device, dtype: options.dtype, fallbackReasons };
+    this.loadedFor = request;
+    return this.info;
   }
 
   /** P(Yes) of every patent of the dataset for one technique. */

@@ -142,6 +142,31 @@ export async function onnxWebGpuSkipReason(force = false, gpu?: GPU): Promise<st
   return null;
 }
 
+/**
+ * Loads on the first of `devices` that works: WebGPU is skipped where onnxWebGpuSkipReason says
+ * so, a device whose load fails falls through to the next, an abort stops at once. Every skip and
+ * failure is kept as `device: reason`, for the notice the user sees and for the final error.
+ */
+export async function loadOnFirstDevice<T, D extends string>(
+  devices: readonly D[], forceWebGpu: boolean, load: (device: D) => Promise<T>, what: string,
+): Promise<{ value: T; device: D; fallbackReasons: string[] }> {
+  const fallbackReasons: string[] = [];
+  for (const device of devices) {
+    const skip = device === 'webgpu' ? await onnxWebGpuSkipReason(forceWebGpu) : null;
+    if (skip) {
+      fallbackReasons.push(`webgpu: ${skip}`);
+      continue;
+    }
+    try {
+      return { value: await load(device), device, fallbackReasons };
+    } catch (error) {
+      if (error instanceof Error && error.name === 'AbortError') throw error;
+      fallbackReasons.push(`${device}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  throw new Error(`could not load ${what}: ${fallbackReasons.join('; ')}`);
+}
+
 function adapterLabel(adapter: { description: string; vendor: string; architecture: string }): string {
   const name = adapter.description || adapter.architecture || adapter.vendor || 'unnamed adapter';
   return name.toLowerCase() === 'swiftshader' ? 'SwiftShader' : name;

@@ -92,7 +92,8 @@ export function aucOfRankCounts(positivesPerRank: ArrayLike<number>, negativesPe
   return positives === 0 || negatives === 0 ? Number.NaN : twiceU / (2 * positives * negatives);
 }
 
-function denseRanks(scores: Float32Array): { rankOf: Uint32Array; distinct: number } {
+/** Each score's rank among the distinct scores (0 = lowest), and how many distinct scores there are. */
+export function denseRanks(scores: Float32Array): { rankOf: Uint32Array; distinct: number } {
   const order = Uint32Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   const rankOf = new Uint32Array(scores.length);
   let rank = -1;

@@ -1,5 +1,6 @@
 import { mulberry32 } from '../random';
 import type { CandidatePairs } from './candidates';
+import { denseRanks } from './metrics';
 
 /**
  * Paired bootstrap of the AUC difference of two methods scored on the same candidates.
@@ -48,8 +49,8 @@ export function pairedAucDifference(
   const { seed = 1, replicates = 200, level = 0.95, resample = 'codes' } = options;
   const n = labels.length;
   if (scoresA.length !== n || scoresB.length !== n || candidates.length !== n) throw new RangeError('scores, labels and candidates differ in length');
-  const rankedA = denseRanks(scoresA);
-  const rankedB = denseRanks(scoresB);
+  const rankedA = rankedWithCounts(scoresA);
+  const rankedB = rankedWithCounts(scoresB);
   const weights = new Float64Array(n).fill(1);
   const difference = weightedAuc(rankedA, labels, weights) - weightedAuc(rankedB, labels, weights);
 
@@ -103,15 +104,9 @@ interface Ranked {
   negative: Float64Array;
 }
 
-function denseRanks(scores: Float32Array): Ranked {
-  const order = Uint32Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
-  const rankOf = new Uint32Array(scores.length);
-  let rank = -1;
-  for (let a = 0; a < order.length; a++) {
-    if (a === 0 || scores[order[a]] !== scores[order[a - 1]]) rank++;
-    rankOf[order[a]] = rank;
-  }
-  return { rankOf, distinct: rank + 1, positive: new Float64Array(rank + 1), negative: new Float64Array(rank + 1) };
+function rankedWithCounts(scores: Float32Array): Ranked {
+  const { rankOf, distinct } = denseRanks(scores);
+  return { rankOf, distinct, positive: new Float64Array(distinct), negative: new Float64Array(distinct) };
 }
 
 /** Weighted Mann–Whitney AUC: Σ w_p w_n ([s_p > s_n] + ½[s_p = s_n]) / (Σ w_p · Σ w_n). */
