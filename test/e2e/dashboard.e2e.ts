@@ -5,6 +5,7 @@
  * in Node on the job's own exported pairs, at two relevance thresholds; the tree's relevant-only
  * filter and a section's list agree with the same computation; a pollutant shows its SDG chart;
  * the patent detail opens from a list; the CSV holds what the screen shows. Nothing leaves 127.0.0.1.
+ * The counts are checked once more with WebGPU on (SwiftShader) rather than ?gpu=off.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import Papa from 'papaparse';
@@ -26,6 +27,32 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the pollution dashboard (headless C
   afterEach(async () => {
     await session?.close();
     session = undefined;
+  });
+
+  it('with WebGPU on (SwiftShader), the one-click demo job gives the pollutant counts of the core on its pairs', { timeout: 1_500_000 }, async () => {
+    session = await openBrowser({ webgpu: true });
+    const { page } = session;
+    await page.goto(inject('baseUrl'));
+    await page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: LIMIT });
+    const nav = (label: string) => page.locator('ps-app nav a', { hasText: label }).click();
+    await nav('Pollution dashboard');
+    const view = page.locator('ps-dashboard-view');
+    await view.locator('#dashboard-run-demo').click();
+    await view.locator('#pollutant-table').waitFor({ timeout: LIMIT });
+    await nav('Match techniques');
+    const panel = page.locator('ps-match-job');
+    await panel.locator('#jobs tbody tr[data-status="done"] .job-open').click();
+    const results = panel.locator('ps-match-job-results');
+    await results.locator('#job-table').waitFor({ timeout: LIMIT });
+    const [download] = await Promise.all([page.waitForEvent('download'), results.locator('#job-json').click()]);
+    const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as { rows: ExportedRow[]; job: { settings: { verify: boolean } } };
+    const node = new Dashboard(matchTableFromPairs(CATALOGUE, exported.rows, scoreRuleForJob(exported.job.settings)), SDG);
+    await nav('Pollution dashboard');
+    await view.locator('#pollutant-table').waitFor({ timeout: LIMIT });
+    await expect.poll(() => view.locator('#pollutant-table tbody tr').evaluateAll((rows) => rows.map((r) => [Number(r.getAttribute('data-pollutant')), Number(r.getAttribute('data-patents'))])), { timeout: LIMIT })
+      .toEqual(node.pollutants().map((r) => [r.pollutant.index, r.patents]));
+    expect(node.pollutants().some((r) => r.patents > 0)).toBe(true);
+    expect(session.requests.filter((u) => !isLocal(u))).toEqual([]);
   });
 
   it('counts what the dashboard core counts on the same matches, in every tab', { timeout: 1_500_000 }, async () => {
