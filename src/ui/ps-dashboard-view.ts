@@ -4,7 +4,7 @@ import {
   dashboardJobs, openDashboard, savedThresholds, setThresholds,
   type DashboardSummary, type MatchJobRecord, type SelectionInput, type Thresholds,
 } from '../clients/dashboard-client';
-import { demoDashboardSettings, runJob, type MatchJobRecord as JobRecord } from '../clients/match-job-client';
+import { demoDashboardSettings, runJob } from '../clients/match-job-client';
 import { DEMO_DATASET_NAME } from '../clients/pipeline';
 import { loadSelection } from '../clients/selection-client';
 import { AppStateConsumer } from './shared/app-state-consumer';
@@ -46,7 +46,7 @@ export class PsDashboardView extends LitElement {
   declare patentId: string;
   private readonly app = new AppStateConsumer(this, (next, previous) => { if (next.dataset?.id !== previous.dataset?.id) { this.demoJob.reset(); void this.init(); } });
   /** The demo's one-click job (both stages), with progress, ETA and Cancel. */
-  private readonly demoJob = new TaskController<JobRecord>(this);
+  private readonly demoJob = new TaskController<MatchJobRecord>(this);
 
   constructor() {
     super();

@@ -14,6 +14,7 @@ import { parseCatalogue } from '../../src/core/catalogue/decode';
 import { Dashboard, matchTableFromPairs, scoreRuleForJob, type BrefTreeNode } from '../../src/core/dashboard/dashboard';
 import { parseSdgImpacts } from '../../src/core/reference/sdg';
 import { sdgTableForCatalogue } from '../../src/core/reference/sdg-table';
+import type { Page } from 'playwright-core';
 import { CHROMIUM_PATH, isLocal, openBrowser, type BrowserSession } from './browser';
 
 const LIMIT = 600_000;
@@ -21,6 +22,23 @@ const CATALOGUE = parseCatalogue(readFileSync('public/catalogue/bref-catalogue.j
 const SDG = sdgTableForCatalogue(parseSdgImpacts(readFileSync('public/reference/sdg-impacts.json', 'utf8')), CATALOGUE.meta.fingerprint);
 
 interface ExportedRow { patentId: string; sectionId: string; prefilter: number; pYes: number | null }
+
+/**
+ * The demo's one click (both stages of a job over the bundled BREF technique sections, then the
+ * dashboard), and the job's own pairs as Match techniques exports them, for the Node computation.
+ */
+async function runDemoJob(page: Page, nav: (label: string) => Promise<void>): Promise<{ rows: ExportedRow[]; job: { settings: { verify: boolean } } }> {
+  const view = page.locator('ps-dashboard-view');
+  await view.locator('#dashboard-run-demo').click();
+  await view.locator('#pollutant-table').waitFor({ timeout: LIMIT });
+  await nav('Match techniques');
+  const panel = page.locator('ps-match-job');
+  await panel.locator('#jobs tbody tr[data-status="done"] .job-open').click();
+  const results = panel.locator('ps-match-job-results');
+  await results.locator('#job-table').waitFor({ timeout: LIMIT });
+  const [download] = await Promise.all([page.waitForEvent('download'), results.locator('#job-json').click()]);
+  return JSON.parse(readFileSync(await download.path(), 'utf8')) as { rows: ExportedRow[]; job: { settings: { verify: boolean } } };
+}
 
 describe.skipIf(!existsSync(CHROMIUM_PATH))('the pollution dashboard (headless Chromium)', () => {
   let session: BrowserSession | undefined;
@@ -37,15 +55,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the pollution dashboard (headless C
     const nav = (label: string) => page.locator('ps-app nav a', { hasText: label }).click();
     await nav('Pollution dashboard');
     const view = page.locator('ps-dashboard-view');
-    await view.locator('#dashboard-run-demo').click();
-    await view.locator('#pollutant-table').waitFor({ timeout: LIMIT });
-    await nav('Match techniques');
-    const panel = page.locator('ps-match-job');
-    await panel.locator('#jobs tbody tr[data-status="done"] .job-open').click();
-    const results = panel.locator('ps-match-job-results');
-    await results.locator('#job-table').waitFor({ timeout: LIMIT });
-    const [download] = await Promise.all([page.waitForEvent('download'), results.locator('#job-json').click()]);
-    const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as { rows: ExportedRow[]; job: { settings: { verify: boolean } } };
+    const exported = await runDemoJob(page, nav);
     const node = new Dashboard(matchTableFromPairs(CATALOGUE, exported.rows, scoreRuleForJob(exported.job.settings)), SDG);
     await nav('Pollution dashboard');
     await view.locator('#pollutant-table').waitFor({ timeout: LIMIT });
@@ -65,18 +75,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the pollution dashboard (headless C
     const view = page.locator('ps-dashboard-view');
     await view.locator('#dashboard-empty').waitFor({ timeout: LIMIT });
 
-    // The demo's one click: both stages of a job over the bundled BREF technique sections, then the dashboard.
-    await view.locator('#dashboard-run-demo').click();
-    await view.locator('#pollutant-table').waitFor({ timeout: LIMIT });
-
-    // The job's own pairs, exported from Match techniques, for the Node computation.
-    await nav('Match techniques');
-    const panel = page.locator('ps-match-job');
-    await panel.locator('#jobs tbody tr[data-status="done"] .job-open').click();
-    const results = panel.locator('ps-match-job-results');
-    await results.locator('#job-table').waitFor({ timeout: LIMIT });
-    const [download] = await Promise.all([page.waitForEvent('download'), results.locator('#job-json').click()]);
-    const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as { rows: ExportedRow[]; job: { settings: { verify: boolean } } };
+    const exported = await runDemoJob(page, nav);
     const table = matchTableFromPairs(CATALOGUE, exported.rows, scoreRuleForJob(exported.job.settings));
     const node = new Dashboard(table, SDG);
 

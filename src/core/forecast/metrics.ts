@@ -115,7 +115,7 @@ export function sampleWithoutReplacement(rng: () => number, n: number, k: number
 }
 
 /** Linear interpolation between order statistics (type 7, as R and numpy default). */
-function quantile(sorted: readonly number[], q: number): number {
+export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const position = (sorted.length - 1) * q;
   const below = Math.floor(position);

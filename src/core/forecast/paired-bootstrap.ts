@@ -1,6 +1,6 @@
 import { mulberry32 } from '../random';
 import type { CandidatePairs } from './candidates';
-import { denseRanks } from './metrics';
+import { denseRanks, quantile } from './metrics';
 
 /**
  * Paired bootstrap of the AUC difference of two methods scored on the same candidates.
@@ -131,10 +131,3 @@ export function weightedAuc(ranked: Ranked, labels: Uint8Array, weights: Float64
   return positives === 0 || below === 0 ? Number.NaN : twiceU / (2 * positives * below);
 }
 
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const position = (sorted.length - 1) * q;
-  const below = Math.floor(position);
-  const above = Math.min(sorted.length - 1, below + 1);
-  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
-}

@@ -7,10 +7,13 @@ import { parseWindows } from '../../../src/core/forecast/windows';
 const DATA = '../shared/data/patents_ipc.jsonl';
 const present = existsSync(DATA);
 if (!present) console.warn(`forecast-real.test.ts skipped: ${DATA} is absent (real-data check needs the shared data folder)`);
+type RealPatent = { id: string; year: number; codes: string[]; title: string; abstract: string | null };
+/** Read once for both tests (24,875 lines). */
+const PATENTS: RealPatent[] = present ? readFileSync(DATA, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as RealPatent) : [];
 
 describe('forecast on real patents (titles, IPC subclasses)', () => {
   it.skipIf(!present)('graph baselines predict new subclass combinations 2006–2010 well above chance', async () => {
-    const patents = readFileSync(DATA, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: string; year: number; codes: string[] });
+    const patents = PATENTS;
     const report = await runForecast({
       patents,
       level: 'subclass',
@@ -28,7 +31,7 @@ describe('forecast on real patents (titles, IPC subclasses)', () => {
   });
 
   it.skipIf(!present)('the hybrid (text-tfidf + graph, fitted on ≤1995/1996–2000/2001–2005) beats resource allocation on 2006–2010', async () => {
-    const patents = readFileSync(DATA, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: string; year: number; codes: string[]; title: string; abstract: string | null });
+    const patents = PATENTS;
     const report = await runForecast({
       patents,
       level: 'subclass',
