@@ -9,7 +9,8 @@ import type { ReportRequest } from '../core/chat/reports';
 import { SDG_IMPACTS_PATH } from '../core/reference/types';
 import type { ChatGroundingEngine, ComposedReport, GroundedQuestion, ItemRef } from '../engines/chat-grounding-engine';
 import { chatContext } from './chat-context-client';
-import { dashboardWorker, groundingWorker } from './clients';
+import type { SemanticRanking } from '../engines/semantic-ranker';
+import { dashboardWorker, groundingWorker, semanticWorker } from './clients';
 import { savedThresholds } from './dashboard-client';
 
 export type { ComposedReport, GroundedQuestion, ItemRef };
@@ -33,12 +34,29 @@ export interface Grounding {
 }
 
 export const workerGrounding: Grounding = {
-  ground: (datasetId, question, context) => withEngine((r) => r.ground(datasetId, question, [...context])),
+  ground: async (datasetId, question, context) => {
+    const semantic = await semanticRanking(datasetId, question);
+    return withEngine((r) => r.ground(datasetId, question, [...context], semantic));
+  },
   report: async (datasetId, request, snapshot) => {
     const thresholds = await savedThresholds();
     return withEngine((r) => r.report(datasetId, request, snapshot, thresholds));
   },
 };
+
+/**
+ * The loaded encoder's ranking of the dataset's patents for the question (ML worker). The ML worker
+ * is not started for it: without one there is no loaded encoder to ask, and a kiosk's chat should
+ * not load ONNX Runtime just to learn that.
+ */
+async function semanticRanking(datasetId: string, question: string): Promise<SemanticRanking> {
+  if (!semanticWorker.started()) return { used: false, modelId: null, separation: null, reason: 'no encoder is loaded yet (the map, the Technology space or an analysis loads one)' };
+  try {
+    return await (semanticWorker.get().rank(datasetId, question) as Promise<SemanticRanking>);
+  } catch (error) {
+    return { used: false, modelId: null, separation: null, reason: `the encoder's ranking failed (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
 
 /** Adds the target to the active dataset's chat; returns the tags it has there. */
 export async function addToChat(target: ChatTarget): Promise<string[]> {

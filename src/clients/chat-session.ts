@@ -13,6 +13,7 @@ import type { ChatChunk, ChatMessage, ChatUsage } from '../core/chat/engine';
 import { conversationMarkdown, type ConversationTurn } from '../core/chat/export';
 import { buildPrompt } from '../core/chat/prompt';
 import { itemLabel } from '../core/chat/render';
+import type { RetrievalNote } from '../core/chat/retrieve';
 import { REPORT_TITLES, reportQuestion, type ReportRequest } from '../core/chat/reports';
 import { reportAnswer, streamText } from '../core/chat/text-stream';
 import type { ConversationRecord, ConversationStore, StoredTurn, TurnRequest, TurnStatus } from '../store/conversation-store';
@@ -49,6 +50,8 @@ export interface LiveTurn {
   answer: string;
   context: ContextEntry[];
   note: string | null;
+  /** How a question's sources were found (null for reports and until retrieval has run). */
+  retrieval: RetrievalNote | null;
   engine: string;
   startedAt: number;
   /** The turn a regenerate replaces. */
@@ -190,7 +193,7 @@ export class ChatSession extends EventTarget {
     this.controller = controller;
     const live: LiveTurn = {
       id: this.newId(), request, question: request.kind === 'question' ? request.question : REPORT_TITLES[request.request.report],
-      answer: '', context: [], note: null, engine: '', startedAt: this.now(), replaces, preparing: true,
+      answer: '', context: [], note: null, retrieval: null, engine: '', startedAt: this.now(), replaces, preparing: true,
     };
     this.live = live;
     this.error = '';
@@ -228,7 +231,7 @@ export class ChatSession extends EventTarget {
 
     const turn: StoredTurn = {
       id: live.id, request, question: live.question, answer: live.answer, status, note: live.note, context: live.context,
-      engine: live.engine, startedAt: live.startedAt, endedAt: this.now(), ...(usage ? { usage } : {}), ...(failure ? { error: failure } : {}),
+      ...(live.retrieval ? { retrieval: live.retrieval } : {}), engine: live.engine, startedAt: live.startedAt, endedAt: this.now(), ...(usage ? { usage } : {}), ...(failure ? { error: failure } : {}),
     };
     this.live = null;
     this.controller = null;
@@ -257,6 +260,7 @@ export class ChatSession extends EventTarget {
     const question = live.request.question;
     const chips = contexts.chips.map((e) => ({ ...e }));
     const grounded = await grounding.ground(datasetId, question, chips);
+    live.retrieval = grounded.retrieval;
     if (grounded.refusal) {
       live.context = chips;
       return { refusal: grounded.refusal.message, stream: null };

@@ -30,6 +30,7 @@ export const encoderWorker = { get: () => mlWorker.get().embedder };
 export const matchWorker = { get: () => mlWorker.get().matcher };
 export const matchJobWorker = { get: () => mlWorker.get().jobs };
 export const chatWorker = { get: () => mlWorker.get().chat };
+export const semanticWorker = { get: () => mlWorker.get().semantic, started: () => mlWorker.started };
 export const similarityWorker = { get: () => computeWorker.get().neighbours };
 export const forecastWorker = { get: () => computeWorker.get().forecast };
 export const spaceWorker = { get: () => computeWorker.get().space };

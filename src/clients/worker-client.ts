@@ -29,6 +29,11 @@ export class LazyWorker<T> {
     return this.remote;
   }
 
+  /** Whether the worker runs now (get() starts it): a caller that only wants to ask a loaded model checks first. */
+  get started(): boolean {
+    return this.remote !== null;
+  }
+
   terminate(): void {
     this.remote?.[Comlink.releaseProxy]();
     this.worker?.terminate();

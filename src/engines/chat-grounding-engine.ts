@@ -14,11 +14,15 @@ import { ChatContext, type ContextEntry, type ContextItem, type ContextSnapshot,
 import { patentItem, pollutantItem, sdgItem, sectionItem } from '../core/chat/items';
 import { decideRefusal, type Refusal } from '../core/chat/refusal';
 import { composeReport, type Report, type ReportRequest } from '../core/chat/reports';
-import { Retriever } from '../core/chat/retrieve';
+import { Retriever, type RetrievalNote } from '../core/chat/retrieve';
+import { MIN_EXCESS } from '../core/chat/semantic';
 import type { Thresholds } from '../core/dashboard/dashboard';
 import { CatalogueStore } from '../store/catalogue-store';
 import { LazyJobStores } from '../store/job-stores';
 import type { DashboardEngine } from './dashboard-engine';
+import type { SemanticRanking } from './semantic-ranker';
+
+export type { RetrievalNote };
 
 /** An item a view offers as a chip, by what the view knows of it. */
 export type ItemRef =
@@ -31,7 +35,10 @@ export interface GroundedQuestion {
   refusal: Refusal | null;
   /** Items retrieved for the question, best first (empty with a refusal). */
   items: ContextItem[];
+  /** How the sources were found: by words alone, or fused with the encoder's ranking (and why not). */
+  retrieval: RetrievalNote;
 }
+
 
 export interface ComposedReport {
   report: Report;
@@ -99,12 +106,18 @@ export class ChatGroundingEngine {
   /**
    * Retrieval and refusal for a free question. `context` is the chips as they stand: a question
    * about them ("summarise [P1]") is never refused, and their words count as the data's subjects.
+   * `semantic` is the ML worker's ranking of the dataset's patents (src/engines/semantic-ranker.ts):
+   * when its encoder passed calibration, it is fused with BM25 by reciprocal rank, keeps a source
+   * whose similarity exceeds the off-topic ceiling by MIN_EXCESS, and a question farther from every
+   * patent than small talk is (best excess < 0) is refused as off-topic.
    */
-  async ground(datasetId: string, question: string, context: readonly ContextEntry[]): Promise<GroundedQuestion> {
+  async ground(datasetId: string, question: string, context: readonly ContextEntry[], semantic?: SemanticRanking): Promise<GroundedQuestion> {
     const retriever = await this.retrieverFor(datasetId);
-    const retrieval = await retriever.retrieve(question);
-    const refusal = decideRefusal({ question, context, retrieval, isSubject: (t) => retriever.isSubject(t) });
-    return { refusal, items: refusal ? [] : retrieval.items.map((r) => r.item) };
+    const ranking = semantic?.used ? semantic.ranking : null;
+    const retrieval = await retriever.retrieve(question, ranking ? { embedding: () => ranking, minSimilarity: MIN_EXCESS } : {});
+    const refusal = decideRefusal({ question, context, retrieval, isSubject: (t) => retriever.isSubject(t), minSimilarity: 0 });
+    const note: RetrievalNote = { embedding: semantic?.used ? semantic.modelId : null, reason: semantic && !semantic.used ? semantic.reason : null };
+    return { refusal, items: refusal ? [] : retrieval.items.map((r) => r.item), retrieval: note };
   }
 
   async destroy(): Promise<void> {

@@ -6,6 +6,7 @@
 import type { ContextEntry } from '../core/chat/context';
 import type { ChatUsage } from '../core/chat/engine';
 import type { ReportRequest } from '../core/chat/reports';
+import type { RetrievalNote } from '../core/chat/retrieve';
 
 /**
  * How a turn ended. 'stopped': the user pressed Stop (the answer is what had streamed by then);
@@ -29,6 +30,8 @@ export interface StoredTurn {
   note: string | null;
   /** The entries the answer's tags refer to. */
   context: ContextEntry[];
+  /** How a free question's sources were found (absent for reports and turns stored before it was kept). */
+  retrieval?: RetrievalNote;
   /** Who wrote the answer: 'report mode', 'sources' (no model loaded) or the model's id. */
   engine: string;
   startedAt: number;

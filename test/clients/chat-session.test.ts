@@ -29,7 +29,7 @@ const grounding: Grounding = {
   async ground(_datasetId, question, context) {
     const retrieval = await retriever.retrieve(question);
     const refusal = decideRefusal({ question, context, retrieval, isSubject: (t) => retriever.isSubject(t) });
-    return { refusal, items: refusal ? [] : retrieval.items.map((r) => r.item) };
+    return { refusal, items: refusal ? [] : retrieval.items.map((r) => r.item), retrieval: { embedding: null, reason: null } };
   },
   async report(_datasetId, request, snapshot) {
     const context = ChatContext.restore(snapshot);

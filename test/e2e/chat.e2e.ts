@@ -172,11 +172,24 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the grounded chat (headless Chromiu
     await expect(refused.locator('.answer').textContent()).resolves.toMatch(/No source for that\.\s+I have no source for that/);
     await expect.poll(async () => (await storedTurns()).map((t) => t.status), { timeout: LIMIT }).toEqual(['done', 'done', 'stopped', 'refused']);
 
+    // 9b. A free question on the data is answered from sources found by their words; the loaded
+    //     encoder took part only if it passed calibration on this dataset, and the turn says which.
+    await chat.locator('#chat-question').fill(`Which patents reduce ${CATALOGUE.pollutants[pollutant].name}?`);
+    await chat.locator('#chat-question').press('Enter');
+    await expect.poll(() => chat.locator('article.turn[data-status="done"]').count(), { timeout: LIMIT }).toBe(3);
+    const answered = chat.locator('article.turn[data-status="done"]').last();
+    await expect(answered.getAttribute('data-engine')).resolves.toBe('sources');
+    await expect(answered.locator('.retrieval').textContent()).resolves.toMatch(
+      /^Sources found by their words(?: only: (?:no encoder is loaded yet.*|.+ tells this dataset's questions from off-topic ones in \d+ % of cases \(90 % needed\))| and by .+'s similarity)$/,
+    );
+    expect(await answered.locator('a.cite').count()).toBeGreaterThan(0);
+    await expect.poll(async () => (await storedTurns()).map((t) => t.status), { timeout: LIMIT }).toEqual(['done', 'done', 'stopped', 'refused', 'done']);
+
     // 10. After a reload the conversation is shown again, as stored; the export appends its sources.
     await page.reload(); // the route (#/chat) is kept
 
     await expect.poll(() => chat.locator('#conversation article.turn').evaluateAll((a) => a.map((t) => t.getAttribute('data-status'))), { timeout: LIMIT })
-      .toEqual(['done', 'done', 'stopped', 'refused']);
+      .toEqual(['done', 'done', 'stopped', 'refused', 'done']);
     await expect(chat.locator('#chips li.chip[data-kind="pollutant"]').count()).resolves.toBe(1);
     const [markdown] = await Promise.all([page.waitForEvent('download'), chat.locator('#chat-export').click()]);
     const text = readFileSync(await markdown.path(), 'utf8');

@@ -80,6 +80,24 @@ describe('ChatGroundingEngine', () => {
       const onTopic = await engine.ground(dataset.id, `Which patents remove ${pollutant.name} with a wet scrubber?`, []);
       expect(onTopic.refusal).toBeNull();
       expect(onTopic.items.some((i) => i.kind === 'patent' && i.id === 'EP1')).toBe(true);
+      expect(onTopic.retrieval).toEqual({ embedding: null, reason: null });
+
+      // Fused with an encoder's ranking: EP2 shares no word with the question, but the encoder puts
+      // it first by a clear excess over the off-topic ceiling, so it is among the sources.
+      const question = `Which patents remove ${pollutant.name} with a wet scrubber?`;
+      const semantic = { used: true as const, modelId: 'enc', separation: 0.97, ranking: [{ kind: 'patent' as const, id: 'EP2', score: 0.3 }, { kind: 'patent' as const, id: 'EP1', score: 0.1 }] };
+      const fused = await engine.ground(dataset.id, question, [], semantic);
+      expect(fused.refusal).toBeNull();
+      expect(fused.items.filter((i) => i.kind === 'patent').map((i) => i.id)).toEqual(expect.arrayContaining(['EP1', 'EP2']));
+      expect(onTopic.items.some((i) => i.id === 'EP2')).toBe(false);
+      expect(fused.retrieval).toEqual({ embedding: 'enc', reason: null });
+      // A question nearer small talk than any patent (best excess below 0) is refused though a word matches.
+      const far = await engine.ground(dataset.id, question, [], { ...semantic, ranking: [{ kind: 'patent', id: 'EP1', score: -0.02 }] });
+      expect(far.refusal?.reason).toBe('off-topic');
+      // An encoder turned away by calibration leaves retrieval to BM25 and says why.
+      const turnedAway = await engine.ground(dataset.id, question, [], { used: false, modelId: 'tiny', separation: 0.6, reason: 'tiny tells … in 60 % of cases' });
+      expect(turnedAway.items.map((i) => i.id)).toEqual(onTopic.items.map((i) => i.id));
+      expect(turnedAway.retrieval).toEqual({ embedding: null, reason: 'tiny tells … in 60 % of cases' });
     } finally {
       await engine.destroy();
       await dashboards.destroy();

@@ -82,6 +82,14 @@ export interface Retrieval {
   bestSimilarity: number | null;
 }
 
+/** How a question's sources were found, as the chat tells the user. */
+export interface RetrievalNote {
+  /** The encoder whose ranking was fused with BM25; null when retrieval was by words alone. */
+  embedding: string | null;
+  /** Why the encoder did not take part (null when it did, or when none was offered). */
+  reason: string | null;
+}
+
 export interface RetrievedItem {
   item: ContextItem;
   /** Fused (RRF) score when an embedding ranking took part, else the BM25 score. */

@@ -7,6 +7,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { REPORT_MODE, SOURCES_ONLY, type LiveTurn } from '../../clients/chat-session';
 import type { StoredTurn } from '../../store/conversation-store';
 import { renderAnswer } from './chat-answer';
+import type { RetrievalNote } from '../../core/chat/retrieve';
 
 type Shown = (StoredTurn & { live?: false }) | (LiveTurn & { live: true; status: 'streaming' });
 
@@ -14,6 +15,13 @@ function engineLine(engine: string): string {
   if (engine === REPORT_MODE) return 'Report mode: composed from the matches, no model';
   if (engine === SOURCES_ONLY) return 'The sources found for the question (no chat model is loaded: load one in Models for a written answer)';
   return engine ? `Written by ${engine} from the sources` : '';
+}
+
+/** How the sources were found, for a free question's turn; '' for reports and older turns. */
+function retrievalLine(note: RetrievalNote | null | undefined): string {
+  if (!note) return '';
+  if (note.embedding) return `Sources found by their words and by ${note.embedding}'s similarity`;
+  return note.reason ? `Sources found by their words only: ${note.reason}` : 'Sources found by their words';
 }
 
 const STATUS_TEXT: Readonly<Record<Shown['status'], string>> = {
@@ -50,6 +58,7 @@ function draw(turn: Shown): TemplateResult {
     <p class="meta muted">
       ${STATUS_TEXT[turn.status] ? html`<span class="status ${turn.status}">${STATUS_TEXT[turn.status]}</span>` : nothing}
       ${!refused && engineLine(turn.engine) ? html`<span>${engineLine(turn.engine)}</span>` : nothing}
+      ${!refused && retrievalLine(turn.retrieval) ? html`<span class="retrieval">${retrievalLine(turn.retrieval)}</span>` : nothing}
       ${problems.length && !streaming ? html`<span class="problems">${problems.join('; ')}</span>` : nothing}
     </p>
     ${turn.status === 'error' && 'error' in turn && turn.error ? html`<p class="error" role="alert">${turn.error}</p>` : nothing}
