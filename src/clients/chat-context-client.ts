@@ -1,6 +1,7 @@
 /**
  * The chat's shared context on the page: the chips any view adds ("Add to chat" on a patent, a
- * pollutant, a section, the map's selection) and the chat view shows, one context per dataset.
+ * pollutant, a section, an SDG, a code, a forecast pair, the map's selection) and the chat view
+ * shows, one context per dataset.
  *
  * One ChatContext holds the chips (origin 'user') and also the items reports and retrieval cited
  * (origin 'report' / 'retrieval', not shown as chips): they share one numbering, so a tag an answer

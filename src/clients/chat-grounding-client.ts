@@ -1,22 +1,41 @@
 /**
  * The page's side of the chat's grounding engine (compute worker): items for chips, preset
- * reports from the open job, retrieval with refusal. "Add to chat" buttons go through here.
+ * reports from the open job, retrieval with refusal. "Add to chat" buttons go through here; the
+ * items of codes and forecast pairs are built here, from what the view shows.
  */
 import type * as Comlink from 'comlink';
 import { BUNDLED_CATALOGUE_PATH } from '../core/catalogue/format';
-import type { ContextEntry, ContextItem, ContextSnapshot } from '../core/chat/context';
+import type { CodeItem, ContextEntry, ContextItem, ContextSnapshot, ForecastItem } from '../core/chat/context';
+import { codeItem, forecastId, forecastItem } from '../core/chat/items';
 import type { ReportRequest } from '../core/chat/reports';
 import { SDG_IMPACTS_PATH } from '../core/reference/types';
+import type { CodeId } from '../core/types';
 import type { ChatGroundingEngine, ComposedReport, GroundedQuestion, ItemRef } from '../engines/chat-grounding-engine';
-import { chatContext } from './chat-context-client';
 import type { SemanticRanking } from '../engines/semantic-ranker';
+import { chatContext, type ChatContextClient } from './chat-context-client';
 import { dashboardWorker, groundingWorker, semanticWorker } from './clients';
 import { savedThresholds } from './dashboard-client';
 
 export type { ComposedReport, GroundedQuestion, ItemRef };
 
-/** What a view's "Add to chat" names: a catalogue item, or patents of the dataset by id (`total`: how many were selected, when `ids` is the first of them). */
-export type ChatTarget = ItemRef | { kind: 'patents'; ids: readonly string[]; total?: number };
+/** Patents of the dataset by id (`total`: how many were selected, when `ids` is the first of them). */
+export interface PatentsTarget { kind: 'patents'; ids: readonly string[]; total?: number }
+
+/** A technology code with the title the view shows beside it (null when it has none). */
+export interface CodeTarget { kind: 'code'; code: CodeId; title: string | null }
+
+/** A predicted pair with the forecast's score and the titles of its two codes, in the view's order. */
+export interface ForecastTarget { kind: 'forecast'; a: CodeId; b: CodeId; score: number; titles: readonly [string | null, string | null] }
+
+/**
+ * What a view's "Add to chat" names. Catalogue items and patents are built in the worker, which
+ * holds the catalogue, the job's counts and the patent records; a code or a forecast pair carries
+ * all its facts already (the view shows its title and score), so it is built here, with no round trip.
+ */
+export type ChatTarget = ItemRef | PatentsTarget | CodeTarget | ForecastTarget;
+
+/** The part of the page's chat context the buttons use (a fake one in tests). */
+export type ChipContext = Pick<ChatContextClient, 'dataset' | 'add' | 'has'>;
 
 /** The map's selection can hold thousands: the chat takes the first ones (the prompt could not hold more). */
 export const MAX_PATENT_CHIPS = 20;
@@ -58,31 +77,50 @@ async function semanticRanking(datasetId: string, question: string): Promise<Sem
   }
 }
 
+/**
+ * What the button names, for targets that sit in a list of their like (an SDG row, a code, a pair
+ * row): "Add H01M to chat" tells the rows' buttons apart, to a screen reader too. Null for the
+ * others, whose button is the only one beside the item it adds.
+ */
+export function targetName(target: ChatTarget): string | null {
+  switch (target.kind) {
+    case 'sdg': return `SDG ${target.number}`;
+    case 'code': return target.code;
+    case 'forecast': return `${target.a} + ${target.b}`;
+    default: return null;
+  }
+}
+
+/** The item of a code or a forecast pair, as the chat keeps it. */
+export function pageItem(target: CodeTarget | ForecastTarget): CodeItem | ForecastItem {
+  return target.kind === 'code' ? codeItem(target.code, target.title) : forecastItem(target.a, target.b, target.score, target.titles);
+}
+
 /** Adds the target to the active dataset's chat; returns the tags it has there. */
-export async function addToChat(target: ChatTarget): Promise<string[]> {
-  const datasetId = chatContext.dataset;
+export async function addToChat(target: ChatTarget, context: ChipContext = chatContext): Promise<string[]> {
+  const datasetId = context.dataset;
   if (!datasetId) throw new Error('There is no active dataset to add chat items to.');
+  if (target.kind === 'code' || target.kind === 'forecast') return context.add(pageItem(target)).map((e) => e.tag);
   if (target.kind === 'patents') {
     const items = await withEngine((r) => r.patents(datasetId, target.ids.slice(0, MAX_PATENT_CHIPS)));
     if (items.length === 0) throw new Error('None of these patents is in the dataset any more.');
-    return chatContext.add(...items).map((e) => e.tag);
+    return context.add(...items).map((e) => e.tag);
   }
   const thresholds = await savedThresholds();
   // Comlink's remote type spreads the union over Promise; the value is one ContextItem.
   const item = await withEngine((r) => r.item(datasetId, target, thresholds) as Promise<ContextItem>);
-  return chatContext.add(item).map((e) => e.tag);
+  return context.add(item).map((e) => e.tag);
 }
 
 /** The tags the target has as chips now ([] when it is not in the chat). */
-export function chipTags(target: ChatTarget): string[] {
+export function chipTags(target: ChatTarget, context: ChipContext = chatContext): string[] {
+  const tagOf = (kind: ContextItem['kind'], id: string): string[] => { const e = context.has(kind, id); return e ? [e.tag] : []; };
   switch (target.kind) {
-    case 'patents': return target.ids.slice(0, MAX_PATENT_CHIPS).flatMap((id) => { const e = chatContext.has('patent', id); return e ? [e.tag] : []; });
-    case 'pollutant': return tagOf(chatContext.has('pollutant', String(target.index)));
-    case 'section': return tagOf(chatContext.has('section', target.id));
-    case 'sdg': return tagOf(chatContext.has('sdg', String(target.number)));
+    case 'patents': return target.ids.slice(0, MAX_PATENT_CHIPS).flatMap((id) => tagOf('patent', id));
+    case 'pollutant': return tagOf('pollutant', String(target.index));
+    case 'section': return tagOf('section', target.id);
+    case 'sdg': return tagOf('sdg', String(target.number));
+    case 'code': return tagOf('code', target.code);
+    case 'forecast': return tagOf('forecast', forecastId(target.a, target.b));
   }
-}
-
-function tagOf(entry: ContextEntry | undefined): string[] {
-  return entry ? [entry.tag] : [];
 }

@@ -151,6 +151,9 @@ export class PsSpaceView extends LitElement {
       this.settingsLoaded = true;
     }
     await this.run(true, false);
+    // Opened from a chat chip or citation (#/space?code=H01M): select that code.
+    const asked = new URLSearchParams(location.hash.split('?')[1] ?? '').get('code');
+    if (asked) await this.selectCode(asked);
   }
 
   /** Lays the space out (from the cache when allowed); with `embedFirst`, embeds the patents first as Explore does. */

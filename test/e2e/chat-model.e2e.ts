@@ -12,7 +12,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the chat engine in Models, in headl
     session = undefined;
   });
 
-  it('refuses web-llm models on a software GPU before any download, loads the bundled Llama, and keeps the choice', async () => {
+  it('refuses web-llm models on a software GPU before any download, loads the bundled Llama, answers with it, and keeps the choice', { timeout: 1_200_000 }, async () => {
     // SwiftShader's WebGPU adapter: web-llm's models are refused with the reason, nothing is fetched.
     session = await openBrowser({ webgpu: true });
     await session.page.goto(`${inject('baseUrl')}?gpu=off#/models`);
@@ -30,6 +30,21 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the chat engine in Models, in headl
     await ready.waitFor({ timeout: 120_000 });
     await expect(ready.getAttribute('data-model')).resolves.toBe('bundled:ps-llama-yesno-tiny');
     await expect(ready.getAttribute('data-device')).resolves.toBe('wasm');
+
+    // The loaded Llama writes a free question's answer from its sources, streamed into the chat.
+    const page = session.page;
+    // The demo corpus is imported on the first visit whatever the route; Explore shows when it is ready.
+    await page.locator('ps-app nav a[href="#/explore"]').click();
+    await page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 600_000 });
+    await page.locator('ps-app nav a[href="#/chat"]').click();
+    const chat = page.locator('ps-chat-view');
+    await chat.locator('#chat-question').fill('Which patents reduce nitrogen oxides?');
+    await chat.locator('#chat-question').press('Enter');
+    const answered = chat.locator('article.turn[data-status="done"]');
+    await answered.waitFor({ timeout: 600_000 });
+    await expect(answered.getAttribute('data-engine')).resolves.toBe('bundled:ps-llama-yesno-tiny');
+    await expect(answered.locator('.meta').textContent()).resolves.toMatch(/Written by .+ from the sources/);
+    expect(((await answered.locator('.answer').textContent()) ?? '').trim().length).toBeGreaterThan(0);
 
     await session.page.reload();
     await view.locator('#chat-engine[data-state="idle"]').waitFor({ timeout: 120_000 });

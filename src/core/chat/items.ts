@@ -87,6 +87,11 @@ export function codeItem(code: CodeId, title: string | null = null): CodeItem {
   return { kind: 'code', id: code, title: nonBlank(title ?? undefined) };
 }
 
+/** A forecast pair's item id: the codes in sorted order, so (A, B) and (B, A) are one item. */
+export function forecastId(a: CodeId, b: CodeId): string {
+  return b < a ? `${b}+${a}` : `${a}+${b}`;
+}
+
 /** A forecast pair; the codes are sorted so (A, B) and (B, A) are one item. */
 export function forecastItem(a: CodeId, b: CodeId, score: number, titles: readonly [string | null, string | null] = [null, null]): ForecastItem {
   if (a === b) throw new RangeError(`A forecast pair needs two different codes, not ${a} twice.`);
@@ -94,7 +99,7 @@ export function forecastItem(a: CodeId, b: CodeId, score: number, titles: readon
   const swap = b < a;
   return {
     kind: 'forecast',
-    id: swap ? `${b}+${a}` : `${a}+${b}`,
+    id: forecastId(a, b),
     codes: swap ? [b, a] : [a, b],
     titles: swap ? [titles[1], titles[0]] : [titles[0], titles[1]],
     score,

@@ -12,6 +12,7 @@ export function itemHref(item: ContextItem): string {
     case 'pollutant': return `#/dashboard?pollutant=${q(item.id)}`;
     case 'sdg': return `#/dashboard?sdg=${q(item.id)}`;
     case 'code': return `#/space?code=${q(item.id)}`;
+    // The Forecast view keeps no result to open a pair in: its pairs exist only after a run there.
     case 'forecast': return '#/forecast';
   }
 }

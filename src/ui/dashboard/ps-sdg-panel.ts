@@ -7,6 +7,7 @@ import { errorMessage } from '../shared/task-controller';
 import { viewStyles } from '../theme/styles';
 import { openPatent } from './patent-list';
 import '../charts/ps-chart';
+import '../chat/ps-add-to-chat';
 
 /**
  * The 17 SDGs with the pollutants that affect each, how many of the job's patents reach each goal
@@ -15,27 +16,32 @@ import '../charts/ps-chart';
  */
 export class PsSdgPanel extends LitElement {
   static override properties = {
-    thresholds: { attribute: false }, selection: { attribute: false }, goals: { state: true }, reach: { state: true }, error: { state: true },
+    thresholds: { attribute: false }, selection: { attribute: false }, goals: { state: true }, reach: { state: true }, error: { state: true }, asked: { state: true },
   };
   declare thresholds: Thresholds;
   declare selection: SelectionInput;
   declare goals: GoalPollutants[];
   declare reach: (SdgReach & { labels: PatentLabel[] }) | null;
   declare error: string;
+  /** The goal a chat citation asked for (#/dashboard?sdg=N): its row is marked. */
+  declare asked: number | null;
 
   constructor() {
     super();
-    Object.assign(this, { goals: [], reach: null, error: '', selection: { ids: null } });
+    Object.assign(this, { goals: [], reach: null, error: '', selection: { ids: null }, asked: null });
   }
 
   static override styles = [...viewStyles, css`
     :host { display: block; }
     button.link { background: none; border: none; padding: 0; color: var(--ps-accent); cursor: pointer; font: inherit; text-decoration: underline; }
     td.pollutants { font-size: 0.85em; }
+    tr[aria-current='true'] td { background: color-mix(in srgb, var(--ps-accent) 12%, transparent); }
   `];
 
   override connectedCallback(): void {
     super.connectedCallback();
+    const asked = new URLSearchParams(location.hash.split('?')[1] ?? '').get('sdg');
+    this.asked = asked !== null && /^\d+$/.test(asked) ? Number(asked) : null;
     void sdgGoals().then((g) => { this.goals = g; }, (error: unknown) => { this.error = errorMessage(error); });
   }
 
@@ -71,10 +77,11 @@ export class PsSdgPanel extends LitElement {
         <ps-chart id="sdg-chart" name="sdg-reach" label="SDG reach of the job's patents, per goal" .spec=${this.chartSpec(reach)}></ps-chart>` : nothing}
       <h3>Goals and the pollutants that affect them</h3>
       <table id="sdg-goals" aria-label="Goals and pollutants">
-        <thead><tr><th>Goal</th><th class="num">Patents</th><th class="num">Reach</th><th>Pollutants (impact)</th></tr></thead>
-        <tbody>${this.goals.map((g, i) => html`<tr data-goal=${g.goal.number}>
+        <thead><tr><th>Goal</th><th class="num">Patents</th><th class="num">Reach</th><th>Pollutants (impact)</th><th>Chat</th></tr></thead>
+        <tbody>${this.goals.map((g, i) => html`<tr data-goal=${g.goal.number} aria-current=${g.goal.number === this.asked ? 'true' : 'false'}>
           <td>SDG ${g.goal.number} ${g.goal.title}</td><td class="num">${reach?.goalPatents[i] ?? ''}</td><td class="num">${reach ? Math.round(reach.goalReach[i]) : ''}</td>
-          <td class="pollutants">${g.pollutants.slice(0, 8).map((p) => `${p.pollutant.name} (${p.impact})`).join('; ')}${g.pollutants.length > 8 ? ` and ${g.pollutants.length - 8} more` : ''}</td></tr>`)}</tbody>
+          <td class="pollutants">${g.pollutants.slice(0, 8).map((p) => `${p.pollutant.name} (${p.impact})`).join('; ')}${g.pollutants.length > 8 ? ` and ${g.pollutants.length - 8} more` : ''}</td>
+          <td><ps-add-to-chat class="sdg-add-to-chat" .target=${{ kind: 'sdg', number: g.goal.number }}></ps-add-to-chat></td></tr>`)}</tbody>
       </table>
       <button id="sdg-goals-csv" @click=${() => this.exportGoals()}>CSV</button>
       ${reach && reach.top.length > 0 ? html`<h3>Patents by SDG reach</h3>

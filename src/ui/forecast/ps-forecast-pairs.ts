@@ -1,10 +1,13 @@
 import { LitElement, css, html } from 'lit';
+import type { ForecastTarget } from '../../clients/chat-grounding-client';
 import type { MethodReport, PredictedPair } from '../../core/forecast/forecast';
 import { formatAuc } from '../ps-roc-plot';
 import { baseStyles, controlStyles, tableStyles } from '../theme/styles';
+import '../chat/ps-add-to-chat';
 
 /**
- * The top predicted new pairs of one method, with code titles; click or Enter opens a pair.
+ * The top predicted new pairs of one method, with code titles; click or Enter opens a pair, and
+ * each pair can be added to the chat.
  * @fires method-select - detail: the method chosen in the heading
  * @fires pair-select - detail: the PredictedPair
  */
@@ -39,6 +42,9 @@ export class PsForecastPairs extends LitElement {
     const method = this.method;
     if (!method) return html``;
     const title = (code: string) => this.titles[code] ?? '';
+    const target = (p: PredictedPair): ForecastTarget => ({ kind: 'forecast', a: p.codes[0], b: p.codes[1], score: p.score, titles: [this.titles[p.codes[0]] ?? null, this.titles[p.codes[1]] ?? null] });
+    // The button sits in a row that opens the pair on click or Enter: its clicks and keys stay its own.
+    const keep = (e: Event) => e.stopPropagation();
     return html`
       <h3>Top predicted new pairs by
         <select id="fc-method" aria-label="Method of the table" @change=${(e: Event) => this.fire('method-select', (e.target as HTMLSelectElement).value)}>
@@ -47,7 +53,7 @@ export class PsForecastPairs extends LitElement {
       <p class="muted">${formatAuc(method)} · ${method.precisionAtK.map((p) => `P@${p.k} ${p.precision.toFixed(3)}`).join(' · ')}${method.missingPairs ? ` · ${method.missingPairs} candidates without a vector (scored 0)` : ''}.
         Click a pair, or press Enter on it, for its patents.</p>
       <table id="fc-pairs" aria-label="Top predicted new pairs by ${method.method}">
-        <thead><tr><th class="num">Rank</th><th>Code</th><th>Code</th><th class="num">Score</th><th>Came true?</th></tr></thead>
+        <thead><tr><th class="num">Rank</th><th>Code</th><th>Code</th><th class="num">Score</th><th>Came true?</th><th>Chat</th></tr></thead>
         <tbody>${method.top.map((p) => html`
           <tr class="pair ${p.cameTrue ? 'true' : ''}" tabindex="0" data-rank=${p.rank} aria-selected=${this.selected === p ? 'true' : 'false'}
             @click=${() => this.fire('pair-select', p)}
@@ -56,6 +62,7 @@ export class PsForecastPairs extends LitElement {
             ${p.codes.map((code) => html`<td><b>${code}</b>${title(code) ? html`<br><span class="muted">${title(code)}</span>` : ''}</td>`)}
             <td class="num">${p.score.toFixed(4)}</td>
             <td class="came">${p.cameTrue ? `yes (${p.observed}×)` : p.observed > 0 ? `${p.observed}×, not above chance` : 'no'}</td>
+            <td><ps-add-to-chat class="pair-add-to-chat" .target=${target(p)} @click=${keep} @keydown=${keep}></ps-add-to-chat></td>
           </tr>`)}</tbody>
       </table>`;
   }

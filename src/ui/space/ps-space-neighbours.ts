@@ -1,10 +1,14 @@
 import { LitElement, css, html } from 'lit';
+import type { CodeTarget } from '../../clients/chat-grounding-client';
+import { IpcTitlesController } from '../shared/ipc-titles-controller';
 import { baseStyles, tableStyles } from '../theme/styles';
 import { fireSpaceControl } from './space-control';
 import type { SpaceNeighbour } from './space-frames';
+import '../chat/ps-add-to-chat';
 
 /**
- * The focused code's nearest codes: click or Enter on a row flies there (Shift adds it).
+ * The focused code with its title and "Add to chat", and its nearest codes: click or Enter on a
+ * row flies there (Shift adds it).
  * @fires space-control - select
  */
 export class PsSpaceNeighbours extends LitElement {
@@ -12,6 +16,7 @@ export class PsSpaceNeighbours extends LitElement {
   /** The focused code, or null. */
   declare code: string | null;
   declare neighbours: SpaceNeighbour[];
+  private readonly titles = new IpcTitlesController(this);
 
   constructor() {
     super();
@@ -23,13 +28,17 @@ export class PsSpaceNeighbours extends LitElement {
     :host { display: block; }
     table { width: 100%; }
     th, td { padding: var(--ps-space-1) var(--ps-space-2); }
+    #focus-title { margin: 0 0 var(--ps-space-2); }
   `];
 
   override render() {
     if (!this.code) return html`<p class="muted">Click a code or find it by name to see its nearest codes.</p>`;
     const select = (code: string, additive: boolean) => fireSpaceControl(this, { kind: 'select', code, additive });
+    const target: CodeTarget = { kind: 'code', code: this.code, title: this.titles.own(this.code) };
     return html`
       <h3>Nearest codes to ${this.code}</h3>
+      <p id="focus-title" class="muted">${this.titles.line(this.code)}</p>
+      <ps-add-to-chat id="space-add-to-chat" .target=${target}></ps-add-to-chat>
       <table id="neighbours" aria-label="Nearest codes to ${this.code}">
         <thead><tr><th class="num">Rank</th><th>Code</th><th>Section</th><th class="num" title="Cosine similarity">Cosine</th><th class="num">Patents</th></tr></thead>
         <tbody>${this.neighbours.map((n, rank) => html`<tr tabindex="0" data-code=${n.code}
