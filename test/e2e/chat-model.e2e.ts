@@ -47,6 +47,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the chat engine in Models, in headl
     expect(((await answered.locator('.answer').textContent()) ?? '').trim().length).toBeGreaterThan(0);
 
     await session.page.reload();
+    await page.locator('ps-app nav a[href="#/models"]').click(); // the reload kept #/chat
     await view.locator('#chat-engine[data-state="idle"]').waitFor({ timeout: 120_000 });
     await expect(view.locator(BUNDLED_ROW).textContent()).resolves.toContain('(chosen)');
     expect(session.requests.filter((u) => !isLocal(u))).toEqual([]);
