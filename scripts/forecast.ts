@@ -184,6 +184,7 @@ function printReport(r: ForecastReport): void {
     console.log(`  standardised coefficients: ${h.coefficients.map((c) => `${c.feature} ${c.coefficient.toFixed(3)}`).join(', ')}`);
     if (h.excluded.length) console.log(`  left out (no backtest vectors): ${h.excluded.join(', ')}`);
   }
+  if (r.hybridSkipped) console.log(`hybrid skipped: ${r.hybridSkipped}`);
   const best = [...r.methods].sort((a, b) => b.auc - a.auc)[0];
   if (best) {
     console.log(`top predicted new combinations by ${best.method}:`);

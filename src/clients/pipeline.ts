@@ -197,6 +197,11 @@ export interface ForecastPreparationSettings {
   embedWindow: { from: number; to: number };
   /** Also compute TechToken code vectors of the embedding window (when the model has code tokens). */
   techToken: boolean;
+  /**
+   * With techToken: the hybrid's backtest embedding window, whose TechToken vectors its fit reads
+   * (computed from that window's patents only, as the forecast's are from its own).
+   */
+  backtestEmbedWindow?: { from: number; to: number };
   /** Off: the encoder runs on WASM (a forecast may still run its cosines on WebGPU). */
   encoderOnGpu: boolean;
   /** With encoderOnGpu: WebGPU even on a software fallback adapter (see AnalysisSettings). */
@@ -227,9 +232,12 @@ export async function prepareForecast(
   const encoder = encoderWorker.get();
   const embedded = await ensureEmbeddings(dataset, { modelRef: settings.modelRef, hubHost: settings.hubHost, preferGpu: settings.encoderOnGpu, forceOnnxWebGpu: settings.forceOnnxWebGpu }, signal, onProgress);
   const info = await embedded.encoderReady;
-  const techToken = settings.techToken
-    ? await runCancellable(encoder, signal, (taskId) => encoder.embedWindowCodes(dataset.id, settings.level, settings.embedWindow, { taskId }, progress))
-    : null;
+  const windowCodes = (range: { from: number; to: number }) =>
+    runCancellable(encoder, signal, (taskId) => encoder.embedWindowCodes(dataset.id, settings.level, range, { taskId }, progress));
+  const techToken = settings.techToken ? await windowCodes(settings.embedWindow) : null;
+  // Only when the forecast's window has code tokens: the hybrid then has a TechToken cosine to fit.
+  const backtestWindow = settings.backtestEmbedWindow;
+  if (techToken && backtestWindow) await windowCodes(backtestWindow);
   return {
     encoder: info,
     embeddingsReused: embedded.reused,

@@ -1,24 +1,21 @@
 import { AbortRegistry, type TaskOptions } from '../core/abort';
-import { meanOfPatentVectors } from '../core/code-vectors';
 import { codeAt } from '../core/codes';
 import type { BaselineName } from '../core/forecast/baselines';
 import type { CodeEmbedding } from '../core/forecast/candidate-cosine';
 import { fastCpuCosineBlock, wasmCosineSupported } from '../core/fast-cosine/wasm-cosine';
-import { runForecast, type ForecastReport } from '../core/forecast/forecast';
+import { runForecast, type ForecastInput, type ForecastReport } from '../core/forecast/forecast';
+import { backtestWindows } from '../core/forecast/hybrid';
 import type { LabelRule } from '../core/forecast/null-model';
 import { formatRange, inRange, validateWindows, type ForecastWindows, type YearRange } from '../core/forecast/windows';
-import { noEmbeddings, type NoEmbeddings } from '../core/outcomes';
+import type { NoEmbeddings } from '../core/outcomes';
 import { pairCosines, pairCosinesF32, type PairCosineFn } from '../core/pair-cosine';
 import type { ProgressCallback } from '../core/progress';
 import type { CodeLevel, Patent } from '../core/types';
 import type { SimilarityBackend } from '../core/backend';
 import type { GpuPolicy } from '../gpu/backend';
 import { gpuPairCosines } from '../gpu/forecast-cosine';
-import { techTokenWindowKey } from '../ml/vector-keys';
-import type { DatasetStore } from '../store/dataset-store';
 import { gpuOf, LazyStore, type ComputeEngineOptions } from './engine-context';
-
-/** How code vectors are built for a forecast (both from the embedding window's patents only). */
+import { backtestVectors, codesAtLevel, meanOfPatents, techTokenVectors } from './forecast-vectors';
 import type { ForecastMethod } from '../core/settings/forecast';
 import { ForecastInputError } from '../core/errors';
 
@@ -30,6 +27,11 @@ export interface ForecastJob {
   level: CodeLevel;
   windows: ForecastWindows;
   labels: LabelRule;
+  /**
+   * text-tfidf needs only the patents' texts; the hybrid is fitted on the backtest windows (the
+   * windows shifted back by the scoring window's length) over the cosines of the other methods
+   * chosen here and the graph scores, and applied to these windows.
+   */
   methods: readonly ForecastMethod[];
   baselines: readonly BaselineName[];
   topN?: number;
@@ -46,8 +48,10 @@ export interface ForecastOutcome {
   report: ForecastReport;
   backend: SimilarityBackend;
   modelId: string;
-  /** Embedding methods asked for that could not run, and why. */
+  /** Methods asked for that could not run, and why (the hybrid: its backtest had too little data). */
   skipped: { method: ForecastMethod; reason: string }[];
+  /** Methods that ran but are not features of the hybrid (no vectors of the backtest's embedding window), and why. */
+  hybridLeftOut: { method: string; reason: string }[];
   timingsMs: { vectors: number; forecast: number };
 }
 
@@ -128,14 +132,23 @@ export class ForecastEngine {
         embeddings['mean-of-patents'] = mean.embedding;
       }
       if (job.methods.includes('techtoken')) {
-        const stored = await store.getEmbeddings(datasetId, techTokenWindowKey(job.modelId, windows.embed));
-        if (stored) embeddings.techtoken = { codes: stored.ids, dim: stored.dim, vectors: stored.vectors };
+        const vectors = await techTokenVectors(store, datasetId, job.modelId, windows.embed);
+        if (vectors) embeddings.techtoken = vectors;
         else skipped.push({ method: 'techtoken', reason: `${job.modelId} has no code tokens for this dataset at ${levelName} level` });
       }
+      const wantsHybrid = job.methods.includes('hybrid');
+      const backtest = backtestWindows(windows);
+      const { embeddings: backtestEmbeddings, leftOut } = wantsHybrid
+        ? await backtestVectors(store, datasetId, job.modelId, Object.keys(embeddings), patents.filter((p) => inRange(p.year, backtest.embed) && hasCode(p)), backtest.embed, level)
+        : { embeddings: {}, leftOut: [] };
       const vectorsMs = performance.now() - startedVectors;
 
       const codesInData = patents.length < (await store.countPatents(datasetId)) ? await codesAtLevel(store, datasetId, level) : undefined;
-      const input = { patents, level, windows, labels: job.labels, embeddings, baselines: job.baselines, topN: job.topN, codesInData };
+      const input: ForecastInput = {
+        patents, level, windows, labels: job.labels, embeddings, baselines: job.baselines, topN: job.topN, codesInData,
+        textTfidf: job.methods.includes('text-tfidf'),
+        ...(wantsHybrid ? { hybrid: { backtestEmbeddings } } : {}),
+      };
       const progress: ProgressCallback | undefined = onProgress && ((p) => onProgress({ ...p, stage: 'forecast' }));
       const startedForecast = performance.now();
       const cosines = await this.cosineScorer(job, signal);
@@ -143,7 +156,10 @@ export class ForecastEngine {
       const report: ForecastReport = await runForecast(input, {
         pairCosines: cosines.score, cosineBlock: fastCpuCosineBlock(), maxBlockBytes: job.maxBlockBytes, signal,
       }, progress);
-      return { report, backend: cosines.backend(), modelId: job.modelId, skipped, timingsMs: { vectors: vectorsMs, forecast: performance.now() - startedForecast } };
+      // Too little backtest: the hybrid is left out with the core's reason, the rest stands.
+      if (report.hybridSkipped) skipped.push({ method: 'hybrid', reason: report.hybridSkipped });
+      const hybridLeftOut = report.hybrid ? leftOut : [];
+      return { report, backend: cosines.backend(), modelId: job.modelId, skipped, hybridLeftOut, timingsMs: { vectors: vectorsMs, forecast: performance.now() - startedForecast } };
     } finally {
       this.aborts.end(task.taskId);
     }
@@ -201,25 +217,4 @@ export class ForecastEngine {
     };
     return { score, backend: () => reported };
   }
-}
-
-/** Mean-of-patents code vectors from the stored vectors of the embedding window's patents: no re-embedding. */
-async function meanOfPatents(
-  store: DatasetStore, datasetId: string, modelId: string, embedPatents: Patent[], level: CodeLevel,
-): Promise<{ kind: 'embedding'; embedding: CodeEmbedding } | NoEmbeddings> {
-  const aligned = await store.getAlignedEmbeddings(datasetId, modelId, embedPatents.map((p) => p.id));
-  const missing = embedPatents.length - (aligned?.ids.length ?? 0);
-  if (!aligned || missing > 0) return noEmbeddings(modelId, embedPatents.length, missing);
-  const codeVectors = meanOfPatentVectors(embedPatents, aligned.vectors, aligned.dim, level);
-  return { kind: 'embedding', embedding: { codes: codeVectors.codes, dim: aligned.dim, vectors: codeVectors.vectors } };
-}
-
-/** Codes at `level` in the whole dataset, from its code counts (no patent is read). */
-async function codesAtLevel(store: DatasetStore, datasetId: string, level: CodeLevel): Promise<number> {
-  const codes = new Set<string>();
-  for (const code of (await store.getCodes(datasetId)).keys()) {
-    const atLevel = codeAt(level, code);
-    if (atLevel !== null) codes.add(atLevel);
-  }
-  return codes.size;
 }

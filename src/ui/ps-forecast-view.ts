@@ -10,7 +10,8 @@ const BUNDLED_TITLES_NAME = 'bundled IPC titles (reference/ipc-titles.json)';
 import type { PredictedPair } from '../core/forecast/forecast';
 import type { LabelRule } from '../core/forecast/null-model';
 import type { ForecastWindows } from '../core/forecast/windows';
-import { FORECAST_TOP_N } from '../core/settings/forecast';
+import { backtestWindows } from '../core/forecast/hybrid';
+import { FORECAST_TOP_N, needsModel } from '../core/settings/forecast';
 import { defaultWindowInputs, initialForm, labelRule, windowsFromInputs, type ForecastForm } from './forecast/forecast-inputs';
 import type { StoredCodeTitles } from './forecast/ps-code-titles';
 import type { ForecastRun } from './forecast/ps-forecast-result';
@@ -146,16 +147,20 @@ export class PsForecastView extends LitElement {
       if (methods.length === 0 && baselines.length === 0) return { kind: 'empty', message: 'Choose at least one method.' };
       try {
         let preparation: ForecastPreparation | null = null;
-        if (methods.length > 0) {
+        // text-tfidf and a hybrid over it need no model: only the stored patents' texts.
+        if (needsModel(methods)) {
           preparation = await prepareForecast(dataset, {
             modelRef, hubHost, level, embedWindow: windows.embed, techToken: methods.includes('techtoken'), encoderOnGpu: preferGpu && !form.encoderOnWasm,
+            ...(methods.includes('hybrid') ? { backtestEmbedWindow: backtestWindows(windows).embed } : {}),
           }, run.signal, run.progress);
         }
         run.step(STEP.forecast);
         const outcome = await runForecastJob(dataset.id, {
           modelId: preparation?.encoder.modelId ?? modelRef, level, windows, labels, methods, baselines, topN: FORECAST_TOP_N, preferGpu,
         }, run.signal, run.progress);
-        const best = outcome.report.methods.filter((m) => m.kind === 'embedding').sort((a, b) => b.auc - a.auc)[0] ?? outcome.report.methods[0];
+        // The hybrid is the forecast when it was fitted; else the best embedding's table comes first.
+        const best = outcome.report.methods.find((m) => m.kind === 'hybrid')
+          ?? outcome.report.methods.filter((m) => m.kind === 'embedding').sort((a, b) => b.auc - a.auc)[0] ?? outcome.report.methods[0];
         if (run.current) this.selectedMethod = best?.method ?? '';
         return { kind: 'report', outcome, preparation, level, windows, datasetId: dataset.id, datasetName: dataset.name };
       } catch (error) {

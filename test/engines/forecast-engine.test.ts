@@ -1,5 +1,4 @@
 import 'fake-indexeddb/auto';
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { meanOfPatentVectors } from '../../src/core/code-vectors';
 import { candidateCosines, cpuCosineBlock, type CodeEmbedding } from '../../src/core/forecast/candidate-cosine';
@@ -7,7 +6,7 @@ import type { CandidatePairs } from '../../src/core/forecast/candidates';
 import { fastCpuCosineBlock } from '../../src/core/fast-cosine/wasm-cosine';
 import { runForecast, type ForecastReport } from '../../src/core/forecast/forecast';
 import { isNoEmbeddings, type NoEmbeddings } from '../../src/core/outcomes';
-import { inRange, scaledDefaultWindows, type ForecastWindows } from '../../src/core/forecast/windows';
+import { inRange, type ForecastWindows } from '../../src/core/forecast/windows';
 import { codeAt } from '../../src/core/codes';
 import { mulberry32, randomNormalMatrix } from '../../src/core/random';
 import type { Patent } from '../../src/core/types';
@@ -15,9 +14,8 @@ import { GpuPolicy } from '../../src/gpu/backend';
 import { gpuPairCosineFn } from '../../src/gpu/forecast-cosine';
 import { ForecastEngine, type ForecastJob, type ForecastOutcome } from '../../src/engines/forecast-engine';
 import { DatasetStore } from '../../src/store/dataset-store';
-import { techTokenWindowKey } from '../../src/ml/vector-keys';
 import { maxAbsDiff, oversizeDispatches, withDevice } from '../gpu/gpu-harness';
-import { countCodes, makeReport, useFreshIndexedDb } from '../store/helpers';
+import { DIM, embeddingOfWindow, patents, patentVectors, storeDemo, windows } from './forecast-fixture';
 import { ForecastInputError } from '../../src/core/errors';
 
 /** f32 dot products on the GPU against the CPU twin's f64 accumulation, of unit rows. */
@@ -25,29 +23,6 @@ const COSINE_TOLERANCE = 1e-6;
 const AUC_TOLERANCE = 1e-6;
 const BLOCK_BYTES = 4096; // forces many blocks, some of them partial
 const PAIRS_PER_CHUNK = 37; // forces many GPU chunks, the last one partial
-
-const patents = readFileSync('public/demo/patents.jsonl', 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Patent);
-const windows = scaledDefaultWindows(1980, 2020);
-const DIM = 61; // not a multiple of 4: the GPU pads rows to vec4s
-
-/** Random "patent embeddings" (unit rows, seeded) of the demo patents. */
-function patentVectors(seed: number): Float32Array {
-  const x = randomNormalMatrix(mulberry32(seed), patents.length, DIM);
-  for (let r = 0; r < patents.length; r++) {
-    let norm = 0;
-    for (let d = 0; d < DIM; d++) norm += x[r * DIM + d] ** 2;
-    for (let d = 0; d < DIM; d++) x[r * DIM + d] /= Math.sqrt(norm);
-  }
-  return x;
-}
-
-function embeddingOfWindow(vectors: Float32Array, level: 'subclass' | 'main_group'): CodeEmbedding {
-  const rows = patents.map((p, i) => ({ p, i })).filter(({ p }) => inRange(p.year, windows.embed));
-  const window = new Float32Array(rows.length * DIM);
-  rows.forEach(({ i }, r) => window.set(vectors.subarray(i * DIM, (i + 1) * DIM), r * DIM));
-  const codeVectors = meanOfPatentVectors(rows.map(({ p }) => p), window, DIM, level);
-  return { codes: codeVectors.codes, dim: DIM, vectors: codeVectors.vectors };
-}
 
 function randomCandidates(codeCount: number, share: number, seed: number): CandidatePairs {
   const rng = mulberry32(seed);
@@ -135,24 +110,6 @@ describe('forecast candidate cosines on the GPU (gpuPairCosines, candidate pairs
 
 describe('ForecastEngine over a stored dataset', () => {
   afterEach(() => vi.unstubAllGlobals());
-
-  async function storeDemo(extra: Patent[] = []): Promise<string> {
-    useFreshIndexedDb();
-    const store = await DatasetStore.open();
-    const dataset = await store.createDataset({ name: 'demo', level: 'subclass', sourceFiles: [{ name: 'patents.jsonl', bytes: 1 }] });
-    await store.putPatents(dataset.id, [...patents, ...extra]);
-    await store.finishImport(dataset.id, makeReport(patents.length + extra.length), countCodes([...patents, ...extra]));
-    const stored = (await store.getPatents(dataset.id)).filter((p) => !extra.includes(p));
-    const vectors = patentVectors(7);
-    const rowOf = new Map(patents.map((p, i) => [p.id, i]));
-    const aligned = new Float32Array(stored.length * DIM);
-    stored.forEach((p, r) => aligned.set(vectors.subarray((rowOf.get(p.id) as number) * DIM, ((rowOf.get(p.id) as number) + 1) * DIM), r * DIM));
-    await store.putEmbeddings(dataset.id, 'model-x', stored.map((p) => p.id), aligned, DIM);
-    const techtoken = embeddingOfWindow(patentVectors(9), 'subclass');
-    await store.putEmbeddings(dataset.id, techTokenWindowKey('model-x', windows.embed), [...techtoken.codes], techtoken.vectors, DIM);
-    store.close();
-    return dataset.id;
-  }
 
   const job: ForecastJob = {
     modelId: 'model-x', level: 'subclass', windows, labels: { mode: 'above-null' },

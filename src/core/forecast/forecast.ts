@@ -6,7 +6,7 @@ import type { PairCosineFn } from '../pair-cosine';
 import { candidateCosines, type CodeEmbedding, type CosineBlockFn } from './candidate-cosine';
 import type { CandidatePairs } from './candidates';
 import { countWindow, type ForecastPatent } from './cooccurrence';
-import { applyHybrid, fitHybrid, type HybridFit } from './hybrid';
+import { applyHybrid, fitHybrid, HybridUnavailableError, type HybridFit } from './hybrid';
 import type { LogisticOptions } from './logistic';
 import { bootstrapAucInterval, classBalance, type AucInterval, type BootstrapOptions, type ClassBalance } from './metrics';
 import type { LabelRule } from './null-model';
@@ -111,6 +111,8 @@ export interface ForecastReport {
   methods: MethodReport[];
   /** The hybrid's fit: windows and years read, standardised coefficients (absent without the hybrid). */
   hybrid?: HybridReport;
+  /** Why the hybrid asked for was left out (its backtest has no candidate or no positive pair). */
+  hybridSkipped?: string;
   /** Paired AUC differences on the same candidates (resampling codes). */
   paired: PairedDifference[];
 }
@@ -177,10 +179,12 @@ export async function runForecast(input: ForecastInput, options: ForecastRunOpti
   }
 
   let hybrid: HybridReport | undefined;
+  let hybridSkipped: string | undefined;
+  let fit: HybridFit | null = null;
+  const given = input.hybrid?.backtestEmbeddings ?? {};
+  const featureMethods = Object.keys(embeddings).filter((m) => m === TEXT_TFIDF || given[m]);
   if (input.hybrid) {
-    const given = input.hybrid.backtestEmbeddings ?? {};
-    const featureMethods = Object.keys(embeddings).filter((m) => m === TEXT_TFIDF || given[m]);
-    const fit = await fitHybrid({
+    fit = await fitHybrid({
       patents: input.patents,
       level,
       windows,
@@ -190,7 +194,15 @@ export async function runForecast(input: ForecastInput, options: ForecastRunOpti
         ...Object.fromEntries(featureMethods.filter((m) => m !== TEXT_TFIDF).map((m) => [m, given[m]])),
         ...(featureMethods.includes(TEXT_TFIDF) && input.textTfidf ? { [TEXT_TFIDF]: textEmbedding(input.patents, backtest, input.textTfidf) } : {}),
       }),
-    }, cosineOptions);
+    }, cosineOptions).catch((error: unknown) => {
+      // Too little backtest for a fit: say why and keep the other methods' results.
+      if (!(error instanceof HybridUnavailableError)) throw error;
+      hybridSkipped = error.message;
+      tracker.report(methodNames.length);
+      return null;
+    });
+  }
+  if (fit) {
     fit.excluded = Object.keys(embeddings).filter((m) => !featureMethods.includes(m));
     const features = await pairFeatures(stage, Object.fromEntries(featureMethods.map((m) => [m, embeddings[m]])), cosineOptions);
     const scores = applyHybrid(fit.model, features);
@@ -229,6 +241,7 @@ export async function runForecast(input: ForecastInput, options: ForecastRunOpti
     nullModel: { stubs: labelled.model.stubs, orderedPairStubs: labelled.model.orderedPairStubs, pairScale: labelled.model.pairScale },
     methods,
     ...(hybrid ? { hybrid } : {}),
+    ...(hybridSkipped ? { hybridSkipped } : {}),
     paired: pairedDifferences(methods, kept, labels, candidates, input.paired),
   };
 }

@@ -21,6 +21,14 @@ export function backtestWindows(windows: ForecastWindows): ForecastWindows {
   return { learn: back(windows.learn), embed: back(windows.embed), score: back(windows.score) };
 }
 
+/**
+ * The backtest cannot give a fit (windows before the data start, no positive pair): the hybrid is
+ * left out and the rest of the forecast still runs (runForecast reports the message as the reason).
+ */
+export class HybridUnavailableError extends Error {
+  override name = 'HybridUnavailableError';
+}
+
 export interface HybridFit {
   model: LogisticModel;
   windows: { learn: string; embed: string; score: string };
@@ -46,12 +54,12 @@ export async function fitHybrid(input: HybridInput, options: CandidateCosineOpti
   const windows = backtestWindows(input.windows);
   const visible = input.patents.filter((p) => p.year <= windows.score.to);
   const stage = prepareStage(visible, input.level, windows, input.labels);
-  if (stage.candidates.length === 0) throw new Error(`the hybrid's backtest (windows ${describe(windows)}) has no candidate pairs: the data start too late for it`);
+  if (stage.candidates.length === 0) throw new HybridUnavailableError(`the hybrid's backtest (windows ${describe(windows)}) has no candidate pairs: the data start too late for it`);
   const features = await pairFeatures(stage, input.backtestEmbeddings(stage), options);
   const { labels } = stage.labelled;
   let positives = 0;
   for (const y of labels) positives += y;
-  if (positives === 0) throw new Error(`the hybrid's backtest (windows ${describe(windows)}) has no positive pairs to fit on`);
+  if (positives === 0) throw new HybridUnavailableError(`the hybrid's backtest (windows ${describe(windows)}) has no positive pairs to fit on`);
   const model = fitLogistic(features.names, features.columns, labels, input.logistic);
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
@@ -77,6 +85,32 @@ export function applyHybrid(model: LogisticModel, features: PairFeatures): Float
     return features.columns[index];
   });
   return logisticScores(model, columns);
+}
+
+/** One feature's part in a pair's hybrid score. */
+export interface FeatureContribution {
+  feature: string;
+  /** As the model read it (graph scores as log(1 + x)). */
+  value: number;
+  /** (value − mean) / sd over the backtest's pairs; 0 for a feature that was constant there. */
+  standardised: number;
+  /** coefficient × standardised: the log-odds this feature adds to the pair's score. */
+  contribution: number;
+}
+
+/**
+ * Why a pair ranks where it does under the hybrid: each feature's term of the linear predictor,
+ * as logisticScores sums them (the pair's score is the intercept plus these contributions).
+ */
+export function featureContributions(
+  coefficients: readonly { feature: string; coefficient: number; mean: number; sd: number }[],
+  features: Readonly<Record<string, number>>,
+): FeatureContribution[] {
+  return coefficients.map(({ feature, coefficient, mean, sd }) => {
+    const value = features[feature] ?? Number.NaN;
+    const standardised = sd > 0 ? (value - mean) / sd : 0;
+    return { feature, value, standardised, contribution: coefficient * standardised };
+  });
 }
 
 function describe(windows: ForecastWindows): string {

@@ -75,8 +75,10 @@ export class PsForecastForm extends LitElement {
         <div class="row">
           ${FORECAST_METHODS.map((m: ForecastMethod) => html`<label><input type="checkbox" class="fc-method" value=${m} .checked=${f.methods.includes(m)}
             @change=${(e: Event) => this.change({ methods: this.toggle(this.form.methods, m, checked(e), FORECAST_METHODS) })}> ${FORECAST_METHOD_LABELS[m]}</label>`)}
-          <span class="muted">model ${this.modelRef}</span>
+          <span class="muted">model ${this.modelRef} (mean of patents, TechToken)</span>
         </div>
+        <p class="muted" id="fc-hybrid-hint">Text TF-IDF and the hybrid need no model. The hybrid is fitted on the same windows shifted back by the
+          scoring window's length (inside your data, never reading a scoring year), then applied to the windows above.</p>
         <div class="row">Baselines:
           ${BASELINES.map((b) => html`<label><input type="checkbox" class="fc-baseline" value=${b} .checked=${f.baselines.includes(b)}
             @change=${(e: Event) => this.change({ baselines: this.toggle(this.form.baselines, b, checked(e), BASELINES) })}> ${b}</label>`)}

@@ -13,13 +13,15 @@ import '../chat/ps-add-to-chat';
  */
 export class PsForecastPairs extends LitElement {
   static override properties = {
-    method: { attribute: false }, methods: { attribute: false }, selected: { attribute: false }, titles: { attribute: false },
+    method: { attribute: false }, methods: { attribute: false }, selected: { attribute: false }, titles: { attribute: false }, note: { attribute: false },
   };
   declare method: MethodReport | null;
   /** Every method of the report, for the heading's select. */
   declare methods: string[];
   declare selected: PredictedPair | null;
   declare titles: Record<string, string>;
+  /** Said of the method above the table (the hybrid's "fitted on years A–B"); '' for none. */
+  declare note: string;
 
   constructor() {
     super();
@@ -27,6 +29,7 @@ export class PsForecastPairs extends LitElement {
     this.methods = [];
     this.selected = null;
     this.titles = {};
+    this.note = '';
   }
 
   static override styles = [baseStyles, controlStyles, tableStyles, css`
@@ -50,8 +53,8 @@ export class PsForecastPairs extends LitElement {
         <select id="fc-method" aria-label="Method of the table" @change=${(e: Event) => this.fire('method-select', (e.target as HTMLSelectElement).value)}>
           ${this.methods.map((m) => html`<option value=${m} ?selected=${m === method.method}>${m}</option>`)}
         </select></h3>
-      <p class="muted">${formatAuc(method)} · ${method.precisionAtK.map((p) => `P@${p.k} ${p.precision.toFixed(3)}`).join(' · ')}${method.missingPairs ? ` · ${method.missingPairs} candidates without a vector (scored 0)` : ''}.
-        Click a pair, or press Enter on it, for its patents.</p>
+      <p class="muted">${this.note ? html`<span id="fc-pairs-note">${method.method} ${this.note}</span> · ` : ''}${formatAuc(method)} · ${method.precisionAtK.map((p) => `P@${p.k} ${p.precision.toFixed(3)}`).join(' · ')}${method.missingPairs ? ` · ${method.missingPairs} candidates without a vector (scored 0)` : ''}.
+        Click a pair, or press Enter on it, for its patents${method.kind === 'hybrid' ? ' and the features behind its rank' : ''}.</p>
       <table id="fc-pairs" aria-label="Top predicted new pairs by ${method.method}">
         <thead><tr><th class="num">Rank</th><th>Code</th><th>Code</th><th class="num">Score</th><th>Came true?</th><th>Chat</th></tr></thead>
         <tbody>${method.top.map((p) => html`

@@ -1,15 +1,19 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { ForecastPreparation } from '../../clients/pipeline';
 import type { PredictedPair } from '../../core/forecast/forecast';
+import { backtestWindows } from '../../core/forecast/hybrid';
 import { trainingLeak, type ForecastWindows } from '../../core/forecast/windows';
 import type { CodeLevel } from '../../core/types';
 import type { ForecastOutcome } from '../../clients/engine-types';
 import { baseStyles, controlStyles, panelStyles } from '../theme/styles';
 import { exportForecastCsv, exportForecastJson } from './forecast-export';
 import { labelText } from './forecast-inputs';
+import { fittedYears } from './hybrid-text';
 import '../ps-roc-plot';
 import '../shared/ps-notice';
+import './ps-forecast-comparison';
 import './ps-forecast-pairs';
+import './ps-pair-features';
 import './ps-pair-patents';
 
 /** A finished forecast and what it was run with. */
@@ -24,8 +28,9 @@ export interface ForecastRun {
 }
 
 /**
- * A forecast's result: backends and timings, fallbacks, counts and class balance, the ROC curves,
- * the top pairs of the chosen method and the chosen pair's patents; CSV and JSON export.
+ * A forecast's result: backends and timings, fallbacks, counts and class balance, the ROC curves
+ * by kind, the paired differences against the best baseline and the hybrid's model, the top pairs
+ * of the chosen method and the chosen pair's features and patents; CSV and JSON export.
  * @fires method-select - detail: method name (from the legend or the table's heading)
  * @fires pair-select - detail: PredictedPair
  */
@@ -65,10 +70,17 @@ export class PsForecastResult extends LitElement {
     const notices = [
       ...(backend.fallbackReason ? [`Cosines ran on the CPU: ${backend.fallbackReason}. Results are the same, only slower.`] : []),
       ...(prep?.encoder.fallbackReasons ?? []).map((r) => `Embeddings fell back to ${prep?.encoder.device.toUpperCase()}: ${r}`),
-      ...skipped.map((s) => `${s.method} skipped: ${s.reason}.`),
+      // The hybrid's skip has its own notice with the comparison.
+      ...skipped.filter((s) => s.method !== 'hybrid').map((s) => `${s.method} skipped: ${s.reason}.`),
     ];
-    // Only a model that never saw the scoring years gives an honest AUC (core/forecast/windows.ts).
-    const leak = prep ? trainingLeak(prep.encoder.manifest?.training?.until_year, run.windows, prep.encoder.modelId) : null;
+    // Only a model that never saw the scoring years gives an honest AUC (core/forecast/windows.ts);
+    // one that saw the backtest's scoring years makes its own cosine look better in the hybrid's fit.
+    const untilYear = prep?.encoder.manifest?.training?.until_year;
+    const leak = prep ? trainingLeak(untilYear, run.windows, prep.encoder.modelId) : null;
+    const fitLeak = prep && report.hybrid && !leak ? trainingLeak(untilYear, backtestWindows(run.windows), prep.encoder.modelId) : null;
+    const hybridNote = report.hybrid ? fittedYears(report.hybrid) : '';
+    const series = report.methods.map((m) => (m.kind === 'hybrid' ? { ...m, note: hybridNote } : m));
+    const hybridMethod = report.methods.find((m) => m.kind === 'hybrid') ?? null;
     const exported = { outcome: run.outcome, datasetName: run.datasetName, titles: this.titles, titlesName: this.titlesName };
     return html`
       <p id="forecast-status" data-state="done" data-backend=${backend.kind} data-candidates=${c.candidates} data-positives=${report.balance.positives}>
@@ -79,6 +91,7 @@ export class PsForecastResult extends LitElement {
         <button id="fc-json" @click=${() => exportForecastJson(exported)}>JSON</button>
       </p>
       ${leak ? html`<ps-notice kind="warning" id="fc-training-leak">${leak}</ps-notice>` : nothing}
+      ${fitLeak ? html`<ps-notice kind="warning" id="fc-fit-leak">The hybrid's fit: ${fitLeak}</ps-notice>` : nothing}
       ${notices.length > 0 ? html`<ps-notice kind="warning" id="fc-notices">${notices.map((n) => html`<div>${n}</div>`)}</ps-notice>` : nothing}
       <dl id="fc-counts" aria-label="Counts and class balance">
         <dt>Windows</dt><dd>learn ${report.windows.learn} · embed ${report.windows.embed} · score ${report.windows.score} (${report.level.replace('_', ' ')})</dd>
@@ -88,8 +101,11 @@ export class PsForecastResult extends LitElement {
         <dt>Class balance</dt><dd id="fc-balance">${report.balance.positives} came true, ${report.balance.negatives} did not
           (${(100 * report.balance.positiveShare).toFixed(2)} % positive; labels: ${labelText(report.labels)})</dd>
       </dl>
-      <ps-roc-plot .series=${report.methods} .selected=${method?.method ?? ''}></ps-roc-plot>
-      <ps-forecast-pairs .method=${method ?? null} .methods=${report.methods.map((m) => m.method)} .selected=${this.pair} .titles=${this.titles}></ps-forecast-pairs>
+      <ps-roc-plot .series=${series} .selected=${method?.method ?? ''}></ps-roc-plot>
+      <ps-forecast-comparison .report=${report} .leftOut=${run.outcome.hybridLeftOut}></ps-forecast-comparison>
+      <ps-forecast-pairs .method=${method ?? null} .methods=${report.methods.map((m) => m.method)} .selected=${this.pair} .titles=${this.titles}
+        .note=${method?.kind === 'hybrid' ? hybridNote : ''}></ps-forecast-pairs>
+      <ps-pair-features .pair=${this.pair} .hybrid=${report.hybrid ?? null} .hybridMethod=${hybridMethod}></ps-pair-features>
       <ps-pair-patents .pair=${this.pair} .datasetId=${run.datasetId} .level=${run.level} .titles=${this.titles}></ps-pair-patents>
     `;
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { technologyPatents, type DemoGroundTruth } from '../../../src/core/demo/generate';
 import { runForecast } from '../../../src/core/forecast/forecast';
-import { backtestWindows } from '../../../src/core/forecast/hybrid';
+import { backtestWindows, featureContributions } from '../../../src/core/forecast/hybrid';
 import { parseWindows, scaledDefaultWindows } from '../../../src/core/forecast/windows';
 import type { Patent } from '../../../src/core/types';
 
@@ -45,5 +45,22 @@ describe('hybrid forecaster', () => {
     expect(again.balance.positives).not.toBe(report.balance.positives);
     expect(again.hybrid?.coefficients).toEqual(hybrid.coefficients);
     expect(again.hybrid?.intercept).toBe(hybrid.intercept);
+
+    // Each top pair's score is the intercept plus its features' parts: the view's "why this rank" adds up.
+    for (const pair of method?.top ?? []) {
+      const parts = featureContributions(hybrid.coefficients, pair.features ?? {});
+      expect(Math.abs(hybrid.intercept + parts.reduce((sum, p) => sum + p.contribution, 0) - pair.score)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(pair.score)));
+    }
+  });
+
+  it('is left out with its reason when the backtest lies before the data; the other methods still run', async () => {
+    const report = await runForecast({
+      patents, level: 'subclass', windows: parseWindows('-1981,1982-1985,1986-2000'), labels: { mode: 'above-null' }, embeddings: {},
+      baselines: ['resource-allocation'], textTfidf: true, hybrid: {},
+    });
+    expect(report.hybrid).toBeUndefined();
+    expect(report.hybridSkipped).toBe("the hybrid's backtest (windows ≤1966, 1967-1970, 1971-1985) has no candidate pairs: the data start too late for it");
+    expect(report.methods.map((m) => m.method)).toEqual(['text-tfidf', 'resource-allocation']);
+    expect(report.paired.map((d) => d.a)).toEqual(['text-tfidf']);
   });
 });
