@@ -20,6 +20,8 @@ describe('partner table', () => {
     expect(partnersOf(table, 'd').partners).toEqual([{ code: 'b', score: Math.fround(0.7) }, { code: 'a', score: 0.5 }]);
     expect(partnersOf(table, 'e').empty).toContain('no patent in 2001-2002');
     expect(partnersOf(table, 'zz').empty).toContain('no patent with a code');
+    // A full list keeps the earlier of two equal scores at its end.
+    expect(partnersOf(partnerTable(basis, ['a', 'b', 'c', 'd', 'e'], active, candidates, scores, 2), 'a').partners.map((p) => p.code)).toEqual(['c', 'b']);
   });
 
   it('says when a code was already combined with every active code', () => {
