@@ -2,6 +2,9 @@ import * as Comlink from 'comlink';
 import type { ProgressCallback } from '../core/progress';
 import type { CodeLevel } from '../core/types';
 import type { SpaceOutcome, SpaceSettings } from '../core/layout/space';
+import type { PartnersResult } from '../engines/space-partners';
+
+export type { PartnersResult } from '../engines/space-partners';
 import { spaceWorker } from './clients';
 import { runCancellable } from './worker-client';
 
@@ -18,4 +21,9 @@ export async function computeSpaceLayout(
 
 export function patentIdsOfCodes(datasetId: string, level: CodeLevel, codes: string[]): Promise<string[]> {
   return spaceWorker.get().patentIdsOfCodes(datasetId, level, codes);
+}
+
+/** The code's most likely future partners; the first ask for a dataset computes its table in the worker. */
+export function futurePartners(datasetId: string, modelId: string, level: CodeLevel, code: string): Promise<PartnersResult> {
+  return spaceWorker.get().partners(datasetId, modelId, level, code);
 }

@@ -14,6 +14,7 @@ import type { ProgressCallback } from '../core/progress';
 import type { CodeLevel } from '../core/types';
 import { gpuOf, LazyStore, type ComputeEngineOptions } from './engine-context';
 import { SimilarityEngine } from './similarity-engine';
+import { SpacePartners, type PartnersResult } from './space-partners';
 import { transferring } from './transfer';
 
 const cacheKey = (datasetId: string) => `spaceCache:${datasetId}`;
@@ -32,10 +33,12 @@ export class SpaceEngine {
   private readonly aborts = new AbortRegistry();
   private readonly similarity: SimilarityEngine;
   private readonly store: LazyStore;
+  private readonly futurePartners: SpacePartners;
 
   constructor(options: ComputeEngineOptions = {}) {
     this.similarity = new SimilarityEngine(gpuOf(options));
     this.store = new LazyStore(options.dbName);
+    this.futurePartners = new SpacePartners(this.store);
   }
 
   init(options: { preferGpu: boolean }): Promise<SimilarityBackend> {
@@ -84,6 +87,11 @@ export class SpaceEngine {
     const wanted = new Set(codes);
     const patents = await (await this.store.get()).getPatents(datasetId);
     return patents.filter((p) => p.codes.some((c) => { const at = codeAt(level, c); return at !== null && wanted.has(at); })).map((p) => p.id);
+  }
+
+  /** A code's most likely future partners (space-partners.ts): the dataset's table is computed on the first ask. */
+  partners(datasetId: string, modelId: string, level: CodeLevel, code: string): Promise<PartnersResult> {
+    return this.futurePartners.partners(datasetId, modelId, level, code);
   }
 
   abort(taskId: string): void {

@@ -22,6 +22,7 @@ import './shared/ps-legend';
 import './shared/ps-notice';
 import './space/ps-space-controls';
 import './space/ps-space-neighbours';
+import './space/ps-space-partners';
 import './space/ps-space-timeline';
 import './space/ps-space-toolbar';
 
@@ -376,6 +377,7 @@ export class PsSpaceView extends LitElement {
           <ps-legend id="legend" label="IPC sections" .items=${legend}></ps-legend>
           <p class="muted">Point size: patents per code (square root). ${this.hovered ? html`Pointer on <strong>${this.hovered}</strong>.` : ''}</p>
           <ps-space-neighbours .code=${this.focusCode} .neighbours=${this.focusCode ? neighboursOf(layout, this.focusCode) : []}></ps-space-neighbours>
+          <ps-space-partners .datasetId=${this.app.value.dataset?.id ?? ''} .modelRef=${this.app.value.modelRef} .level=${layout.level} .code=${this.focusCode}></ps-space-partners>
         </aside>
       </div>
     `;
