@@ -109,8 +109,8 @@ if (useModels) {
           embeddings[name] = await embed(embedPatents);
           if (wantsHybrid) backtestEmbeddings[name] = await embed(backtestPatents);
         } else {
-          const vocabulary = encoder.codeTokens(embedPatents.flatMap((p) => p.codes));
-          if (!vocabulary || vocabulary.level !== level) {
+          const vocabulary = encoder.codeTokens(embedPatents.flatMap((p) => p.codes), level);
+          if (!vocabulary) {
             console.error(`${name}: skipped, the model has no code tokens at ${level} level for this data`);
             continue;
           }

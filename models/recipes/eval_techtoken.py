@@ -5,12 +5,15 @@ usage:
   /usr/bin/python3 models/recipes/eval_techtoken.py --model models/ps-techtoken-tiny            # held-out patents
   /usr/bin/python3 models/recipes/eval_techtoken.py --model /tmp/tt-real --years 2006-2012 [--write-manifest]
 
+A model with code tokens at several levels (manifest `code_levels`, e.g. subclass and main group) is
+evaluated per level: the gold codes, the code tokens scored and the baselines are that level's.
+
 The model is rebuilt from MODEL/onnx/model.onnx (fp32) + config.json + tokenizer.json; the training
 patents (for the baselines) are recomputed from the manifest: corpus, until_year, seed, held-out ids.
 
-Task. For each evaluated patent with gold subclasses G (n = |G|, all of the patent's valid subclasses,
-including ones that have no token because they never occur in the training pool: those count as misses
-for every method), the model sees
+Task (described for subclasses; main groups alike). For each evaluated patent with gold subclasses G
+(n = |G|, all of the patent's valid subclasses, including ones that have no token because they never occur
+in the training pool: those count as misses for every method), the model sees
 
     [CLS] title [SEP] abstract [SEP] [MASK] x n [SEP]        (no abstract: [CLS] title [SEP] [MASK] x n [SEP])
 
@@ -68,19 +71,20 @@ def _metrics(rank_lists, golds):
 
 
 @torch.no_grad()
-def evaluate(model, tok, code_tokens, train_patents, eval_patents, max_len, batch_size=128):
-    """Returns {patents, model: {top1, top10_recall}, frequency: {...}, cooccurrence: {...}, ...}."""
+def evaluate(model, tok, code_tokens, train_patents, eval_patents, max_len, batch_size=128, field="subclasses"):
+    """Returns {patents, model: {top1, top10_recall}, frequency: {...}, cooccurrence: {...}, ...}. `code_tokens`
+    are the tokens of one level, `field` the patents' codes at that level."""
     model.eval()
-    codes = [t[1:-1] for t in code_tokens]
+    codes = [td.token_code(t) for t in code_tokens]
     index = {c: i for i, c in enumerate(codes)}
     code_ids = torch.tensor([tok.tok2id[t] for t in code_tokens])
-    evals = [p for p in eval_patents if p["subclasses"] and (p["title"] or p["abstract"])]
-    golds = [set(p["subclasses"]) for p in evals]
+    evals = [p for p in eval_patents if p[field] and (p["title"] or p["abstract"])]
+    golds = [set(p[field]) for p in evals]
 
     # frequency baseline
     freq = np.zeros(len(codes))
     for p in train_patents:
-        for c in p["subclasses"]:
+        for c in p[field]:
             if c in index:
                 freq[index[c]] += 1
     tie = freq / (freq.max() + 1) * 1e-6
@@ -90,7 +94,7 @@ def evaluate(model, tok, code_tokens, train_patents, eval_patents, max_len, batc
     doc_w = Counter()
     word_code = defaultdict(lambda: np.zeros(len(codes)))
     for p in train_patents:
-        cs = [index[c] for c in p["subclasses"] if c in index]
+        cs = [index[c] for c in p[field] if c in index]
         for w in _words(p):
             doc_w[w] += 1
             for i in cs:
@@ -205,6 +209,25 @@ def code_vector_quality(model, tok, code_tokens, patents, max_len, ground_truth_
     return out
 
 
+def level_tokens(code_tokens, level):
+    """The tokens of `level` among a model's code tokens (a subclass token has 4 characters inside)."""
+    return [t for t in code_tokens if (len(t) == 6) == (level == "subclass")]
+
+
+def evaluate_levels(model, tok, levels, code_tokens, train_patents, eval_patents, max_len, split):
+    """evaluate() per level, printed. One level: its result as is (the layout of one-level manifests);
+    several: {level: result}."""
+    out = {}
+    for lv in levels:
+        e = evaluate(model, tok, level_tokens(code_tokens, lv), train_patents, eval_patents, max_len, field=td.LEVELS[lv])
+        e["split"] = split
+        e["level"] = lv
+        print(f"{lv}:")
+        print_report(e)
+        out[lv] = e
+    return out[levels[0]] if len(levels) == 1 else out
+
+
 def print_report(e):
     print(f"masked-code prediction on {e['patents']} patents ({e['gold_codes']} gold codes, "
           f"{e['gold_codes_without_token']} without a token):")
@@ -231,7 +254,9 @@ def main():
     corpus = args.corpus or tr["corpus"]
     patents = td.load_patents(corpus)
     pool, train, held = td.split_patents(patents, tr["until_year"], tr["seed"])
-    if sorted(p["id"] for p in held) != tr["held_out_ids"]:
+    held_ids = [p["id"] for p in held]
+    if ("held_out_ids" in tr and sorted(held_ids) != tr["held_out_ids"]) or \
+            ("held_out_ids_sha256" in tr and td.ids_digest(held_ids) != tr["held_out_ids_sha256"]):
         sys.exit("held-out ids differ from the manifest's: wrong corpus?")
     tok = wp.load_tokenizer(args.model)
     model = load_from_onnx(args.model)
@@ -245,13 +270,13 @@ def main():
         split = f"patents {lo}-{hi} of {corpus}"
     else:
         evals, split = held, "held-out 10 % of the training pool (never trained on)"
-    e = evaluate(model, tok, manifest["code_tokens"], train, evals, max_len)
-    e["split"] = split
-    e["command"] = "/usr/bin/python3 " + " ".join(sys.argv)
     print(split)
-    print_report(e)
+    levels = manifest.get("code_levels", ["subclass"])
+    e = evaluate_levels(model, tok, levels, manifest["code_tokens"], train, evals, max_len, split)
+    e["command"] = "/usr/bin/python3 " + " ".join(sys.argv)
     if args.ground_truth:
-        q = code_vector_quality(model, tok, manifest["code_tokens"], pool, max_len, args.ground_truth)
+        q = code_vector_quality(model, tok, level_tokens(manifest["code_tokens"], "subclass"), pool, max_len,
+                                args.ground_truth)
         e["code_vectors"] = q
         print(f"code vectors vs ground truth ({q['codes']} codes): " + "; ".join(
             f"{k} spearman {q[k]['spearman_cosine_vs_latent_distance']:.4f} nearest-same-theme "

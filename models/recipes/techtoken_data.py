@@ -1,5 +1,6 @@
-"""TechToken data: patents and their subclasses, the seeded held-out split, the input sequence
-`[CLS] title [SEP] abstract [SEP] codes [SEP]` and the masking of the two training stages."""
+"""TechToken data: patents and their codes per level (subclass, main group), the seeded held-out split,
+the input sequence `[CLS] title [SEP] abstract [SEP] codes [SEP]` and the masking of the two training stages."""
+import hashlib
 import json
 import random
 import re
@@ -7,11 +8,44 @@ import re
 import torch
 
 CODE_RE = re.compile(r"^[A-HY]\d\d[A-Z]")
+# A written group code, `H04L 12/18` or `H04L12/18` (the forms of the corpora used here). The main group
+# is canonicalised as the app's normaliser does (src/core/codes.ts): `H04L 12/00`, no leading zeros.
+GROUP_RE = re.compile(r"^([A-HY]\d\d[A-Z])\s*-?\s*(\d{1,4})\s*/\s*\d{1,6}(?=$|[\s(])")
+# Code levels a model can have tokens for, and the patent field holding each level's codes.
+LEVELS = {"subclass": "subclasses", "main_group": "main_groups"}
 
 
 def subclasses(codes):
     """Sorted distinct subclasses of the codes that look like IPC/CPC codes (^[A-HY]\\d\\d[A-Z])."""
     return sorted({c.strip()[:4] for c in codes or [] if CODE_RE.match(c.strip())})
+
+
+def main_groups(codes):
+    """Sorted distinct main groups (`H04L 12/00`) of the codes written down to a group; subclass-only codes
+    have none. Group 0 is padding, not a group (as in the app)."""
+    out = set()
+    for c in codes or []:
+        m = GROUP_RE.match(c.strip().upper())
+        if m and int(m.group(2)) > 0:
+            out.add(f"{m.group(1)} {int(m.group(2))}/00")
+    return sorted(out)
+
+
+def code_token(code):
+    """The vocabulary token of a canonical code: `H04L` -> `[H04L]`, `H04L 12/00` -> `[H04L12/00]` (no space
+    inside a token, so whitespace handling of any tokenizer leaves it alone)."""
+    return "[" + code.replace(" ", "") + "]"
+
+
+def token_code(token):
+    """Inverse of code_token: `[H04L12/00]` -> `H04L 12/00`."""
+    inner = token[1:-1]
+    return inner if len(inner) == 4 else inner[:4] + " " + inner[4:]
+
+
+def ids_digest(ids):
+    """sha256 of the sorted ids, one per line: names a split without listing its patents."""
+    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
 
 
 def load_patents(path):
@@ -21,7 +55,8 @@ def load_patents(path):
             if line.strip():
                 p = json.loads(line)
                 patents.append({"id": str(p["id"]), "year": p.get("year"), "title": p.get("title") or "",
-                                "abstract": p.get("abstract") or "", "subclasses": subclasses(p.get("codes"))})
+                                "abstract": p.get("abstract") or "", "subclasses": subclasses(p.get("codes")),
+                                "main_groups": main_groups(p.get("codes"))})
     return patents
 
 
@@ -84,9 +119,21 @@ def mask_text(ids, maskable, tok, rng, random_ids, rate=0.15):
     return ids, labels
 
 
+def pick_codes(code_sets, rng):
+    """The code ids one sequence carries: a model with tokens at one level always gets that level's (no
+    random draw, so a one-level run is the same as before levels existed); with several levels, one level
+    of those the patent has codes at, uniformly, so each level's input `... [SEP] codes [SEP]` is in
+    distribution on its own (the app feeds one level at a time)."""
+    sets = [s for s in code_sets if s]
+    if len(code_sets) == 1 or len(sets) <= 1:
+        return sets[0] if sets else []
+    return rng.choice(sets)
+
+
 def make_example(tok, item, stage, rng, random_ids, max_len):
-    """item = (title ids, abstract ids, code ids). Returns (ids, text labels, code labels)."""
-    title, abstract, codes = item
+    """item = (title ids, abstract ids, [code ids of each level]). Returns (ids, text labels, code labels)."""
+    title, abstract, code_sets = item
+    codes = pick_codes(code_sets, rng)
     with_codes = stage == 2 and codes and rng.random() < 0.8
     ids, first = build_sequence(tok, title, abstract, codes if with_codes else None, max_len)
     text_end = first if with_codes else len(ids)

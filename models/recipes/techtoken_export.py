@@ -9,7 +9,12 @@ import torch.nn.functional as F
 import common
 import quantize
 import wordpiece as wp
+from techtoken_data import code_token, ids_digest
 from techtoken_model import load_from_onnx
+
+# Token spellings per level, as the manifest states them (the app reads the spelling from the vocabulary).
+TOKEN_FORMATS = {"subclass": "[XXXX]", "main_group": "[XXXXn/00]"}
+PROJECT_ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
 REFERENCE_TEXTS = [
     "Battery anode with lithium electrolyte for fast charging",
@@ -44,9 +49,10 @@ def export_model(model, tok, cfg, code_tokens, out, dropout, max_len):
 
 
 @torch.no_grad()
-def write_reference(model, tok, codes, code_tokens, code_ids, train, out):
+def write_reference(model, tok, codes, code_tokens, code_ids, train, out, field="subclasses"):
     """reference.json (torch fp32, python tokenizer): mean-pooled embeddings of REFERENCE_TEXTS, the hidden
-    states at the code tokens of a fixed input, and the top-5 code tokens with those codes masked."""
+    states at the code tokens of a fixed input, and the top-5 code tokens with those codes masked. `codes`
+    and `code_tokens` are of one level, `field` the patents' codes at that level."""
     def run(ids):
         t = torch.tensor([ids], dtype=torch.long)
         return model(t, torch.ones_like(t), torch.zeros_like(t))
@@ -60,10 +66,10 @@ def write_reference(model, tok, codes, code_tokens, code_ids, train, out):
     if len(ref_codes) < 2:  # a corpus without H01M/H02J: the two most frequent codes instead
         freq = {}
         for p in train:
-            for c in p["subclasses"]:
+            for c in p[field]:
                 freq[c] = freq.get(c, 0) + 1
         ref_codes = sorted(sorted(freq, key=lambda c: (-freq[c], c))[:2])
-    ref_tokens = ["[" + c + "]" for c in ref_codes]
+    ref_tokens = [code_token(c) for c in ref_codes]
     head = f"{REFERENCE_TECHTOKEN['title']} [SEP] {REFERENCE_TECHTOKEN['abstract']} [SEP] "
     tt_text = head + " ".join(ref_tokens)
     tt_ids = tok.encode(tt_text)
@@ -85,6 +91,24 @@ def write_reference(model, tok, codes, code_tokens, code_ids, train, out):
                        "tolerance": {"fp32": 0.9999, "q8": 0.99, "q4": 0.98}})
 
 
+def held_out_record(corpus, held, seed):
+    """How the held-out split is named in the manifest. A corpus inside the project (the demo) gets its
+    held-out ids listed; any other corpus (real patents, which never enter the project) gets the file's
+    sha256, the derivation and a digest of the ids instead, so the split can be recomputed and checked
+    (eval_techtoken.py does) without the manifest carrying a list of those patents."""
+    ids = [p["id"] for p in held]
+    inside = os.path.abspath(corpus).startswith(PROJECT_ROOT + os.sep)
+    record = {"held_out_derivation": f"pool = patents with year <= until_year; its ids sorted, shuffled with "
+                                     f"random.Random({seed}), the first round(10 %) held out "
+                                     f"(models/recipes/techtoken_data.py split_patents)",
+              "held_out_ids_sha256": ids_digest(ids)}
+    if inside:
+        record["held_out_ids"] = sorted(ids)
+    else:
+        record["corpus_sha256"] = common.sha256(corpus)
+    return record
+
+
 def write_manifest(out, args, run, evaluation, log):
     """manifest.json. `run`: vocab, params, code_tokens, patents, pool, train, held, s1, s2, train_seconds, t_start."""
     files = common.file_table(out)
@@ -97,8 +121,9 @@ def write_manifest(out, args, run, evaluation, log):
                          "intermediate": args.intermediate, "max_positions": args.max_len, "vocab": len(run["vocab"]),
                          "parameters": run["params"], "tied_decoder": True},
         "outputs": ["logits", "last_hidden_state"],
-        "code_level": "subclass",
-        "code_token_format": "[XXXX]",
+        "code_level": ",".join(run["levels"]),
+        "code_token_format": " ".join(TOKEN_FORMATS[lv] for lv in run["levels"]),
+        "code_levels": run["levels"],
         "code_tokens": run["code_tokens"],
         "separator_token": "[SEP]",
         "reserved_tokens": {wp.TECH_SEP: "in the vocabulary (special), not used in training"},
@@ -112,9 +137,9 @@ def write_manifest(out, args, run, evaluation, log):
             "command": "/usr/bin/python3 " + " ".join(sys.argv), "seed": args.seed, "threads": args.threads,
             "corpus": args.corpus, "patents_in_corpus": len(run["patents"]), "until_year": args.until_year,
             "pool_patents": len(run["pool"]), "train_patents": len(run["train"]), "held_out_patents": len(run["held"]),
-            "held_out_ids": sorted(p["id"] for p in run["held"]),
+            **held_out_record(args.corpus, run["held"], args.seed),
             "vocabulary": "WordPiece learned from the pool's titles and abstracts (models/recipes/wordpiece.py); "
-                          "code tokens = subclasses of the pool's patents",
+                          "code tokens = the pool's codes at " + " and ".join(run["levels"]) + " level",
             "batch": args.batch, "max_len": args.max_len, "lr": args.lr, "dropout": args.dropout,
             "weight_decay": args.weight_decay, "minutes_budget": args.minutes,
             "stage1": {"task": "text MLM 15 % (80/10/10)", **strip(s1)},

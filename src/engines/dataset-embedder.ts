@@ -120,8 +120,8 @@ export class DatasetEmbedder {
     if (!info) throw new Error('DatasetEmbedder.load() must finish before embedDatasetCodes()');
     const store = await this.store();
     const patents = await store.getPatents(datasetId);
-    const vocabulary = this.encoder.codeTokens(patents.flatMap((p) => p.codes));
-    if (!vocabulary || vocabulary.level !== level) return null;
+    const vocabulary = this.encoder.codeTokens(patents.flatMap((p) => p.codes), level);
+    if (!vocabulary) return null;
     const key = techTokenKey(info.modelId);
     const stored = await store.getEmbeddings(datasetId, key);
     if (stored && stored.ids.length === vocabulary.tokens.size) return { codes: stored.ids.length, level };
@@ -146,8 +146,8 @@ export class DatasetEmbedder {
     if (!info) throw new Error('DatasetEmbedder.load() must finish before embedWindowCodes()');
     const store = await this.store();
     const patents = (await store.getPatents(datasetId)).filter((p) => p.year >= range.from && p.year <= range.to);
-    const vocabulary = patents.length > 0 ? this.encoder.codeTokens(patents.flatMap((p) => p.codes)) : null;
-    if (!vocabulary || vocabulary.level !== level) return null;
+    const vocabulary = patents.length > 0 ? this.encoder.codeTokens(patents.flatMap((p) => p.codes), level) : null;
+    if (!vocabulary) return null;
     const key = techTokenWindowKey(info.modelId, range);
     const stored = await store.getEmbeddings(datasetId, key);
     if (stored && stored.ids.length === vocabulary.tokens.size) {
@@ -263,8 +263,8 @@ export class DatasetEmbedder {
     picked.forEach((p, i) => { worst = Math.min(worst, rowCosine(here.vectors, i, shipped.patentVectors, row.get(p.id) as number, dim)); });
     const codeStates = manifest.codeStates;
     if (!codeStates) return worst;
-    const vocabulary = this.encoder.codeTokens(patents.flatMap((p) => p.codes));
-    if (!vocabulary || vocabulary.level !== codeStates.level) return 0;
+    const vocabulary = this.encoder.codeTokens(patents.flatMap((p) => p.codes), codeStates.level);
+    if (!vocabulary) return 0;
     const states = await this.encoder.codeTokenStates(picked, vocabulary, options);
     const sampled = new Set(picked.map((p) => p.id));
     const shippedRow = new Map<string, number>();

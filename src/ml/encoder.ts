@@ -234,10 +234,13 @@ export class EncoderEngine {
     return (output.last_hidden_state as Tensor).data as Float32Array;
   }
 
-  /** The model's token ids for `codes` (at the level it covers best), or null when it has none. */
-  codeTokens(codes: Iterable<string>): CodeTokenVocabulary | null {
+  /**
+   * The model's token ids for `codes`, at `level` when given (a model may have tokens at several
+   * levels), else at the level it covers best; null when it has none.
+   */
+  codeTokens(codes: Iterable<string>, level?: CodeLevel): CodeTokenVocabulary | null {
     const { tokenizer } = this.ready();
-    return detectCodeTokens(tokenizer.get_vocab(), codes);
+    return detectCodeTokens(tokenizer.get_vocab(), codes, level);
   }
 
   /**

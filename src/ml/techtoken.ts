@@ -1,11 +1,10 @@
 import { codeAt } from '../core/codes';
 import type { CodeLevel } from '../core/types';
-
-/** How a model writes a technology code as one vocabulary token. */
-export type CodeTokenFormat = 'bracketed' | 'bare';
+import { readSpellings, spellCode, spellsLevel, type CodeTokenSpelling } from './code-token-spelling';
 
 export interface CodeTokenVocabulary {
-  format: CodeTokenFormat;
+  /** How this model writes a code at `level` as a token, read from its vocabulary. */
+  spelling: CodeTokenSpelling;
   level: CodeLevel;
   /** Canonical code at `level` → its token id, for the codes that have one. */
   tokens: Map<string, number>;
@@ -17,29 +16,27 @@ const LEVELS: CodeLevel[] = ['subclass', 'main_group', 'subgroup'];
 /** Below this share of the dataset's codes the model is not treated as a TechToken model for it. */
 export const MIN_TECHTOKEN_COVERAGE = 0.5;
 
-export function codeToken(code: string, format: CodeTokenFormat): string {
-  return format === 'bracketed' ? `[${code}]` : code;
-}
-
 /**
- * Recognises a TechToken model from its vocabulary: one added token per code, written `[H04L]`
- * (the project's recipes) or `H04L` (the skeleton model). Picks the format and level covering
- * most of the dataset's codes; null when the model has no code tokens for this data.
+ * Recognises a TechToken model from its vocabulary: one token per code, in whatever spelling the
+ * vocabulary uses (`[H04L]`, `H04L`, `<H04L>`, `ipc_h04l`, `[H04L12/00]`…; code-token-spelling.ts).
+ * Picks the spelling and level covering most of the dataset's codes (only `level` when given: a
+ * model may have tokens at several levels); null when the model has no code tokens for this data.
  */
-export function detectCodeTokens(vocabulary: Map<string, number>, datasetCodes: Iterable<string>): CodeTokenVocabulary | null {
+export function detectCodeTokens(vocabulary: Map<string, number>, datasetCodes: Iterable<string>, level?: CodeLevel): CodeTokenVocabulary | null {
   const codes = [...datasetCodes];
+  const spellings = readSpellings(vocabulary.keys());
   let best: CodeTokenVocabulary | null = null;
-  for (const level of LEVELS) {
-    const atLevel = [...new Set(codes.map((c) => codeAt(level, c)).filter((c): c is string => c !== null))];
+  for (const candidate of level ? [level] : LEVELS) {
+    const atLevel = [...new Set(codes.map((c) => codeAt(candidate, c)).filter((c): c is string => c !== null))];
     if (atLevel.length === 0) continue;
-    for (const format of ['bracketed', 'bare'] as const) {
+    for (const spelling of spellings.filter((s) => spellsLevel(s, candidate))) {
       const tokens = new Map<string, number>();
       for (const code of atLevel) {
-        const id = vocabulary.get(codeToken(code, format));
+        const id = vocabulary.get(spellCode(code, spelling));
         if (id !== undefined) tokens.set(code, id);
       }
       const coverage = tokens.size / atLevel.length;
-      if (!best || coverage > best.coverage) best = { format, level, tokens, coverage };
+      if (!best || coverage > best.coverage) best = { spelling, level: candidate, tokens, coverage };
     }
   }
   return best && best.coverage >= MIN_TECHTOKEN_COVERAGE ? best : null;

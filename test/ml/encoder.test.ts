@@ -75,7 +75,7 @@ describe('TechToken code vectors', () => {
       { title: 'Untokenised code', codes: ['Z99Z 1/00'] },
     ];
     const vocabulary = engine.codeTokens(patents.flatMap((p) => p.codes));
-    expect(vocabulary?.format).toBe('bare');
+    expect(vocabulary?.spelling).toMatchObject({ form: 'subclass', prefix: '', suffix: '', lowerCase: false });
     expect(vocabulary?.level).toBe('subclass');
     expect([...(vocabulary?.tokens.keys() ?? [])].sort()).toEqual(['H01M', 'H02J']);
     const result = await engine.embedCodeTokens(patents, vocabulary!, { batchSize: 2 });
