@@ -1,5 +1,6 @@
 import type { CandidatePairs } from './candidates';
 import type { MethodReport } from './forecast';
+import { insertSorted } from '../prefilter/cross-topk';
 
 /**
  * Which method ranked a code's future partners and how well it did: the backtest on the data's
@@ -66,15 +67,7 @@ export function partnerTable(
     const base = code * perCode;
     const count = size[code];
     if (count === perCode && !(score > bestScore[base + count - 1])) return;
-    let slot = count === perCode ? count - 1 : count;
-    if (count < perCode) size[code]++;
-    while (slot > 0 && bestScore[base + slot - 1] < score) {
-      best[base + slot] = best[base + slot - 1];
-      bestScore[base + slot] = bestScore[base + slot - 1];
-      slot--;
-    }
-    best[base + slot] = partner;
-    bestScore[base + slot] = score;
+    size[code] = insertSorted(bestScore, best, base, perCode, count, score, partner);
   };
   for (let c = 0; c < candidates.length; c++) {
     const i = candidates.first[c];
