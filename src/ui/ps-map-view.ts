@@ -305,6 +305,7 @@ export class PsMapView extends LitElement {
       case 'png': void this.exportPng(); break;
       case 'csv': void this.exportCsv(); break;
       case 'clear': void this.select([], false); break;
+      case 'select-matches': void this.select(this.points.hitIndices(), false); break;
     }
   }
 

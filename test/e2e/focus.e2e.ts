@@ -1,6 +1,7 @@
 /**
  * Keyboard focus and motion in the built app: a route change puts the focus on the new view's
- * heading (the first load leaves it alone), the delete confirmation takes the focus, closes on
+ * heading (the first load leaves it alone), the map's search matches can be selected without a
+ * pointer, the delete confirmation takes the focus, closes on
  * Escape or "Keep" and gives the focus back to "Delete…", and under prefers-reduced-motion the
  * chrome has no transitions and the space's playback steps window by window (no in-between frames).
  */
@@ -64,6 +65,22 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('focus and motion (headless Chromium
     await expect.poll(() => focused(page)).toMatchObject({ id: 'delete-dataset' });
     // Nothing was deleted.
     await expect(bar.locator('#dataset-select option').count()).resolves.toBe(1);
+  });
+
+  it('selects the map points a search matches from the keyboard', async () => {
+    await page.locator('ps-app nav a', { hasText: 'Patent map' }).click();
+    const map = page.locator('ps-map-view');
+    await map.locator('#map-status[data-state="done"]').waitFor({ timeout: LIMIT });
+    await map.locator('#map-search').focus();
+    await page.keyboard.type('battery');
+    const matches = map.locator('#map-matches');
+    await expect.poll(async () => Number(await matches.getAttribute('data-count')), { timeout: LIMIT }).toBeGreaterThan(0);
+    const count = await matches.getAttribute('data-count');
+    await map.locator('#map-select-matches').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => map.locator('#map-status').getAttribute('data-selected'), { timeout: LIMIT }).toBe(count);
+    await map.locator('#map-clear').click();
+    await expect.poll(() => map.locator('#map-status').getAttribute('data-selected'), { timeout: LIMIT }).toBe('0');
   });
 
   it('under prefers-reduced-motion: no transitions, and playback steps window by window', async () => {
