@@ -1,13 +1,14 @@
 /**
  * Keyboard focus and motion in the built app: a route change puts the focus on the new view's
  * heading (the first load leaves it alone), the map's search matches can be selected without a
- * pointer, the delete confirmation takes the focus, closes on
+ * pointer and the selection read as a list, the delete confirmation takes the focus, closes on
  * Escape or "Keep" and gives the focus back to "Delete…", and under prefers-reduced-motion the
  * chrome has no transitions and the space's playback steps window by window (no in-between frames).
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { blockingViolations } from './axe';
 import { CHROMIUM_PATH, openBrowser, type BrowserSession } from './browser';
 
 const LIMIT = 600_000;
@@ -67,7 +68,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('focus and motion (headless Chromium
     await expect(bar.locator('#dataset-select option').count()).resolves.toBe(1);
   });
 
-  it('selects the map points a search matches from the keyboard', async () => {
+  it('selects the map points a search matches from the keyboard and lists them', async () => {
     await page.locator('ps-app nav a', { hasText: 'Patent map' }).click();
     const map = page.locator('ps-map-view');
     await map.locator('#map-status[data-state="done"]').waitFor({ timeout: LIMIT });
@@ -79,6 +80,16 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('focus and motion (headless Chromium
     await map.locator('#map-select-matches').focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => map.locator('#map-status').getAttribute('data-selected'), { timeout: LIMIT }).toBe(count);
+    // The selection as a list: its patents, each once.
+    await map.locator('#map-selection-list summary').focus();
+    await page.keyboard.press('Enter');
+    const listed = map.locator('#map-selection-list tbody tr');
+    await expect.poll(() => listed.count(), { timeout: LIMIT }).toBe(Math.min(Number(count), 50));
+    const ids = await listed.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-patent') ?? ''));
+    expect(ids.every((id) => /^DEMO-\d{6}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    const violations = await blockingViolations(page);
+    expect(violations, violations.join('\n')).toEqual([]);
     await map.locator('#map-clear').click();
     await expect.poll(() => map.locator('#map-status').getAttribute('data-selected'), { timeout: LIMIT }).toBe('0');
   });

@@ -18,13 +18,6 @@ export class MapPointsData {
   matchCount: number | null = null;
   codeHits: Uint8Array | null = null;
   private rowsOf: readonly string[] | null = null;
-
-  /** The layout rows the search matches (none without a search), to select them. */
-  hitIndices(): number[] {
-    const indices: number[] = [];
-    this.searchHits?.forEach((flag, i) => { if (flag) indices.push(i); });
-    return indices;
-  }
   private query = '';
   private code = '';
   private readonly summaries = new Map<number, MapPatentSummary>();
@@ -77,6 +70,13 @@ export class MapPointsData {
       this.matchCount = mask ? count : null;
     }
     this.changed('states');
+  }
+
+  /** The layout rows the search matches (none without a search), to select them. */
+  hitIndices(): number[] {
+    const indices: number[] = [];
+    this.searchHits?.forEach((flag, i) => { if (flag) indices.push(i); });
+    return indices;
   }
 
   /** Rows carrying `code` (the 'code' colour mode); '' clears. */
