@@ -138,6 +138,14 @@ export class PsApp extends LitElement {
     if (changed.has('active')) chatContext.setDataset(this.active?.id ?? null);
   }
 
+  protected override updated(changed: PropertyValues<this>): void {
+    // A new view is announced and read from its heading, as a page load would be; the first load
+    // leaves the focus where the browser puts it.
+    if (changed.has('route') && changed.get('route') !== undefined) {
+      this.renderRoot.querySelector<HTMLElement>('#view-heading')?.focus();
+    }
+  }
+
   private appState(): AppState {
     return { dataset: this.active, modelRef: this.modelRef, preferGpu: this.preferGpu, hubHost: this.hubHost, vectorsRevision: this.vectorsRevision };
   }
@@ -251,8 +259,8 @@ export class PsApp extends LitElement {
       </header>
       <main class=${CANVAS_ROUTES.has(route) ? 'wide' : ''}>
         ${this.renderDiscarded()}
-        ${route === 'explore' ? html`<div>${renderExploreStatus(this.analysis, () => void this.run())}</div>`
-          : html`<h2 class=${CANVAS_ROUTES.has(route) ? 'visually-hidden' : ''}>${VIEW_LABELS[route]}</h2>${this.renderView(route)}`}
+        <h2 id="view-heading" tabindex="-1" class=${route === 'explore' || CANVAS_ROUTES.has(route) ? 'visually-hidden' : ''}>${VIEW_LABELS[route] ?? 'Explore'}</h2>
+        ${route === 'explore' ? html`<div>${renderExploreStatus(this.analysis, () => void this.run())}</div>` : this.renderView(route)}
       </main>
       ${this.undo ? html`<div class="toast" role="status">Deleted “${this.undo.name}”.
         <button id="undo-delete" @click=${() => void this.undoDelete()}>Undo</button></div>` : nothing}

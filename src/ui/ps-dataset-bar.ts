@@ -1,11 +1,13 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import type { CodeLevel } from '../core/types';
 import type { DatasetRecord } from '../store/records';
 import { LEVEL_LABELS, LEVELS } from './shared/level-labels';
 import { baseStyles, controlStyles } from './theme/styles';
 
 /**
- * Choose the dataset and its analysis level; delete it after an inline confirmation.
+ * Choose the dataset and its analysis level; delete it after an inline confirmation. The
+ * confirmation takes the focus when it opens (on "Keep", the harmless answer), Escape closes it,
+ * and the focus goes back to "Delete…" when it closes, so a keyboard user is never left on <body>.
  * @fires dataset-select - detail: dataset id
  * @fires level-change - detail: CodeLevel
  * @fires dataset-delete - detail: dataset id (already confirmed by the user)
@@ -26,6 +28,9 @@ export class PsDatasetBar extends LitElement {
     this.confirming = false;
     this.storageNote = '';
   }
+
+  /** Set when the confirmation closes: the next update puts the focus back on "Delete…". */
+  private returnFocus = false;
 
   static override styles = [baseStyles, controlStyles, css`
     :host { display: flex; gap: var(--ps-space-2) var(--ps-space-3); align-items: center; flex-wrap: wrap; font-size: var(--ps-text-sm); }
@@ -48,12 +53,27 @@ export class PsDatasetBar extends LitElement {
           ${LEVELS.map((l) => html`<option value=${l} ?selected=${l === active.level}>${LEVEL_LABELS[l]}</option>`)}
         </select></label>
         ${this.confirming
-          ? html`<span class="confirm" role="alertdialog" aria-label="Confirm deletion">Delete “${active.name}” (${active.patentCount} patents)?
-              <button id="confirm-delete" @click=${() => { this.confirming = false; this.fire('dataset-delete', active.id); }}>Delete</button>
-              <button @click=${() => (this.confirming = false)}>Keep</button></span>`
+          ? html`<span class="confirm" role="alertdialog" aria-labelledby="confirm-question" @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') this.closeConfirmation(); }}>
+              <span id="confirm-question">Delete “${active.name}” (${active.patentCount} patents)?</span>
+              <button id="confirm-delete" @click=${() => { this.closeConfirmation(); this.fire('dataset-delete', active.id); }}>Delete</button>
+              <button id="keep-dataset" @click=${() => this.closeConfirmation()}>Keep</button></span>`
           : html`<button id="delete-dataset" aria-label="Delete dataset…" title="Delete this dataset (asks first)" @click=${() => (this.confirming = true)}>Delete…</button>`}` : ''}
       <span class="note">${this.storageNote}</span>
     `;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('confirming') && this.confirming) this.renderRoot.querySelector<HTMLButtonElement>('#keep-dataset')?.focus();
+    if (this.returnFocus) {
+      // After a deletion the bar shows the next dataset's "Delete…": the focus goes there.
+      this.returnFocus = false;
+      this.renderRoot.querySelector<HTMLButtonElement>('#delete-dataset')?.focus();
+    }
+  }
+
+  private closeConfirmation(): void {
+    this.confirming = false;
+    this.returnFocus = true;
   }
 
   private fire<T>(name: string, detail: T): void {

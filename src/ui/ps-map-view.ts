@@ -22,6 +22,7 @@ import { TaskController } from './shared/task-controller';
 import { baseStyles, controlStyles } from './theme/styles';
 import './map/ps-map-controls';
 import './map/ps-map-hover-card';
+import './map/ps-map-selection-list';
 import './shared/ps-legend';
 import './shared/ps-notice';
 import type { MapControlChange } from './map/ps-map-controls';
@@ -305,6 +306,7 @@ export class PsMapView extends LitElement {
       case 'png': void this.exportPng(); break;
       case 'csv': void this.exportCsv(); break;
       case 'clear': void this.select([], false); break;
+      case 'select-matches': void this.select(this.points.hitIndices(), false); break;
     }
   }
 
@@ -348,6 +350,7 @@ export class PsMapView extends LitElement {
         .pollutants=${this.relevance.pollutants} .pollutant=${this.relevance.pollutant}
         @map-control=${(e: CustomEvent<MapControlChange>) => this.onControl(e.detail)}></ps-map-controls>
       ${this.renderState()}${mapAddToChat(this.selection, this.layout)}
+      <ps-map-selection-list .pointsKey=${this.points.key} .mask=${this.selection.mask} .size=${this.selection.size}></ps-map-selection-list>
       ${this.colourMode === 'relevance' && this.relevance.note ? html`<ps-notice kind="info" id="map-relevance-note" next="">${this.relevance.note}</ps-notice>` : nothing}
       ${this.webglError ? html`<ps-notice kind="error" next="Try a browser with WebGL2 switched on, or reload the page.">${this.webglError}</ps-notice>` : nothing}
       <div class="stage ${layout ? '' : 'hidden'}">

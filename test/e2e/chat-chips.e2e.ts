@@ -90,7 +90,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('chat chips for codes, SDGs and fore
     await pairRow(1).getByRole('button', { name: `Add ${second.a} + ${second.b} to chat` }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => tagsOf(pairRow(1).locator('ps-add-to-chat')), { timeout: LIMIT }).toBe('[F2]');
-    await expect(forecast.locator('#fc-pairs tr.pair[aria-selected="true"]').count()).resolves.toBe(0);
+    await expect(forecast.locator('#fc-pairs tr.pair[aria-current="true"]').count()).resolves.toBe(0);
     await expect(forecast.locator('#fc-pair-patents').count()).resolves.toBe(0);
 
     // 5. The chat's chips, with the links itemHref gives their items.

@@ -138,7 +138,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('technology forecasting in headless 
       expect(cells[0]).toMatch(/^DEMO-\d{6}$/);
       expect(Number(cells[2])).toBeGreaterThanOrEqual(1980);
     }
-    await view.locator('#fc-pairs tr.pair').nth(1).focus();
+    await view.locator('#fc-pairs tr.pair button.pair-open').nth(1).focus();
     await page.keyboard.press('Enter');
     await view.locator(`#fc-pair-patents[data-state="done"] div[data-code="${hybridTop[1].codes[0]}"]`).waitFor({ timeout: 30_000 });
 

@@ -94,7 +94,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('3D technology space in headless Chr
       focusedCode = await page.evaluate(() => {
         let active: Element | null = document.activeElement;
         while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-        return active instanceof HTMLTableRowElement ? active.dataset.code ?? '' : '';
+        return active instanceof HTMLButtonElement ? active.closest('tr')?.dataset.code ?? '' : '';
       });
     }
     expect(focusedCode).not.toBe('');

@@ -37,7 +37,7 @@ export class PsPollutantsPanel extends LitElement {
 
   static override styles = [...viewStyles, css`
     :host { display: block; }
-    tr[aria-selected='true'] td { background: color-mix(in srgb, var(--ps-accent) 12%, transparent); }
+    tr[aria-current='true'] td { background: color-mix(in srgb, var(--ps-accent) 12%, transparent); }
     button.link { background: none; border: none; padding: 0; color: var(--ps-accent); cursor: pointer; font: inherit; text-decoration: underline; text-align: left; }
     ul.sections { max-height: 14rem; overflow: auto; }
     .split { display: grid; grid-template-columns: minmax(0, 1fr); gap: var(--ps-space-3); align-items: start; }
@@ -100,7 +100,7 @@ export class PsPollutantsPanel extends LitElement {
       ${this.rows.length === 0 ? html`<ps-notice kind="info" id="pollutants-none" next="Try other words.">No pollutant name contains “${this.query}”.</ps-notice>` : html`
       <table id="pollutant-table" aria-label="Pollutants by patents abating them">
         <thead><tr><th class="num">#</th><th>Pollutant</th><th class="num">Patents</th><th class="num">BREF sections</th></tr></thead>
-        <tbody>${this.rows.map((r, i) => html`<tr data-pollutant=${r.pollutant.index} data-patents=${r.patents} aria-selected=${r.pollutant.index === this.chosen ? 'true' : 'false'}>
+        <tbody>${this.rows.map((r, i) => html`<tr data-pollutant=${r.pollutant.index} data-patents=${r.patents} aria-current=${r.pollutant.index === this.chosen ? 'true' : 'false'}>
           <td class="num">${i + 1}</td><td><button class="link open-pollutant" @click=${() => (this.chosen = r.pollutant.index)}>${r.pollutant.name}</button></td>
           <td class="num">${r.patents}</td><td class="num">${r.sections}</td></tr>`)}</tbody>
       </table>`}</div>

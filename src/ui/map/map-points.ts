@@ -72,6 +72,13 @@ export class MapPointsData {
     this.changed('states');
   }
 
+  /** The layout rows the search matches (none without a search), to select them. */
+  hitIndices(): number[] {
+    const indices: number[] = [];
+    this.searchHits?.forEach((flag, i) => { if (flag) indices.push(i); });
+    return indices;
+  }
+
   /** Rows carrying `code` (the 'code' colour mode); '' clears. */
   async highlightCode(code: string): Promise<void> {
     this.code = code;

@@ -12,7 +12,9 @@ export type MapControlChange =
   | { kind: 'drag'; mode: DragMode }
   | { kind: 'only-selection'; on: boolean }
   | { kind: 'settings'; change: Partial<MapLayoutSettings> }
-  | { kind: 'recompute' } | { kind: 'png' } | { kind: 'csv' } | { kind: 'clear' };
+  | { kind: 'recompute' } | { kind: 'png' } | { kind: 'csv' } | { kind: 'clear' }
+  /** Selects the search's matches: the keyboard's way to select points (the drags need a pointer). */
+  | { kind: 'select-matches' };
 
 const COLOUR_MODES: readonly ColourMode[] = ['topic', 'year', 'section', 'code', 'relevance'];
 const DRAG_MODES: readonly DragMode[] = ['pan', 'box', 'lasso'];
@@ -96,7 +98,8 @@ export class PsMapControls extends LitElement {
         <span class="group">
           <label>Search <input id="map-search" type="search" .value=${this.query} placeholder="words in title or abstract"
             @input=${(e: Event) => this.fire({ kind: 'query', query: value(e) })}></label>
-          ${this.matchCount !== null ? html`<span id="map-matches" data-count=${this.matchCount}>${this.matchCount} match${this.matchCount === 1 ? '' : 'es'}</span>` : nothing}
+          ${this.matchCount !== null ? html`<span id="map-matches" data-count=${this.matchCount}>${this.matchCount} match${this.matchCount === 1 ? '' : 'es'}</span>
+            <button id="map-select-matches" ?disabled=${this.matchCount === 0} @click=${() => this.fire({ kind: 'select-matches' })}>Select matches</button>` : nothing}
         </span>
         <span class="group">
           <label>Drag <select id="map-drag" @change=${(e: Event) => this.fire({ kind: 'drag', mode: value(e) as DragMode })}>

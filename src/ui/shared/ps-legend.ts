@@ -1,4 +1,4 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { baseStyles } from '../theme/styles';
 
 export interface LegendItem {
@@ -16,15 +16,39 @@ export interface LegendItem {
  * @csspart item - one entry
  */
 export class PsLegend extends LitElement {
-  static override properties = { items: { attribute: false }, label: {} };
+  static override properties = { items: { attribute: false }, label: {}, scrolls: { state: true } };
   declare items: LegendItem[];
   /** Accessible name of the list ("Colours: IPC sections"). */
   declare label: string;
+  /** Whether the list overflows its max height: then it takes the focus, so the keyboard can scroll it. */
+  declare scrolls: boolean;
+  private readonly resize = new ResizeObserver(() => this.measure());
 
   constructor() {
     super();
     this.items = [];
     this.label = 'Legend';
+    this.scrolls = false;
+  }
+
+  override disconnectedCallback(): void {
+    this.resize.disconnect();
+    super.disconnectedCallback();
+  }
+
+  protected override firstUpdated(): void {
+    const list = this.renderRoot.querySelector('ul');
+    if (list) this.resize.observe(list);
+  }
+
+  protected override updated(): void {
+    this.measure();
+  }
+
+  private measure(): void {
+    const list = this.renderRoot.querySelector('ul');
+    const scrolls = list !== null && list.scrollHeight > list.clientHeight + 1;
+    if (scrolls !== this.scrolls) this.scrolls = scrolls;
   }
 
   static override styles = [baseStyles, css`
@@ -36,7 +60,7 @@ export class PsLegend extends LitElement {
   `];
 
   override render() {
-    return html`<ul aria-label=${this.label}>${this.items.map((item) => html`<li part="item" data-key=${item.key ?? item.label}>
+    return html`<ul aria-label=${this.label} tabindex=${this.scrolls ? '0' : nothing}>${this.items.map((item) => html`<li part="item" data-key=${item.key ?? item.label}>
       <span class="swatch" style="background:${item.colour}"></span>${item.label}</li>`)}</ul>`;
   }
 }

@@ -7,8 +7,8 @@ import type { SpaceNeighbour } from './space-frames';
 import '../chat/ps-add-to-chat';
 
 /**
- * The focused code with its title and "Add to chat", and its nearest codes: click or Enter on a
- * row flies there (Shift adds it).
+ * The focused code with its title and "Add to chat", and its nearest codes: a code's button, or a
+ * click on its row, flies there (Shift adds it).
  * @fires space-control - select
  */
 export class PsSpaceNeighbours extends LitElement {
@@ -33,6 +33,8 @@ export class PsSpaceNeighbours extends LitElement {
 
   override render() {
     if (!this.code) return html`<p class="muted">Click a code or find it by name to see its nearest codes.</p>`;
+    // The row's click handler serves both the pointer and the code's button (Enter, Space, or a
+    // click, which bubbles up to the row): one place selects.
     const select = (code: string, additive: boolean) => fireSpaceControl(this, { kind: 'select', code, additive });
     const target: CodeTarget = { kind: 'code', code: this.code, title: this.titles.own(this.code) };
     return html`
@@ -41,10 +43,9 @@ export class PsSpaceNeighbours extends LitElement {
       <ps-add-to-chat id="space-add-to-chat" .target=${target}></ps-add-to-chat>
       <table id="neighbours" aria-label="Nearest codes to ${this.code}">
         <thead><tr><th class="num">Rank</th><th>Code</th><th>Section</th><th class="num" title="Cosine similarity">Cosine</th><th class="num">Patents</th></tr></thead>
-        <tbody>${this.neighbours.map((n, rank) => html`<tr tabindex="0" data-code=${n.code}
-          @click=${(e: MouseEvent) => select(n.code, e.shiftKey)}
-          @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter') select(n.code, e.shiftKey); }}>
-          <td class="num">${rank + 1}</td><td>${n.code}</td><td>${n.section}</td><td class="num">${n.similarity.toFixed(3)}</td><td class="num">${n.count}</td></tr>`)}</tbody>
+        <tbody>${this.neighbours.map((n, rank) => html`<tr class="pick" data-code=${n.code}
+          @click=${(e: MouseEvent) => select(n.code, e.shiftKey)}>
+          <td class="num">${rank + 1}</td><td><button class="row-button neighbour-select" title="Fly to ${n.code} (Shift adds it)">${n.code}</button></td><td>${n.section}</td><td class="num">${n.similarity.toFixed(3)}</td><td class="num">${n.count}</td></tr>`)}</tbody>
       </table>`;
   }
 }

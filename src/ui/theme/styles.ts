@@ -44,17 +44,23 @@ export const controlStyles = css`
   label { font-size: var(--ps-text-sm); }
 `;
 
-/** Data tables: tabular figures, right-aligned numbers, focusable rows that can be selected. */
+/**
+ * Data tables: tabular figures, right-aligned numbers, and rows that act (`tr.pick`): each has a
+ * real button for the keyboard and screen readers, and a click anywhere on the row does the same
+ * for the pointer; the row being shown is marked `aria-current`.
+ */
 export const tableStyles = css`
   table { border-collapse: collapse; margin: var(--ps-space-2) 0; font-size: var(--ps-text-sm); }
   caption { text-align: left; font-weight: 600; padding: var(--ps-space-1) 0; }
   th, td { text-align: left; padding: var(--ps-space-1) var(--ps-space-3); border-bottom: 1px solid var(--ps-border); vertical-align: top; }
   th { font-weight: 600; color: var(--ps-text-muted); font-size: var(--ps-text-xs); text-transform: uppercase; letter-spacing: 0.03em; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-  tbody tr[tabindex] { cursor: pointer; }
-  tbody tr[tabindex]:hover, tbody tr[tabindex]:focus { background: var(--ps-surface2); outline: none; }
-  tbody tr[tabindex]:focus-visible { box-shadow: inset 3px 0 0 var(--ps-focus); }
-  tbody tr[aria-selected='true'] { background: var(--ps-accent-soft); }
+  tbody tr.pick { cursor: pointer; }
+  tbody tr.pick:hover, tbody tr.pick:focus-within { background: var(--ps-surface2); }
+  tbody tr.pick:has(:focus-visible) { box-shadow: inset 3px 0 0 var(--ps-focus); }
+  tbody tr[aria-current='true'] { background: var(--ps-accent-soft); }
+  button.row-button { font: inherit; font-weight: 600; color: var(--ps-accent); background: none; border: none; padding: 0; min-height: 0; text-align: left; cursor: pointer; text-decoration: underline; text-underline-offset: 2px; }
+  button.row-button:hover:not(:disabled) { background: none; }
 `;
 
 /** Fieldsets, definition lists and cards. */
