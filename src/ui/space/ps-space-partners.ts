@@ -20,7 +20,7 @@ type PartnersState =
  * The focused code's most likely future partners: codes it has never been combined with, ranked
  * by the method that won a backtest on the dataset's own last years (or the stated fallback). The
  * compute worker ranks every code once per dataset; this panel asks for one code's list. A row
- * flies to its code on click or Enter (Shift adds it), and each pair can be added to the chat.
+ * flies to its code from its code's button or a click on the row (Shift adds it), and each pair can be added to the chat.
  * @fires space-control - select
  */
 export class PsSpacePartners extends LitElement {
@@ -91,7 +91,7 @@ export class PsSpacePartners extends LitElement {
     const { basis, partners } = result;
     const select = (partner: string, additive: boolean) => fireSpaceControl(this, { kind: 'select', code: partner, additive });
     const target = (partner: string, score: number): ForecastTarget => ({ kind: 'forecast', a: code, b: partner, score, titles: [this.titles.own(code), this.titles.own(partner)] });
-    // The button sits in a row that flies to the code on click or Enter: its clicks and keys stay its own.
+    // The pair's chat button sits in a row whose click flies to the code: its clicks and keys stay its own.
     const keep = (e: Event) => e.stopPropagation();
     return html`<section id="partners" data-state="done" data-method=${basis.method} data-kind=${basis.kind}
       data-auc=${basis.auc === null ? '' : String(basis.auc)} data-fallback=${String(basis.fallback !== null)} data-count=${partners.length}>
@@ -100,11 +100,10 @@ export class PsSpacePartners extends LitElement {
       ${result.empty ? html`<p class="muted" id="partners-empty">${result.empty}</p>` : html`
       <table id="partners-table" aria-label="Likely future partners of ${code}, ranked by ${basis.method}">
         <thead><tr><th class="num">Rank</th><th>Code</th><th class="num" title="Score of ${basis.method}: higher means more likely to be combined next">Score</th></tr></thead>
-        <tbody>${partners.map((p, rank) => html`<tr tabindex="0" data-code=${p.code} data-score=${String(p.score)}
-          @click=${(e: MouseEvent) => select(p.code, e.shiftKey)}
-          @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter') select(p.code, e.shiftKey); }}>
+        <tbody>${partners.map((p, rank) => html`<tr class="pick" data-code=${p.code} data-score=${String(p.score)}
+          @click=${(e: MouseEvent) => select(p.code, e.shiftKey)}>
           <td class="num">${rank + 1}</td>
-          <td><b>${p.code}</b><div class="title">${this.titles.line(p.code)}</div>
+          <td><button class="row-button partner-select" title="Fly to ${p.code} (Shift adds it)">${p.code}</button><div class="title">${this.titles.line(p.code)}</div>
             <ps-add-to-chat class="partner-add-to-chat" .target=${target(p.code, p.score)} @click=${keep} @keydown=${keep}></ps-add-to-chat></td>
           <td class="num">${formatScore(p.score)}</td></tr>`)}</tbody>
       </table>`}
