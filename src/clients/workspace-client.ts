@@ -1,0 +1,20 @@
+/** Dataset files, exported and imported in the ingest worker (the file's bytes are read there, not here). */
+import * as Comlink from 'comlink';
+import type { ProgressCallback } from '../core/progress';
+import type { WorkspaceExport, WorkspaceImport } from '../engines/workspace-engine';
+import { workspaceWorker } from './clients';
+import { runCancellable } from './worker-client';
+
+export { DatasetNameClashError, WorkspaceFileError } from '../core/workspace/errors';
+export type { WorkspaceExport, WorkspaceImport } from '../engines/workspace-engine';
+
+export function exportDatasetFile(datasetId: string, signal: AbortSignal, onProgress: ProgressCallback): Promise<WorkspaceExport> {
+  const engine = workspaceWorker.get();
+  return runCancellable(engine, signal, (taskId) => engine.exportDataset(datasetId, { taskId }, Comlink.proxy(onProgress)));
+}
+
+/** Without `name`, a name already in use is refused with DatasetNameClashError: ask the user, then call again with a name. */
+export function importDatasetFile(file: File, name: string | undefined, signal: AbortSignal, onProgress: ProgressCallback): Promise<WorkspaceImport> {
+  const engine = workspaceWorker.get();
+  return runCancellable(engine, signal, (taskId) => engine.importFile(file, { taskId, name }, Comlink.proxy(onProgress)));
+}
