@@ -5,7 +5,9 @@ import type { WorkspaceExport, WorkspaceImport } from '../engines/workspace-engi
 import { workspaceWorker } from './clients';
 import { runCancellable } from './worker-client';
 
-export { DatasetNameClashError, WorkspaceFileError } from '../core/workspace/errors';
+import type { DatasetNameClashError, WorkspaceFileError } from '../core/workspace/errors';
+
+export type { DatasetNameClashError, WorkspaceFileError } from '../core/workspace/errors';
 export type { WorkspaceExport, WorkspaceImport } from '../engines/workspace-engine';
 
 export function exportDatasetFile(datasetId: string, signal: AbortSignal, onProgress: ProgressCallback): Promise<WorkspaceExport> {
@@ -17,4 +19,17 @@ export function exportDatasetFile(datasetId: string, signal: AbortSignal, onProg
 export function importDatasetFile(file: File, name: string | undefined, signal: AbortSignal, onProgress: ProgressCallback): Promise<WorkspaceImport> {
   const engine = workspaceWorker.get();
   return runCancellable(engine, signal, (taskId) => engine.importFile(file, { taskId, name }, Comlink.proxy(onProgress)));
+}
+
+/*
+ * Errors from the worker are told apart by name, not instanceof: the boundary (workers/boundary.ts)
+ * finds an error's class by the class's own name, which a minified build renames, so in the built
+ * app they arrive as plain Errors carrying the name and fields.
+ */
+export function isNameClash(error: unknown): error is DatasetNameClashError {
+  return error instanceof Error && error.name === 'DatasetNameClashError' && typeof (error as Partial<DatasetNameClashError>).suggestedName === 'string';
+}
+
+export function isWorkspaceFileError(error: unknown): error is WorkspaceFileError {
+  return error instanceof Error && error.name === 'WorkspaceFileError' && Array.isArray((error as Partial<WorkspaceFileError>).errors);
 }

@@ -130,13 +130,20 @@ export class WorkspaceStore {
     });
   }
 
-  /** Writes the settings and marks the dataset ready, in one transaction. */
+  /**
+   * Writes the settings and marks the dataset ready, in one transaction. The counts are taken from
+   * what was stored, not from the file's dataset record (the manifest has no checksum of its own).
+   */
   async finishImport(datasetId: string, settings: { key: string; value: unknown }[]): Promise<DatasetRecord> {
-    return this.write(['datasets', 'settings'], async (tx) => {
+    return this.write(['datasets', 'settings', 'patents', 'codes'], async (tx) => {
       const dataset = await checkImporting(tx.objectStore('datasets'), datasetId);
       const store = tx.objectStore('settings');
-      await Promise.all(settings.map(({ key, value }) => store.put(value, key)));
-      const ready: DatasetRecord = { ...dataset, status: 'ready' };
+      const [patentCount, codeCount] = await Promise.all([
+        tx.objectStore('patents').count(prefixRange(datasetId)),
+        tx.objectStore('codes').count(prefixRange(datasetId)),
+        ...settings.map(({ key, value }) => store.put(value, key)),
+      ]);
+      const ready: DatasetRecord = { ...dataset, status: 'ready', patentCount: patentCount as number, codeCount: codeCount as number };
       await tx.objectStore('datasets').put(ready);
       return ready;
     });

@@ -92,7 +92,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('a dataset file, in headless Chromiu
     expect([...first.requests, ...second.requests].filter((url) => !isLocal(url))).toEqual([]);
   });
 
-  it('shows each malformed line of a broken file by its number and stores nothing', async () => {
+  it('shows what is wrong with a broken file by its line number and stores nothing', async () => {
     const session = await openBrowser({ webgpu: false });
     sessions.push(session);
     await openImportView(session);

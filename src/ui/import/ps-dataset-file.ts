@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import {
-  DatasetNameClashError, exportDatasetFile, importDatasetFile, WorkspaceFileError, type WorkspaceExport, type WorkspaceImport,
+  exportDatasetFile, importDatasetFile, isNameClash, isWorkspaceFileError, type WorkspaceExport, type WorkspaceImport,
 } from '../../clients/workspace-client';
 import type { RecordKind } from '../../core/workspace/format';
 import { WORKSPACE_EXTENSION } from '../../core/workspace/format';
@@ -91,10 +91,11 @@ export class PsDatasetFile extends LitElement {
           <p>Imported “${state.value.dataset.name}”: ${countsText(state.value.counts)}.</p>
           <button id="open-imported" class="primary" @click=${() => this.open(state.value.dataset)}>Open dataset</button></div>`;
       case 'error': {
-        const problems = state.error instanceof WorkspaceFileError ? state.error.errors : [];
+        const problems = isWorkspaceFileError(state.error) ? state.error.errors : [];
+        const count = isWorkspaceFileError(state.error) ? state.error.errorCount : 0;
         return html`<ps-notice kind="error" id="dataset-file-error" data-state="error"
             next="Nothing was stored. Export the dataset again on the other machine, or choose the right file.">
-          ${problems.length > 0 ? html`This file can't be imported (${state.error instanceof WorkspaceFileError ? state.error.errorCount : 0} problems):
+          ${problems.length > 0 ? html`This file can't be imported (${count} ${count === 1 ? 'problem' : 'problems'}):
             <ul class="problems">${problems.slice(0, 20).map((p) => html`<li>Line ${p.line}: ${p.reason}</li>`)}</ul>` : state.message}
         </ps-notice>`;
       }
@@ -125,7 +126,7 @@ export class PsDatasetFile extends LitElement {
   private async importFile(file: File, name: string | undefined): Promise<void> {
     await this.importing.run('Checking and importing', (run) => importDatasetFile(file, name, run.signal, run.progress));
     const state = this.importing.state;
-    if (state.kind === 'error' && state.error instanceof DatasetNameClashError) {
+    if (state.kind === 'error' && isNameClash(state.error)) {
       this.importing.reset();
       this.question = { file, existing: state.error.existingName, name: state.error.suggestedName };
     }
