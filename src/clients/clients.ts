@@ -26,6 +26,7 @@ export const layoutWorker = new LazyWorker<MapLayoutEngine>(
 /** One engine inside a worker, reached as `<worker>.<engine>` over Comlink. */
 export const importWorker = { get: () => ingestWorker.get().patents };
 export const catalogueWorker = { get: () => ingestWorker.get().catalogue };
+export const workspaceWorker = { get: () => ingestWorker.get().workspace };
 export const encoderWorker = { get: () => mlWorker.get().embedder };
 export const matchWorker = { get: () => mlWorker.get().matcher };
 export const matchJobWorker = { get: () => mlWorker.get().jobs };

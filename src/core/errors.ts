@@ -3,6 +3,7 @@
  * serialises name + message) and tell the user what to do next.
  */
 import { CatalogueFormatError, CatalogueImportGoneError, CatalogueSourceError, NotACatalogueFileError } from './catalogue/errors';
+import { DatasetNameClashError, WorkspaceFileError } from './workspace/errors';
 
 export class WebGpuUnavailableError extends Error {
   override name = 'WebGpuUnavailableError';
@@ -173,5 +174,5 @@ export const NAMED_ERRORS: ReadonlyArray<{ name: string; prototype: Error }> = [
   GpuError, GpuValidationError, GpuOutOfMemoryError, GpuInternalError, NoEmbeddingsError,
   StorageQuotaError, DatasetNotFoundError, NotAPatentFileError, ForecastInputError,
   CatalogueFormatError, CatalogueSourceError, NotACatalogueFileError, CatalogueImportGoneError,
-  ModelIntegrityError, ModelFileMissingError,
+  ModelIntegrityError, ModelFileMissingError, WorkspaceFileError, DatasetNameClashError,
 ];

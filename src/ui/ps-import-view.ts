@@ -10,6 +10,7 @@ import { taskProgress } from './shared/task-view';
 import { viewStyles } from './theme/styles';
 import './ps-import-report';
 import './ps-mapping-editor';
+import './import/ps-dataset-file';
 import './shared/ps-notice';
 
 /** Choosing files, before the import (a long task of its own) starts. */
@@ -21,7 +22,8 @@ type PickState =
 
 /**
  * Bring your own patents: pick or drop files, check the detected format and column mapping,
- * import into a new dataset with progress and cancel, read the report.
+ * import into a new dataset with progress and cancel, read the report; or move a whole dataset
+ * in or out as one Patent Space file (ps-dataset-file).
  * @fires dataset-imported - detail: DatasetRecord, when the user opens the imported dataset
  */
 export class PsImportView extends LitElement {
@@ -95,7 +97,8 @@ export class PsImportView extends LitElement {
           @change=${(e: Event) => void this.chooseFiles([...((e.target as HTMLInputElement).files ?? [])])}></label>
         <p class="muted">CSV / TSV / JSONL / JSON, Lens.org CSV, PatentsView TSV tables (drop them together),
           EPO XML, Google Patents JSON. Files are read in this browser only; nothing is uploaded.</p>
-      </div>`;
+      </div>
+      <ps-dataset-file></ps-dataset-file>`;
   }
 
   private renderDetected(state: Extract<PickState, { kind: 'detected' }>) {

@@ -1,0 +1,109 @@
+/**
+ * A dataset carried to a fresh profile in one file: export the demo dataset from the Import view,
+ * open a new, empty browser profile (which imports its own demo corpus, so the name is taken),
+ * import the file as a copy under the name the app suggests, and find the same records in every
+ * store as in the profile it came from.
+ */
+import { existsSync } from 'node:fs';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { CHROMIUM_PATH, isLocal, openBrowser, type BrowserSession } from './browser';
+
+/** Records kept with the named dataset in each store of the page's IndexedDB, and its patent count. */
+function storedCounts(datasetName: string): Promise<Record<string, number>> {
+  return new Promise((done, fail) => {
+    const open = indexedDB.open('patent-space');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const stores = ['patents', 'codes', 'embeddings', 'matchJobs', 'matchJobChunks', 'conversations'];
+      const tx = db.transaction(['datasets', 'settings', ...stores]);
+      const all = tx.objectStore('datasets').getAll();
+      all.onsuccess = () => {
+        const dataset = (all.result as { id: string; name: string; status: string; patentCount: number }[])
+          .find((d) => d.name === datasetName && d.status === 'ready');
+        if (!dataset) { db.close(); fail(new Error(`no dataset named ${datasetName}`)); return; }
+        const out: Record<string, number> = { patentCount: dataset.patentCount };
+        let left = stores.length + 1;
+        const finish = () => { if (--left === 0) { db.close(); done(out); } };
+        for (const store of stores) {
+          const counted = tx.objectStore(store).count(IDBKeyRange.bound([dataset.id], [dataset.id, []]));
+          counted.onsuccess = () => { out[store] = counted.result; finish(); };
+        }
+        const keys = tx.objectStore('settings').getAllKeys();
+        keys.onsuccess = () => { out.settings = keys.result.filter((k) => typeof k === 'string' && k.includes(dataset.id)).length; finish(); };
+      };
+    };
+  });
+}
+
+async function openImportView(session: BrowserSession): Promise<string> {
+  await session.page.goto(`${inject('baseUrl')}#/import`);
+  const demo = session.page.locator('ps-dataset-bar #dataset-select option', { hasText: 'Demo corpus' });
+  await demo.waitFor({ state: 'attached', timeout: 120_000 });
+  // The export button is enabled once the app has made a dataset the active one.
+  await expect.poll(() => session.page.locator('ps-dataset-file #export-dataset').isEnabled(), { timeout: 120_000 }).toBe(true);
+  return session.page.evaluate(async () => {
+    // The dataset bar shows "name (n patents)"; the stored name is what the counts are looked up by.
+    const open = indexedDB.open('patent-space');
+    const db = await new Promise<IDBDatabase>((ok, no) => { open.onsuccess = () => ok(open.result); open.onerror = () => no(open.error); });
+    const all = db.transaction('datasets').objectStore('datasets').getAll();
+    const records = await new Promise<{ name: string }[]>((ok) => { all.onsuccess = () => ok(all.result as { name: string }[]); });
+    db.close();
+    return records.find((d) => d.name.startsWith('Demo corpus'))?.name ?? '';
+  });
+}
+
+describe.skipIf(!existsSync(CHROMIUM_PATH))('a dataset file, in headless Chromium', () => {
+  const sessions: BrowserSession[] = [];
+  afterEach(async () => {
+    for (const session of sessions.splice(0)) await session.close();
+  });
+
+  it('exports a dataset, imports it into a cleared profile as a copy, and has the same records', async () => {
+    const first = await openBrowser({ webgpu: false });
+    sessions.push(first);
+    const name = await openImportView(first);
+    expect(name).not.toBe('');
+    const [download] = await Promise.all([
+      first.page.waitForEvent('download', { timeout: 120_000 }),
+      first.page.locator('ps-dataset-file #export-dataset').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.psx\.jsonl$/);
+    const file = await download.path();
+    await first.page.locator('ps-dataset-file #export-done').waitFor();
+    const before = await first.page.evaluate(storedCounts, name);
+    expect(before.patents).toBeGreaterThan(0);
+
+    const second = await openBrowser({ webgpu: false }); // a fresh, empty profile
+    sessions.push(second);
+    await openImportView(second);
+    await second.page.locator('ps-dataset-file #dataset-file-input').setInputFiles(file);
+    // The new profile has its own demo corpus under that name: the app asks, and replaces nothing.
+    await second.page.locator('ps-dataset-file #dataset-file-clash').waitFor({ timeout: 120_000 });
+    await expect(second.page.locator('ps-dataset-file #dataset-file-name').inputValue()).resolves.toBe(`${name} (2)`);
+    await second.page.locator('ps-dataset-file #dataset-file-import-as').click();
+    await second.page.locator('ps-dataset-file #dataset-file-done').waitFor({ timeout: 120_000 });
+    await expect(second.page.evaluate(storedCounts, `${name} (2)`)).resolves.toEqual(before);
+
+    await second.page.locator('ps-dataset-file #open-imported').click();
+    await expect.poll(() => second.page.locator('ps-dataset-bar #dataset-select').evaluate(
+      (select) => (select as HTMLSelectElement).selectedOptions[0]?.textContent ?? ''), { timeout: 120_000 })
+      .toBe(`${name} (2) (${before.patentCount} patents)`);
+    expect([...first.requests, ...second.requests].filter((url) => !isLocal(url))).toEqual([]);
+  });
+
+  it('shows what is wrong with a broken file by its line number and stores nothing', async () => {
+    const session = await openBrowser({ webgpu: false });
+    sessions.push(session);
+    await openImportView(session);
+    const manifest = { format: 'patent-space-dataset', version: 1 };
+    await session.page.locator('ps-dataset-file #dataset-file-input').setInputFiles({
+      name: 'broken.psx.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${JSON.stringify(manifest)}\n`),
+    });
+    const error = session.page.locator('ps-dataset-file #dataset-file-error');
+    await error.waitFor({ timeout: 120_000 });
+    await expect(error.textContent()).resolves.toMatch(/Line 1: the manifest has no dataset record/);
+    const names = await session.page.locator('ps-dataset-bar #dataset-select option').allTextContents();
+    expect(names.every((n) => n.startsWith('Demo corpus'))).toBe(true);
+  });
+});
