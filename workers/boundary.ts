@@ -10,7 +10,6 @@
  */
 import * as Comlink from 'comlink';
 import { NAMED_ERRORS } from '../src/core/errors';
-import { DatasetNotFoundError, StorageQuotaError } from '../src/core/errors';
 
 interface SerializedError {
   isError: true;
@@ -21,9 +20,7 @@ interface SerializedError {
 }
 type Serialized = SerializedError | { isError: false; value: unknown };
 
-const classByName = new Map<string, { prototype: Error }>(
-  [...NAMED_ERRORS, StorageQuotaError, DatasetNotFoundError].map((c) => [c.name, c]),
-);
+const classByName = new Map<string, { prototype: Error }>(Object.entries(NAMED_ERRORS));
 
 /** Structured-cloneable data only: functions, class instances other than plain data and errors are dropped. */
 function cloneable(value: unknown, depth = 0): unknown {

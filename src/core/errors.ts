@@ -169,10 +169,17 @@ export class ModelFileMissingError extends Error {
   }
 }
 
-export const NAMED_ERRORS: ReadonlyArray<{ name: string; prototype: Error }> = [
+/**
+ * The errors a worker boundary rebuilds as their own class, keyed by the name each sets. Keyed by
+ * an object literal's property names, not by the classes' function names: a production build
+ * minifies those (StorageQuotaError becomes `fn`), property names it keeps, so a lookup by the
+ * error's `name` finds its class in the built app as in Node. test/workers/boundary.test.ts checks
+ * that every key is the name its class's instances carry.
+ */
+export const NAMED_ERRORS: Readonly<Record<string, { prototype: Error }>> = {
   WebGpuUnavailableError, ModelLoadError, DatasetLoadError,
   GpuError, GpuValidationError, GpuOutOfMemoryError, GpuInternalError, NoEmbeddingsError,
   StorageQuotaError, DatasetNotFoundError, NotAPatentFileError, ForecastInputError,
   CatalogueFormatError, CatalogueSourceError, NotACatalogueFileError, CatalogueImportGoneError,
   ModelIntegrityError, ModelFileMissingError, WorkspaceFileError, DatasetNameClashError,
-];
+};

@@ -4,7 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ModelLoadError } from '../../src/core/errors';
+import { ModelLoadError, NAMED_ERRORS } from '../../src/core/errors';
 import { deserializeError, installBoundary, serializeError } from '../../workers/boundary';
 import { DatasetNotFoundError, StorageQuotaError } from '../../src/core/errors';
 
@@ -32,6 +32,14 @@ afterEach(() => {
 });
 
 describe('worker boundary errors', () => {
+  it('key every named error by the name its class sets, which a minified build keeps', () => {
+    // Unminified here, so the class's function name is its real name; the app's build renames
+    // functions but not the object's keys the boundary looks errors up by.
+    for (const [key, errorClass] of Object.entries(NAMED_ERRORS)) expect((errorClass as unknown as { name: string }).name).toBe(key);
+    expect(Object.keys(NAMED_ERRORS)).toContain('WorkspaceFileError');
+  });
+
+
   it('keep the class and the fields of a StorageQuotaError across Comlink', async () => {
     installBoundary();
     const error = await connect().quota().then(() => null, (e: unknown) => e);
