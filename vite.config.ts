@@ -1,4 +1,5 @@
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { headerPolicy, MODEL_HOSTS } from './src/core/content-policy';
 
 // COOP/COEP make the page and its workers cross-origin isolated, so ONNX Runtime may use WASM
 // threads (SharedArrayBuffer); src/ml/runtime.ts sets the thread count.
@@ -6,6 +7,18 @@ const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
+
+/**
+ * The Content-Security-Policy, as a header: the app's workers get their policy from their own
+ * script's response (a document's meta tag does not reach them), so only a header covers them.
+ * The header cannot know a `?hub=` host, so it allows the default model hosts plus, on this
+ * local server only, any loopback port (a local hub or mirror; the browser tests' hub stand-in
+ * listens on a random port). The page narrows connect-src at start-up to the hosts actually
+ * configured (src/clients/content-policy.ts), or to 'self' in private mode. A static host sends
+ * headerPolicy() without the loopback sources (README).
+ */
+const LOCAL_HUBS = ['http://127.0.0.1:*', 'http://localhost:*'];
+const previewHeaders = { ...isolationHeaders, 'Content-Security-Policy': headerPolicy([...MODEL_HOSTS, ...LOCAL_HUBS]) };
 
 /**
  * `vite preview` (what `npm start` and the browser tests serve) gzips every response on the fly,
@@ -35,6 +48,6 @@ export default defineConfig({
   resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173, headers: isolationHeaders },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: false, headers: isolationHeaders },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: false, headers: previewHeaders },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
 });

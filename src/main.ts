@@ -1,3 +1,4 @@
+import './start-policy';
 import { installTheme } from './ui/theme/tokens';
 import './ui/ps-app';
 

@@ -38,6 +38,7 @@ import {
 import { appBaseOf, browserRuntime } from '../ml/locations';
 import { browserChatBackends, type ChatBackends } from './chat-backends';
 import { registerFolderModel } from './model-client';
+import { refusePrivateWebLlm, sourcePrivacy } from './content-policy';
 
 export type { ChatChoice, ChatChoiceOption, OnnxChatChoice, WorkerPromptInput };
 export { BUNDLED_CHAT_CHOICE, choiceKey, hubChatChoice };
@@ -181,6 +182,8 @@ export class ChatClient {
     };
     try {
       if (signal?.aborted) throw abortError();
+      const refusal = choice.kind === 'webllm' ? refusePrivateWebLlm(choice.model) : null;
+      if (refusal) throw new ChatRefusedError(choice, refusal);
       const fit = await this.fit(choice);
       if (!fit.ok) throw new ChatRefusedError(choice, fit.reason ?? `${choice.model} cannot run here`);
       await this.release();
@@ -213,7 +216,7 @@ export class ChatClient {
     try {
       return await this.backends.onnx.load({
         choice,
-        source: { kind: 'ref', ref: choice.model, appBase, hubHost: options.hubHost },
+        source: { kind: 'ref', ref: choice.model, appBase, hubHost: options.hubHost, ...sourcePrivacy() },
         runtime: browserRuntime(appBase),
         devices: options.preferGpu === false ? ['wasm'] : ['webgpu', 'wasm'],
       }, { taskId }, (p: Progress) => progress({

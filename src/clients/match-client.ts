@@ -6,12 +6,13 @@ import type { ModelCheckReport } from '../ml/reference-check';
 import { appBaseOf, browserRuntime } from '../ml/locations';
 import { matchWorker } from './clients';
 import { runCancellable } from './worker-client';
+import { sourcePrivacy } from './content-policy';
 
 export const TECHNIQUES_URL = 'demo/techniques.json';
 export const BUNDLED_YES_NO_REF = 'bundled:ps-llama-yesno-tiny';
 
 function source(modelRef: string, hubHost: string | undefined) {
-  return { kind: 'ref' as const, ref: modelRef, appBase: appBaseOf(location.href), hubHost };
+  return { kind: 'ref' as const, ref: modelRef, appBase: appBaseOf(location.href), hubHost, ...sourcePrivacy() };
 }
 
 /** The technique catalogue the app ships (a BREF-like demo catalogue). */

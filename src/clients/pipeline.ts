@@ -15,6 +15,7 @@ import { DEFAULT_HUB_HOST, fileUrl, parseModelRef } from '../ml/model-ref';
 import type { DatasetRecord } from '../store/records';
 import type { DiscardedImport } from '../store/dataset-store';
 import { runningImports, whenImportEnds } from '../store/import-locks';
+import { sourcePrivacy } from './content-policy';
 
 export const DEMO_DATA_URL = 'demo/patents.jsonl';
 export const DEMO_DATASET_NAME = 'Demo corpus (synthetic, seeded)';
@@ -282,7 +283,7 @@ export async function ensureEmbeddings(
   const progress = Comlink.proxy(onProgress);
   const encoder = encoderWorker.get();
   const appBase = appBaseOf(location.href);
-  const source = { kind: 'ref' as const, ref: settings.modelRef, appBase, hubHost: settings.hubHost };
+  const source = { kind: 'ref' as const, ref: settings.modelRef, appBase, hubHost: settings.hubHost, ...sourcePrivacy() };
   const load = (task: AbortSignal | undefined) => runCancellable(encoder, task, (taskId) => encoder.load({
     source,
     runtime: browserRuntime(appBase),

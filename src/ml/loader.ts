@@ -1,6 +1,7 @@
 import { throwIfAborted, type TaskOptions } from '../core/abort';
 import type { ProgressCallback } from '../core/progress';
 import { ModelIntegrityError } from '../core/errors';
+import { privateModeRefusal } from '../core/content-policy';
 import { downloadFile, ModelFileMissingError } from './download';
 import { DTYPE_SUFFIX, fileUrl, formatModelRef, modelKey, type ModelDtype, type ModelRef } from './model-ref';
 import type { ModelFileStore } from './model-store';
@@ -44,6 +45,11 @@ export interface LoaderOptions {
   fetch?: typeof fetch;
 }
 
+/** A model refused because private mode allows no remote host; thrown before any request. */
+export class PrivateModeError extends Error {
+  override name = 'PrivateModeError';
+}
+
 const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 // reference.json: the recipe's outputs for fixed inputs, so a user can check a model on their own backend.
 const OPTIONAL_FILES = ['manifest.json', 'generation_config.json', 'reference.json'];
@@ -70,7 +76,11 @@ export class ModelLoader {
     return { kind: 'folder', name };
   }
 
-  async prepare(ref: ModelRef, dtype: ModelDtype, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<PreparedModel> {
+  /**
+   * `privateMode`: a model whose files would come from another origin than appBase is refused
+   * (per call, since one shared loader keeps the folders registered with it across settings).
+   */
+  async prepare(ref: ModelRef, dtype: ModelDtype, task: TaskOptions = {}, onProgress?: ProgressCallback, policy: { privateMode?: boolean } = {}): Promise<PreparedModel> {
     const key = modelKey(ref);
     const store = this.options.store;
     const onnx = `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
@@ -80,6 +90,8 @@ export class ModelLoader {
       if (!(await store.get(key, file)) && !(await this.isKnownAbsent(key, file))) missing.push(file);
     }
     if (missing.length > 0) {
+      // A model already in the store loads in private mode too: that makes no request.
+      if (policy.privateMode) this.refuseRemote(ref);
       await store.describe(key, formatModelRef(ref));
       await this.fetchFiles(ref, key, missing, task, onProgress);
     } else {
@@ -153,6 +165,16 @@ export class ModelLoader {
     }
     const url = fileUrl(ref, file, { appBase: this.options.appBase, hubHost: this.options.hubHost });
     return downloadFile(url, { fetch: this.options.fetch ?? fetch, signal, onBytes });
+  }
+
+  /**
+   * This worker's CSP comes from its script's response header, which cannot know about private
+   * mode (a page setting), so the refusal is made here, before the first request.
+   */
+  private refuseRemote(ref: ModelRef): void {
+    if (ref.kind === 'folder') return;
+    const origin = new URL(fileUrl(ref, 'config.json', { appBase: this.options.appBase, hubHost: this.options.hubHost })).origin;
+    if (origin !== new URL(this.options.appBase).origin) throw new PrivateModeError(privateModeRefusal(formatModelRef(ref), origin));
   }
 
   private async isKnownAbsent(key: string, file: string): Promise<boolean> {

@@ -12,7 +12,7 @@ import { defaultModelStore } from './model-store';
  */
 export type ModelSource =
   | { kind: 'path'; root: string; id: string; manifest?: ModelManifest | null; reference?: unknown }
-  | { kind: 'ref'; ref: string; appBase: string; hubHost?: string };
+  | { kind: 'ref'; ref: string; appBase: string; hubHost?: string; privateMode?: boolean };
 
 export interface RuntimeOptions {
   /** Absolute URLs of the self-hosted ONNX Runtime wasm factory and binary (browsers only). */
@@ -68,6 +68,9 @@ export async function openModel(
 ): Promise<OpenedModel> {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
+  // Its wasm cache imports ONNX Runtime's factory from a blob: URL, which the app's CSP
+  // (script-src 'self', src/core/content-policy.ts) refuses; the factory is served from /ort/.
+  env.useWasmCache = false;
   const onnx = env.backends.onnx;
   if (runtime.ortWasm && onnx.wasm) {
     // Without this transformers.js points ONNX Runtime at a CDN.
@@ -87,7 +90,7 @@ export async function openModel(
     return { modelId: source.id, manifest: source.manifest ?? null, reference: source.reference ?? null, fromCache: true };
   }
   const modelLoader = sharedLoader(source.appBase, source.hubHost);
-  const prepared = await modelLoader.prepare(parseModelRef(source.ref), dtype, task, onProgress);
+  const prepared = await modelLoader.prepare(parseModelRef(source.ref), dtype, task, onProgress, { privateMode: source.privateMode === true });
   configureThreads(prepared.onnxBytes);
   env.localModelPath = LOADER_ROOT;
   env.useBrowserCache = false;

@@ -10,6 +10,7 @@ import { errorMessage } from './shared/task-controller';
 import { viewStyles } from './theme/styles';
 import './shared/ps-notice';
 import './models/ps-chat-model';
+import './models/ps-private-mode';
 
 interface Preset {
   ref: string;
@@ -88,6 +89,7 @@ export class PsModelsView extends LitElement {
   override render() {
     return html`
       <p>Current model: <code id="current-model">${this.current}</code></p>
+      <ps-private-mode></ps-private-mode>
       <table aria-label="Model presets">
         <thead><tr><th>Model</th><th>For</th><th>Trained on</th><th>Size</th><th>Licence</th><th></th></tr></thead>
         <tbody>${PRESETS.map((p) => html`<tr>

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Progress } from '../../src/core/progress';
 import { ModelFileMissingError } from '../../src/ml/download';
 import { EncoderEngine } from '../../src/ml/encoder';
-import { ModelIntegrityError, ModelLoader } from '../../src/ml/loader';
+import { ModelIntegrityError, ModelLoader, PrivateModeError } from '../../src/ml/loader';
 import { parseModelRef } from '../../src/ml/model-ref';
 import { MemoryModelStore } from '../../src/ml/model-store';
 import { startHubMimic, type HubMimic } from './hub-mimic';
@@ -72,6 +72,17 @@ describe('ModelLoader against a local server with the hub layout', () => {
     hub.corrupt('onnx/model.onnx');
     await expect(loader.prepare(ref, 'fp32')).rejects.toBeInstanceOf(ModelIntegrityError);
     expect(await loader.match('/__ps_models__/x/onnx/model.onnx')).toBeUndefined();
+  });
+
+  it('in private mode refuses a hub model before any request, and still loads one already in the store', async () => {
+    await expect(loader.prepare(ref, 'fp32', {}, undefined, { privateMode: true })).rejects.toThrow(PrivateModeError);
+    await expect(loader.prepare(ref, 'fp32', {}, undefined, { privateMode: true })).rejects.toThrow(/Private mode is on: hub:test-org\/ps-encoder-tiny would be fetched from http:\/\/127\.0\.0\.1:\d+/);
+    expect(hub.requests).toEqual([]);
+    await loader.prepare(ref, 'fp32');
+    const before = hub.requests.length;
+    const cached = await loader.prepare(ref, 'fp32', {}, undefined, { privateMode: true });
+    expect(cached.fromCache).toBe(true);
+    expect(hub.requests.length).toBe(before);
   });
 
   it('fails at once, without retries, when a required file is missing', async () => {
