@@ -17,6 +17,7 @@ import { openPatentSpaceDatabase } from './open-database';
 import { readStorageEstimate, requestPersistentStorage, type StorageEstimateInfo } from './storage-estimate';
 import {
   abortQuietly,
+  abortUnfinishedImport,
   DATASET_STORES,
   deleteDatasetEverywhere,
   putAll,
@@ -118,12 +119,7 @@ export class DatasetStore {
    * when the dataset is already ready (a cancel that lost the race with finishImport): use softDelete.
    */
   async abortImport(datasetId: string): Promise<boolean> {
-    return this.write([...DATASET_STORES], async (tx) => {
-      const dataset = await tx.objectStore('datasets').get(datasetId);
-      if (dataset?.status === 'ready') return false;
-      await deleteDatasetEverywhere(tx, datasetId);
-      return true;
-    });
+    return this.write([...DATASET_STORES], (tx) => abortUnfinishedImport(tx, datasetId));
   }
 
   /**

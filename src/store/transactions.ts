@@ -97,3 +97,14 @@ export async function deleteDatasetEverywhere(tx: WriteTransaction<DatasetStoreN
     ...resultIds.map((id) => results.delete(id)),
   ]);
 }
+
+/**
+ * Removes an unfinished import and everything under it, within `tx`; false, changing nothing, when
+ * the dataset is already ready (a cancel that lost the race with the import's last step).
+ */
+export async function abortUnfinishedImport(tx: WriteTransaction<DatasetStoreName>, datasetId: string): Promise<boolean> {
+  const dataset = await tx.objectStore('datasets').get(datasetId);
+  if (dataset?.status === 'ready') return false;
+  await deleteDatasetEverywhere(tx, datasetId);
+  return true;
+}

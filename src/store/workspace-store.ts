@@ -18,7 +18,7 @@ import { openPatentSpaceDatabase } from './open-database';
 import { storageQuotaError } from './quota-report';
 import type { DatasetRecord } from './records';
 import type { PatentSpaceDB, PatentSpaceStoreName } from './schema';
-import { DATASET_STORES, deleteDatasetEverywhere, putAll, runWrite, type PatentSpaceDatabase, type WriteTransaction } from './transactions';
+import { abortUnfinishedImport, DATASET_STORES, putAll, runWrite, type PatentSpaceDatabase, type WriteTransaction } from './transactions';
 
 /** Record kinds kept in a store keyed by [datasetId, ...]; results and settings are read otherwise. */
 const KEYED_STORES = {
@@ -151,12 +151,7 @@ export class WorkspaceStore {
 
   /** Removes an unfinished import and everything under it; false (changing nothing) once it is ready. */
   async abortImport(datasetId: string): Promise<boolean> {
-    return this.write([...DATASET_STORES], async (tx) => {
-      const dataset = await tx.objectStore('datasets').get(datasetId);
-      if (dataset?.status === 'ready') return false;
-      await deleteDatasetEverywhere(tx, datasetId);
-      return true;
-    });
+    return this.write([...DATASET_STORES], (tx) => abortUnfinishedImport(tx, datasetId));
   }
 
   private write<Names extends PatentSpaceStoreName, T>(storeNames: Names[], body: (tx: WriteTransaction<Names>) => Promise<T>): Promise<T> {
