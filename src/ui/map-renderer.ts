@@ -1,7 +1,7 @@
 /**
  * WebGL2 point renderer for the patent map: every patent is one round point from three vertex
  * buffers (position f32×2, colour u8×4, state u8), uploaded when the layout or the styling
- * changes; a frame sends a few uniforms and draw calls. The state picks size, dimming, a dark ring
+ * changes; a frame sends a few uniforms and draw calls. The state picks size, dimming, a ring
  * (selected / search hit) and depth, so highlighted points lie on top without sorting.
  * preserveDrawingBuffer keeps the last frame readable for PNG export and tests.
  *
@@ -15,6 +15,7 @@
  */
 import { drawOrder, levelForBudget, toSlotOrder, visibleRanges, type DrawOrder } from '../core/layout/draw-order';
 import type { MapViewport } from './map-geometry';
+import { MAP_CANVASES, type MapCanvasTheme } from './theme/palette';
 
 const VERTEX_SHADER = `#version 300 es
 in vec2 a_position;
@@ -24,6 +25,7 @@ uniform vec2 u_centre;
 uniform float u_scale;
 uniform vec2 u_viewport;
 uniform float u_pointSize;
+uniform vec3 u_dim;
 out vec3 v_colour;
 flat out int v_state;
 void main() {
@@ -39,20 +41,21 @@ void main() {
   gl_Position = vec4(px / (u_viewport * 0.5), depth, 1.0);
   float grow = state == 2 || state == 3 ? 1.7 : state == 1 ? 0.85 : 1.0;
   gl_PointSize = max(1.0, u_pointSize * grow);
-  v_colour = state == 1 ? mix(a_colour.rgb, vec3(0.93), 0.72) : a_colour.rgb;
+  v_colour = state == 1 ? mix(a_colour.rgb, u_dim, 0.72) : a_colour.rgb;
 }`;
 
 const FRAGMENT_SHADER = `#version 300 es
 precision mediump float;
 in vec3 v_colour;
 flat in int v_state;
+uniform vec3 u_ring;
 out vec4 outColour;
 void main() {
   vec2 d = gl_PointCoord * 2.0 - 1.0;
   float r2 = dot(d, d);
   if (r2 > 1.0) discard;
   vec3 colour = v_colour;
-  if ((v_state == 2 || v_state == 3) && r2 > 0.5) colour = v_state == 3 ? vec3(0.08) : vec3(0.95, 0.55, 0.0);
+  if ((v_state == 2 || v_state == 3) && r2 > 0.5) colour = v_state == 3 ? u_ring : vec3(0.95, 0.55, 0.0);
   outColour = vec4(colour, 1.0);
 }`;
 
@@ -73,6 +76,10 @@ export interface DrawOptions {
   maxPoints?: number;
 }
 
+function unit([r, g, b]: readonly [number, number, number]): [number, number, number] {
+  return [r / 255, g / 255, b / 255];
+}
+
 /** Highlighted (2) and selected (3) points have a ring; a reduced frame adds them beyond its sample. */
 function emphasised(state: number): boolean {
   return state === 2 || state === 3;
@@ -85,7 +92,11 @@ export class MapRenderer {
   private positions: WebGLBuffer | null = null;
   private colours: WebGLBuffer | null = null;
   private states: WebGLBuffer | null = null;
-  private uniforms: Record<'centre' | 'scale' | 'viewport' | 'pointSize', WebGLUniformLocation | null> = { centre: null, scale: null, viewport: null, pointSize: null };
+  private uniforms: Record<'centre' | 'scale' | 'viewport' | 'pointSize' | 'dim' | 'ring', WebGLUniformLocation | null> = {
+    centre: null, scale: null, viewport: null, pointSize: null, dim: null, ring: null,
+  };
+  /** Background, dimmed-point and ring colours of the page's scheme. */
+  private theme: MapCanvasTheme = MAP_CANVASES.light;
   private emphasised: WebGLBuffer | null = null;
   /** Slots of the highlighted and selected points, ascending (also in the element buffer). */
   private emphasisedSlots = new Uint32Array(0);
@@ -102,6 +113,11 @@ export class MapRenderer {
     this.init();
   }
 
+  /** The scheme's colours for the next frame. */
+  setTheme(theme: MapCanvasTheme): void {
+    this.theme = theme;
+  }
+
   get contextLost(): boolean {
     return this.gl.isContextLost();
   }
@@ -116,6 +132,8 @@ export class MapRenderer {
       scale: gl.getUniformLocation(program, 'u_scale'),
       viewport: gl.getUniformLocation(program, 'u_viewport'),
       pointSize: gl.getUniformLocation(program, 'u_pointSize'),
+      dim: gl.getUniformLocation(program, 'u_dim'),
+      ring: gl.getUniformLocation(program, 'u_ring'),
     };
     this.vao = gl.createVertexArray();
     gl.bindVertexArray(this.vao);
@@ -186,7 +204,8 @@ export class MapRenderer {
     if (this.canvas.width !== width) this.canvas.width = width;
     if (this.canvas.height !== height) this.canvas.height = height;
     gl.viewport(0, 0, width, height);
-    gl.clearColor(1, 1, 1, 1);
+    const [br, bg, bb] = this.theme.background;
+    gl.clearColor(br / 255, bg / 255, bb / 255, 1);
     gl.clearDepth(1);
     gl.enable(gl.DEPTH_TEST);
     gl.depthFunc(gl.LEQUAL);
@@ -198,6 +217,8 @@ export class MapRenderer {
     gl.uniform1f(this.uniforms.scale, view.scale * pixelRatio);
     gl.uniform2f(this.uniforms.viewport, width, height);
     gl.uniform1f(this.uniforms.pointSize, pointSize * pixelRatio);
+    gl.uniform3f(this.uniforms.dim, ...unit(this.theme.dim));
+    gl.uniform3f(this.uniforms.ring, ...unit(this.theme.ring));
     // The view in layout units, widened by the largest point's radius so edge points are kept.
     const margin = (pointSize * 1.7) / 2 / view.scale;
     const halfWidth = view.width / 2 / view.scale + margin, halfHeight = view.height / 2 / view.scale + margin;

@@ -1,5 +1,5 @@
 import { ContextProvider } from '@lit/context';
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { appStateContext, type AppState } from '../clients/app-state';
 import { chatContext } from '../clients/chat-context-client';
 import {
@@ -12,6 +12,11 @@ import type { DiscardedImport } from '../store/dataset-store';
 import type { DatasetRecord } from '../store/records';
 import { EXPLORE_STEP, renderExploreStatus, type ExploreValue } from './explore/explore-status';
 import { TaskController } from './shared/task-controller';
+import { backendSummary } from './shell/backend-summary';
+import { icon, logoMark } from './shell/icons';
+import { isFirstVisit } from './shell/ps-welcome';
+import { shellStyles } from './shell/shell-styles';
+import { applySchemeChoice, SCHEME_CHOICES, storedSchemeChoice, type SchemeChoice } from './theme/scheme-choice';
 import { baseStyles, controlStyles } from './theme/styles';
 import './ps-chat-view';
 import './ps-dataset-bar';
@@ -24,6 +29,7 @@ import './ps-dashboard-view';
 import './ps-neighbours-view';
 import './ps-space-view';
 import './shared/ps-notice';
+import './shell/ps-welcome';
 
 type Route = 'explore' | 'import' | 'match' | 'dashboard' | 'chat' | 'models' | 'forecast' | 'space' | 'map';
 
@@ -38,20 +44,36 @@ const VIEW_LABELS: Partial<Record<Route, string>> = {
   import: 'Import patents',
   models: 'Models',
 };
+/** The navigation rail's groups: the technology views, the pollution-abatement views, the data. */
+const NAV_GROUPS: [title: string, routes: Route[]][] = [
+  ['Technologies', ['explore', 'map', 'space', 'forecast']],
+  ['Pollution abatement', ['match', 'dashboard', 'chat']],
+  ['Data', ['import', 'models']],
+];
+const SCHEME_LABELS: Record<SchemeChoice, string> = { auto: 'System', light: 'Light', dark: 'Dark' };
+const RAIL_KEY = 'ps-rail';
 /** Views whose canvas takes the whole width. */
 const CANVAS_ROUTES: ReadonlySet<Route> = new Set(['map', 'space']);
 const MODEL_SETTING_KEY = 'modelRef';
 
 /**
- * The app shell: a slim top bar (views; the dataset, how code vectors are built, WebGPU, Run)
- * and the routed view below. Provides the app state (active dataset, model, GPU preference)
+ * The app shell: the navigation rail, one bar for the dataset and how it is analysed (code
+ * vectors, WebGPU, the backend it ran on, Run), and the routed view below; the first-visit welcome
+ * above Explore. Provides the app state (active dataset, model, GPU preference)
  * to every view through @lit/context, and runs the Explore analysis (nearest codes).
  */
 export class PsApp extends LitElement {
   static override properties = {
     preferGpu: { state: true }, route: { state: true }, datasets: { state: true }, active: { state: true }, undo: { state: true },
     storageNote: { state: true }, modelRef: { state: true }, method: { state: true }, vectorsRevision: { state: true }, discarded: { state: true },
+    scheme: { state: true }, welcome: { state: true }, rail: { reflect: true },
   };
+  /** Light, dark or the system's scheme (the user's choice, kept in localStorage). */
+  declare scheme: SchemeChoice;
+  /** The first-visit welcome is showing above Explore. */
+  declare welcome: boolean;
+  /** The navigation rail, with names or icons only (reflected: the shell's CSS reads it). */
+  declare rail: 'open' | 'collapsed';
   /** Imports a reload or a closed tab cut short, removed at this start (the user is told). */
   declare discarded: DiscardedImport[];
   /** Counts finished analyses (each leaves patent vectors stored): views waiting for vectors look again. */
@@ -88,36 +110,14 @@ export class PsApp extends LitElement {
     this.storageNote = '';
     this.discarded = [];
     this.vectorsRevision = 0;
+    this.scheme = storedSchemeChoice();
+    applySchemeChoice(this.scheme, document, false);
+    this.welcome = isFirstVisit();
+    this.rail = globalThis.localStorage?.getItem(RAIL_KEY) === 'collapsed' ? 'collapsed' : 'open';
     this.provider = new ContextProvider(this, { context: appStateContext, initialValue: this.appState() });
   }
 
-  static override styles = [baseStyles, controlStyles, css`
-    :host { display: flex; flex-direction: column; height: 100vh; }
-    header { flex: none; }
-    header { background: var(--ps-surface); border-bottom: 1px solid var(--ps-border); position: sticky; top: 0; z-index: 5; }
-    .bar { display: flex; align-items: center; gap: var(--ps-space-2) var(--ps-space-4); flex-wrap: wrap; padding: var(--ps-space-2) var(--ps-space-4); }
-    .bar.context { padding-top: 0; }
-    ps-dataset-bar { flex: 1 1 0; min-width: min(100%, 24rem); }
-    h1 { margin: 0; font-size: var(--ps-text-lg); letter-spacing: -0.01em; }
-    nav { display: flex; gap: var(--ps-space-1); flex-wrap: wrap; }
-    nav a { color: var(--ps-text-muted); text-decoration: none; font-size: var(--ps-text-sm); padding: var(--ps-space-1) var(--ps-space-2); border-radius: var(--ps-radius);
-      transition: background-color var(--ps-duration), color var(--ps-duration); }
-    nav a:hover { background: var(--ps-surface2); color: var(--ps-text); }
-    nav a[aria-current='page'] { color: var(--ps-accent); background: var(--ps-accent-soft); font-weight: 600; }
-    .settings { display: flex; gap: var(--ps-space-3); align-items: center; margin-left: auto; flex-wrap: wrap; }
-    #method-select { max-width: 10rem; }
-    main { flex: 1 1 auto; min-height: 0; overflow: auto; padding: var(--ps-space-2) var(--ps-space-4) var(--ps-space-6); }
-    main > * { max-width: 72rem; margin-left: auto; margin-right: auto; }
-    /* Canvas views fill the window below the bar; their panels scroll inside themselves. */
-    main.wide { display: flex; flex-direction: column; overflow: hidden; padding-bottom: var(--ps-space-2); }
-    main.wide > * { max-width: none; width: 100%; }
-    main.wide > ps-map-view, main.wide > ps-space-view { flex: 1 1 auto; min-height: 0; }
-    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-    .status { font-size: var(--ps-text-sm); color: var(--ps-text-muted); }
-    .toast { position: fixed; bottom: var(--ps-space-4); left: 50%; transform: translateX(-50%); background: var(--ps-text); color: var(--ps-bg);
-      padding: var(--ps-space-2) var(--ps-space-4); border-radius: var(--ps-radius); box-shadow: var(--ps-shadow); z-index: 10; }
-    .toast button { margin-left: var(--ps-space-3); }
-  `];
+  static override styles = [baseStyles, controlStyles, shellStyles];
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -232,16 +232,10 @@ export class PsApp extends LitElement {
   override render() {
     const route = this.route;
     return html`
+      ${this.renderRail(route)}
       <header>
         <div class="bar">
-          <h1>Patent Space</h1>
-          <nav aria-label="Views">
-            <a href="#/explore" aria-current=${route === 'explore' ? 'page' : 'false'}>Explore</a>
-            ${Object.entries(VIEW_LABELS).map(([r, label]) => html`<a href="#/${r}" aria-current=${route === r ? 'page' : 'false'}>${label}</a>`)}
-          </nav>
-        </div>
-        <div class="bar context">
-          <ps-dataset-bar .datasets=${this.datasets} .active=${this.active} .storageNote=${this.storageNote}
+          <ps-dataset-bar .datasets=${this.datasets} .active=${this.active}
             @dataset-select=${(e: CustomEvent<string>) => void this.selectDataset(e.detail)}
             @level-change=${(e: CustomEvent<CodeLevel>) => void this.changeLevel(e.detail)}
             @dataset-delete=${(e: CustomEvent<string>) => void this.deleteDataset(e.detail)}></ps-dataset-bar>
@@ -253,6 +247,7 @@ export class PsApp extends LitElement {
             </select></label>
             <label><input type="checkbox" .checked=${this.preferGpu}
               @change=${(e: Event) => { this.preferGpu = (e.target as HTMLInputElement).checked; void this.run(); }}> Use WebGPU</label>
+            ${this.renderBackend()}
             <button class="primary" @click=${() => void this.run()} ?disabled=${this.analysis.running}>Run</button>
           </div>
         </div>
@@ -260,11 +255,55 @@ export class PsApp extends LitElement {
       <main class=${CANVAS_ROUTES.has(route) ? 'wide' : ''}>
         ${this.renderDiscarded()}
         <h2 id="view-heading" tabindex="-1" class=${route === 'explore' || CANVAS_ROUTES.has(route) ? 'visually-hidden' : ''}>${VIEW_LABELS[route] ?? 'Explore'}</h2>
-        ${route === 'explore' ? html`<div>${renderExploreStatus(this.analysis, () => void this.run())}</div>` : this.renderView(route)}
+        ${route === 'explore' ? html`${this.renderWelcome()}<div>${renderExploreStatus(this.analysis, () => void this.run())}</div>` : this.renderView(route)}
       </main>
       ${this.undo ? html`<div class="toast" role="status">Deleted “${this.undo.name}”.
         <button id="undo-delete" @click=${() => void this.undoDelete()}>Undo</button></div>` : nothing}
     `;
+  }
+
+  private renderRail(route: Route) {
+    const collapsed = this.rail === 'collapsed';
+    return html`<nav class="rail" aria-label="Views">
+      <div class="brand">${logoMark()}<h1>Patent Space</h1></div>
+      ${NAV_GROUPS.map(([title, routes]) => html`<div class="group" aria-hidden="true">${title}</div><ul>
+        ${routes.map((r) => html`<li><a href="#/${r}" aria-current=${route === r ? 'page' : 'false'} title=${collapsed ? (VIEW_LABELS[r] ?? 'Explore') : nothing}
+          >${icon(r)}<span class="label">${VIEW_LABELS[r] ?? 'Explore'}</span></a></li>`)}</ul>`)}
+      <div class="foot">
+        <label><span>Theme</span><select id="scheme-select" @change=${(e: Event) => this.changeScheme((e.target as HTMLSelectElement).value as SchemeChoice)}>
+          ${SCHEME_CHOICES.map((c) => html`<option value=${c} ?selected=${c === this.scheme}>${SCHEME_LABELS[c]}</option>`)}
+        </select></label>
+        <button id="rail-toggle" @click=${() => this.toggleRail()}
+          >${icon(collapsed ? 'expand' : 'collapse')}<span class="label">${collapsed ? 'Show view names' : 'Hide view names'}</span></button>
+      </div>
+    </nav>`;
+  }
+
+  private renderBackend() {
+    const summary = backendSummary(this.analysis.state, this.preferGpu);
+    return html`<details class="backend" id="backend" data-tone=${summary.tone}>
+      <summary title="Where embeddings and similarity run, and the storage used"><span class="dot" aria-hidden="true"></span>${summary.label}</summary>
+      <ul>${[...summary.details, ...(this.storageNote ? [this.storageNote] : [])].map((line) => html`<li>${line}</li>`)}</ul>
+    </details>`;
+  }
+
+  private renderWelcome() {
+    if (!this.welcome) return nothing;
+    const state = this.analysis.state;
+    const demo = state.kind === 'running' ? `Starting on the demo corpus: ${state.step}…`
+      : state.kind === 'done' && state.value ? `The ${this.active?.name ?? 'demo corpus'} is ready: ${state.value.patentCount.toLocaleString('en')} patents, ${state.value.codes.length} codes.`
+        : '';
+    return html`<ps-welcome .demoStatus=${demo} @welcome-dismiss=${() => (this.welcome = false)}></ps-welcome>`;
+  }
+
+  private changeScheme(choice: SchemeChoice): void {
+    this.scheme = choice;
+    applySchemeChoice(choice);
+  }
+
+  private toggleRail(): void {
+    this.rail = this.rail === 'collapsed' ? 'open' : 'collapsed';
+    globalThis.localStorage?.setItem(RAIL_KEY, this.rail);
   }
 
   private renderDiscarded() {

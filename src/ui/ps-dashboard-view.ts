@@ -61,6 +61,11 @@ export class PsDashboardView extends LitElement {
     .layout { display: grid; grid-template-columns: minmax(0, 1fr); gap: var(--ps-space-3); }
     .layout.with-detail { grid-template-columns: minmax(0, 2fr) minmax(18rem, 1fr); }
     input[type='range'] { width: 10rem; }
+    /* The job at a glance: large numbers, small labels. */
+    .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: var(--ps-space-3); margin: var(--ps-space-3) 0 var(--ps-space-1); padding: 0; list-style: none; }
+    .kpis li { background: var(--ps-surface); border: 1px solid var(--ps-border); border-radius: var(--ps-radius); padding: var(--ps-space-3) var(--ps-space-4); }
+    .kpis strong { display: block; font-size: var(--ps-text-xl); font-variant-numeric: tabular-nums; letter-spacing: -0.01em; }
+    .kpis span { font-size: var(--ps-text-xs); color: var(--ps-text-muted); text-transform: uppercase; letter-spacing: 0.04em; }
   `];
 
   private readonly onHashChange = () => {
@@ -188,7 +193,14 @@ export class PsDashboardView extends LitElement {
   private renderSummary() {
     const s = this.summary;
     if (!s) return nothing;
-    return html`<p id="dashboard-summary" data-patents=${s.patents} data-pairs=${s.pairs} class="muted">
+    const kpis: [value: string, label: string][] = [
+      [s.patents.toLocaleString('en'), 'patents matched'],
+      [s.pairs.toLocaleString('en'), 'patent × section pairs'],
+      [s.job.settings.verify ? 'Verified' : 'Prefilter only', 'relevance scores'],
+      [(this.thresholds ?? s.thresholds).relevance.toFixed(2), 'relevance threshold'],
+    ];
+    return html`<ul class="kpis" aria-label="This job at a glance">${kpis.map(([value, label]) => html`<li><strong>${value}</strong><span>${label}</span></li>`)}</ul>
+      <p id="dashboard-summary" data-patents=${s.patents} data-pairs=${s.pairs} class="muted">
       ${s.patents} patents, ${s.pairs} matched pairs of ${s.job.settings.catalogueName}${s.job.settings.verify ? '' : ' (prefilter scores only: the job was not verified)'}.
       ${s.skipped.count > 0 ? html`<br><span id="dashboard-skipped">${s.skipped.count} pairs are of sections outside the EU BREF catalogue (e.g. ${s.skipped.examples.join(', ')}) and are not counted.</span>` : nothing}
       ${s.hasSdg ? nothing : html`<br>The SDG impact table could not be read: the SDG lists are empty.`}</p>`;

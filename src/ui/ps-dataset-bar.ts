@@ -34,11 +34,12 @@ export class PsDatasetBar extends LitElement {
 
   static override styles = [baseStyles, controlStyles, css`
     :host { display: flex; gap: var(--ps-space-2) var(--ps-space-3); align-items: center; flex-wrap: wrap; font-size: var(--ps-text-sm); }
+    label { display: inline-flex; align-items: center; gap: var(--ps-space-1); white-space: nowrap; }
     .confirm { display: inline-flex; gap: var(--ps-space-2); align-items: center; background: var(--ps-warning-bg); color: var(--ps-warning-text);
       border: 1px solid var(--ps-warning-border); padding: var(--ps-space-1) var(--ps-space-2); border-radius: var(--ps-radius); }
     .note { color: var(--ps-text-muted); font-size: var(--ps-text-xs); }
-    #dataset-select { max-width: 16rem; }
-    #level-select { max-width: 12rem; }
+    #dataset-select { max-width: 14rem; }
+    #level-select { max-width: 10rem; }
   `];
 
   override render() {
@@ -58,7 +59,7 @@ export class PsDatasetBar extends LitElement {
               <button id="confirm-delete" @click=${() => { this.closeConfirmation(); this.fire('dataset-delete', active.id); }}>Delete</button>
               <button id="keep-dataset" @click=${() => this.closeConfirmation()}>Keep</button></span>`
           : html`<button id="delete-dataset" aria-label="Delete dataset…" title="Delete this dataset (asks first)" @click=${() => (this.confirming = true)}>Delete…</button>`}` : ''}
-      <span class="note">${this.storageNote}</span>
+      ${this.storageNote ? html`<span class="note">${this.storageNote}</span>` : ''}
     `;
   }
 

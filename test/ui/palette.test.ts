@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CANVAS_THEMES, SECTION_LETTERS, SECTION_PALETTE, categoricalColour, contrastRatio, cssColour, parseHex, relativeLuminance,
-  sectionColour, seriesColour, hexColour, numberColour, unitColour, type Rgb,
+  sectionColour, seriesColour, hexColour, numberColour, unitColour, MAP_CANVASES, type Rgb,
 } from '../../src/ui/theme/palette';
 import { CHROME, THEME_CSS } from '../../src/ui/theme/tokens';
 
@@ -21,11 +21,23 @@ describe('palette', () => {
       ...Array.from({ length: 40 }, (_, i) => [`topic ${i}`, categoricalColour(i)] as [string, Rgb]),
       ...Array.from({ length: 10 }, (_, i) => [`series ${i}`, seriesColour(i)] as [string, Rgb]),
     ];
-    const backgrounds = schemes.flatMap((s) => [CANVAS_THEMES[s].background, parseHex(CHROME[s].surface), parseHex(CHROME[s].bg)]);
+    const backgrounds = schemes.flatMap((s) => [CANVAS_THEMES[s].background, MAP_CANVASES[s].background, parseHex(CHROME[s].surface), parseHex(CHROME[s].bg)]);
     const failures = colours.flatMap(([name, colour]) => backgrounds
       .filter((bg) => contrastRatio(colour, bg) < GRAPHICS_CONTRAST)
       .map((bg) => `${name} ${hexColour(colour)} on ${hexColour(bg)}: ${contrastRatio(colour, bg).toFixed(2)}`));
     expect(failures).toEqual([]);
+  });
+
+  it('the patent map in each scheme: its labels read 4.5:1, a selected point’s ring 3:1, dimmed points sit near the background', () => {
+    for (const scheme of schemes) {
+      const map = MAP_CANVASES[scheme];
+      expect(contrastRatio(map.ink, map.background)).toBeGreaterThanOrEqual(TEXT_CONTRAST);
+      expect(contrastRatio(map.ring, map.background)).toBeGreaterThanOrEqual(GRAPHICS_CONTRAST);
+      // Dimmed points recede: closer to the background than to the ring.
+      expect(contrastRatio(map.dim, map.background)).toBeLessThan(contrastRatio(map.dim, map.ring));
+    }
+    // The CSS around the canvas (labels' halo) is written from the same numbers.
+    expect(THEME_CSS).toContain(`--ps-map-bg: ${cssColour(MAP_CANVASES.dark.background)};`);
   });
 
   it('generated topic colours stay distinct from each other', () => {

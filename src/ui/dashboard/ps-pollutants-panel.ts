@@ -43,6 +43,9 @@ export class PsPollutantsPanel extends LitElement {
     .split { display: grid; grid-template-columns: minmax(0, 1fr); gap: var(--ps-space-3); align-items: start; }
     .split.open { grid-template-columns: minmax(0, 1fr) minmax(0, 1.3fr); }
     .ranking { max-height: 75vh; overflow: auto; }
+    /* The count's share of the largest, so the ranking reads at a glance (the number stays the fact). */
+    .bar { display: inline-block; height: 0.55rem; background: var(--ps-accent); border-radius: 2px; vertical-align: middle; margin-left: var(--ps-space-2); opacity: 0.8; }
+    td.count { white-space: nowrap; }
   `];
 
   override connectedCallback(): void {
@@ -87,6 +90,7 @@ export class PsPollutantsPanel extends LitElement {
 
   override render() {
     const matched = this.rows.filter((r) => r.patents > 0).length;
+    const most = Math.max(1, ...this.rows.map((r) => r.patents));
     return html`
       ${this.error ? html`<ps-notice kind="error" id="pollutants-error" next="Choose the job again.">${this.error}</ps-notice>` : nothing}
       <div class="row">
@@ -102,7 +106,7 @@ export class PsPollutantsPanel extends LitElement {
         <thead><tr><th class="num">#</th><th>Pollutant</th><th class="num">Patents</th><th class="num">BREF sections</th></tr></thead>
         <tbody>${this.rows.map((r, i) => html`<tr data-pollutant=${r.pollutant.index} data-patents=${r.patents} aria-current=${r.pollutant.index === this.chosen ? 'true' : 'false'}>
           <td class="num">${i + 1}</td><td><button class="link open-pollutant" @click=${() => (this.chosen = r.pollutant.index)}>${r.pollutant.name}</button></td>
-          <td class="num">${r.patents}</td><td class="num">${r.sections}</td></tr>`)}</tbody>
+          <td class="num count">${r.patents}<span class="bar" aria-hidden="true" style="width:${(r.patents / most) * 5}rem"></span></td><td class="num">${r.sections}</td></tr>`)}</tbody>
       </table>`}</div>
       ${this.page ? this.renderPage(this.page) : nothing}</div>
     `;

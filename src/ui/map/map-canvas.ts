@@ -9,6 +9,8 @@
 import type { MapTopic } from '../../clients/engine-types';
 import { PointGrid, fitView, panBy, toLayout, toScreen, zoomAt, type MapViewport } from '../map-geometry';
 import { MapRenderer } from '../map-renderer';
+import { currentScheme, watchScheme } from '../theme/media';
+import { MAP_CANVASES } from '../theme/palette';
 
 /** How far from a point the pointer may be to hover it (CSS pixels). */
 const HOVER_RADIUS_PX = 8;
@@ -39,6 +41,7 @@ export class MapCanvas {
   private moving = false;
   private settle: ReturnType<typeof setTimeout> | null = null;
   private resizeObserver: ResizeObserver | null = null;
+  private unwatchScheme: (() => void) | null = null;
   /** The canvas whose listeners are attached (once, even across reconnects). */
   private wired: HTMLCanvasElement | null = null;
 
@@ -69,10 +72,15 @@ export class MapCanvas {
       canvas.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
     }
     this.renderer = new MapRenderer(canvas);
+    // The canvas follows the page's scheme (system or the user's choice), as the CSS around it does.
+    this.renderer.setTheme(MAP_CANVASES[currentScheme()]);
+    this.unwatchScheme = watchScheme((scheme) => { this.renderer?.setTheme(MAP_CANVASES[scheme]); this.scheduleDraw(); });
     if (this.points) this.renderer.setPositions(this.points.coordinates);
   }
 
   detach(): void {
+    this.unwatchScheme?.();
+    this.unwatchScheme = null;
     this.resizeObserver?.disconnect();
     this.resizeObserver = null;
     cancelAnimationFrame(this.frame);

@@ -7,7 +7,8 @@ import { mapPointSummaries } from '../../clients/map-points-client';
 import type { MapLayout } from '../../clients/engine-types';
 import { downloadBlob, downloadCsv, rounded } from '../download';
 import { toScreen, type MapViewport } from '../map-geometry';
-import { MAP_CANVAS, cssColour } from '../theme/palette';
+import { MAP_CANVASES, cssColour } from '../theme/palette';
+import { currentScheme } from '../theme/media';
 
 const LABEL_FONT = 'system-ui, sans-serif';
 export const SELECTION_CSV_HEADER = ['patent', 'title', 'year', 'codes', 'topic', 'x', 'y'] as const;
@@ -29,9 +30,10 @@ export async function exportMapPng(canvas: HTMLCanvasElement, viewport: MapViewp
     const [sx, sy] = toScreen(viewport, topic.x, topic.y);
     context.font = `600 ${Number.parseFloat(element.style.fontSize || '12') * ratio}px ${LABEL_FONT}`;
     context.lineWidth = 3 * ratio;
-    context.strokeStyle = cssColour(MAP_CANVAS.background);
+    const theme = MAP_CANVASES[currentScheme()];
+    context.strokeStyle = cssColour(theme.background);
     context.strokeText(topic.label, sx * ratio, sy * ratio);
-    context.fillStyle = cssColour(MAP_CANVAS.ink);
+    context.fillStyle = cssColour(theme.ink);
     context.fillText(topic.label, sx * ratio, sy * ratio);
   }
   const blob = await new Promise<Blob | null>((resolve) => out.toBlob(resolve, 'image/png'));

@@ -59,11 +59,22 @@ export const CANVAS_THEMES: Record<ColourScheme, CanvasTheme> = {
   dark: { background: [21, 24, 29], ink: [226, 230, 236], faint: [150, 156, 166] },
 };
 
+/** The patent map's canvas: its background, labels, and what dimmed points and rings fade to. */
+export interface MapCanvasTheme extends CanvasTheme {
+  /** Points outside a search or selection are mixed 72 % towards this (near the background). */
+  dim: Rgb;
+  /** The ring of a selected point (a highlighted point's ring is orange in both schemes). */
+  ring: Rgb;
+}
+
 /**
- * The patent map's WebGL renderer (map-renderer.ts) clears to white and dims points towards light
- * grey, so its labels and halo are those of a light surface in both schemes.
+ * The patent map (map-renderer.ts) in each scheme: white with a near-black ring in light, the
+ * space's dark canvas with a near-white ring in dark; its labels and halos follow.
  */
-export const MAP_CANVAS: CanvasTheme = { background: [255, 255, 255], ink: [34, 34, 34], faint: [85, 85, 85] };
+export const MAP_CANVASES: Record<ColourScheme, MapCanvasTheme> = {
+  light: { background: [255, 255, 255], ink: [34, 34, 34], faint: [85, 85, 85], dim: [237, 237, 237], ring: [20, 20, 20] },
+  dark: { ...CANVAS_THEMES.dark, dim: [52, 57, 64], ring: [242, 242, 242] },
+};
 
 export function sectionColour(section: string): Rgb {
   return (SECTION_PALETTE as Record<string, Rgb | undefined>)[section] ?? OTHER_COLOUR;

@@ -4,7 +4,7 @@
  * shadow root, so each element's styles use `var(--ps-…)` and never a colour of its own.
  * The section palette is written from palette.ts, so CSS and canvases share one source.
  */
-import { SECTION_LETTERS, SECTION_PALETTE, OTHER_COLOUR, CANVAS_THEMES, MAP_CANVAS, cssColour, type ColourScheme } from './palette';
+import { SECTION_LETTERS, SECTION_PALETTE, OTHER_COLOUR, CANVAS_THEMES, MAP_CANVASES, cssColour, type ColourScheme } from './palette';
 
 /** The chrome's colours (text, surfaces, one accent, notices), per scheme. */
 export interface ChromeColours {
@@ -67,7 +67,9 @@ function declarations(values: Record<string, string>): string {
 
 function schemeDeclarations(scheme: ColourScheme): string {
   const canvas = CANVAS_THEMES[scheme];
-  return `${declarations({ ...CHROME[scheme] })} --ps-canvas-bg: ${cssColour(canvas.background)}; --ps-canvas-ink: ${cssColour(canvas.ink)};`;
+  const map = MAP_CANVASES[scheme];
+  return `${declarations({ ...CHROME[scheme] })} --ps-canvas-bg: ${cssColour(canvas.background)}; --ps-canvas-ink: ${cssColour(canvas.ink)};`
+    + ` --ps-map-bg: ${cssColour(map.background)}; --ps-map-ink: ${cssColour(map.ink)};`;
 }
 
 function fixedDeclarations(): string {
@@ -79,14 +81,18 @@ function fixedDeclarations(): string {
     Object.entries({ ...sections, 'section-other': cssColour(OTHER_COLOUR), ...sizes, ...spaces })
       .map(([name, value]) => `--ps-${name}: ${value};`).join(' '),
     `--ps-radius: 6px; --ps-duration: ${DURATION_MS}ms;`,
-    `--ps-map-bg: ${cssColour(MAP_CANVAS.background)}; --ps-map-ink: ${cssColour(MAP_CANVAS.ink)};`,
   ].join(' ');
 }
 
-/** The document-level stylesheet: tokens, and the page itself (background, font, colour scheme). */
+/**
+ * The document-level stylesheet: tokens, and the page itself (background, font, colour scheme).
+ * A `data-theme` on <html> (the user's choice, scheme-choice.ts) wins over the system's scheme.
+ */
 export const THEME_CSS = `
 :root { color-scheme: light dark; ${fixedDeclarations()} ${schemeDeclarations('light')} }
-@media (prefers-color-scheme: dark) { :root { ${schemeDeclarations('dark')} } }
+@media (prefers-color-scheme: dark) { :root:not([data-theme='light']) { ${schemeDeclarations('dark')} } }
+:root[data-theme='light'] { color-scheme: light; }
+:root[data-theme='dark'] { color-scheme: dark; ${schemeDeclarations('dark')} }
 @media (prefers-reduced-motion: reduce) { :root { --ps-duration: 0ms; } }
 html, body { margin: 0; background: var(--ps-bg); color: var(--ps-text); font-family: var(--ps-font); font-size: 16px; }
 `;
