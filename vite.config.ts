@@ -19,6 +19,11 @@ const isolationHeaders = {
  */
 const LOCAL_HUBS = ['http://127.0.0.1:*', 'http://localhost:*'];
 const previewHeaders = { ...isolationHeaders, 'Content-Security-Policy': headerPolicy([...MODEL_HOSTS, ...LOCAL_HUBS]) };
+/**
+ * The dev server sends the same policy, so a change that breaks it shows while developing, not
+ * first in the built app; its hot-reload socket (ws://127.0.0.1:5173) is the one addition.
+ */
+const devHeaders = { ...isolationHeaders, 'Content-Security-Policy': headerPolicy([...MODEL_HOSTS, ...LOCAL_HUBS, 'ws://127.0.0.1:*', 'ws://localhost:*']) };
 
 /**
  * `vite preview` (what `npm start` and the browser tests serve) gzips every response on the fly,
@@ -47,7 +52,7 @@ export default defineConfig({
   // the wasm from env.wasm.wasmPaths, i.e. /ort/ only; its threads start from that file too.
   resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   worker: { format: 'es' },
-  server: { host: '127.0.0.1', port: 5173, headers: isolationHeaders },
+  server: { host: '127.0.0.1', port: 5173, headers: devHeaders },
   preview: { host: '127.0.0.1', port: 4173, strictPort: false, headers: previewHeaders },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
 });
