@@ -33,7 +33,7 @@ export const shellStyles = css`
   :host([rail='collapsed']) #scheme-select { width: 2.75rem; padding: 0; }
   header { grid-column: 2; background: var(--ps-surface); border-bottom: 1px solid var(--ps-border); z-index: 5; }
   .bar { display: flex; align-items: center; gap: var(--ps-space-2) var(--ps-space-4); flex-wrap: wrap; padding: var(--ps-space-2) var(--ps-space-4); min-height: 3rem; box-sizing: border-box; }
-  ps-dataset-bar { flex: 1 1 auto; min-width: 0; }
+  ps-dataset-bar { flex: 0 1 auto; min-width: 0; }
   .settings { display: flex; gap: var(--ps-space-3); align-items: center; margin-left: auto; flex-wrap: wrap; }
   .settings label { display: inline-flex; align-items: center; gap: var(--ps-space-1); white-space: nowrap; }
   #method-select { max-width: 9rem; }
