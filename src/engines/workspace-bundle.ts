@@ -74,7 +74,11 @@ export async function exportBundle(context: BundleContext, appVersion: string): 
   const keys = (await store.settingKeys()).filter((key) => isWorkspaceSettingKey(key, ids) && !key.startsWith(PAGE_SETTING_PREFIX));
   const values = await store.getSettings(keys);
   const hashes = new SectionHashes();
-  const settings = [...keys.map((key, i) => ({ key, value: values[i] })), ...context.pageSettings];
+  const settings = [
+    // A value naming a dataset of this profile (the active one, say) would name nothing on the other machine.
+    ...keys.map((key, i) => ({ key, value: values[i] })).filter(({ value }) => !namesDataset(value, ids)),
+    ...context.pageSettings,
+  ];
   for (const setting of settings) await sink.emit(hashes, 'setting', setting);
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT, version: BUNDLE_VERSION, appVersion, exportedAt: Date.now(),
@@ -167,6 +171,13 @@ async function settingChanges(context: BundleContext, settings: readonly Workspa
     ...context.pageSettings.map(({ key, value }) => [key, value] as const),
   ]);
   return movable.filter(({ key, value }) => !sameValue(value, current.get(key))).map((s) => ({ ...s, current: current.get(s.key) }));
+}
+
+function namesDataset(value: unknown, ids: ReadonlySet<string>): boolean {
+  if (value === undefined) return false;
+  const text = JSON.stringify(encodeValue(value));
+  for (const id of ids) if (text.includes(id)) return true;
+  return false;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
