@@ -186,7 +186,7 @@ export class PsDatasetFile extends LitElement {
       this.clashes = { file, choices, clashes: state.error.clashes.map((c) => ({ ...c, newName: c.suggestedName, skip: false })) };
     } else if (imported?.kind === 'workspace') {
       const changes = imported.value.settings;
-      this.settings = { changes, chosen: new Set(changes.map((c) => c.key)), applied: false };
+      this.settings = { changes, chosen: new Set(changes.map((c) => c.key)), applied: false, error: null };
     }
   }
 
@@ -200,8 +200,12 @@ export class PsDatasetFile extends LitElement {
   private async applySettings(): Promise<void> {
     const choice = this.settings;
     if (!choice) return;
-    await applyWorkspaceSettings(choice.changes.filter((c) => choice.chosen.has(c.key)).map(({ key, value }) => ({ key, value })));
-    this.settings = { ...choice, applied: true };
+    try {
+      await applyWorkspaceSettings(choice.changes.filter((c) => choice.chosen.has(c.key)).map(({ key, value }) => ({ key, value })));
+      this.settings = { ...choice, applied: true, error: null };
+    } catch (error) {
+      this.settings = { ...choice, error: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   private open(dataset: DatasetRecord): void {

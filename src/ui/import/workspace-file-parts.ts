@@ -72,6 +72,8 @@ export interface SettingsChoice {
   changes: SettingChange[];
   chosen: ReadonlySet<string>;
   applied: boolean;
+  /** Why applying them failed (nothing was changed in the database then: one transaction). */
+  error: string | null;
 }
 
 export function renderSettings(
@@ -92,6 +94,7 @@ export function renderSettings(
     <ul class="settings">${choice.changes.map((c) => html`<li><label><input type="checkbox" .checked=${choice.chosen.has(c.key)}
       @change=${(e: Event) => toggle(c.key, (e.target as HTMLInputElement).checked)}>
       ${SETTING_LABELS[c.key] ?? c.key}: ${valueText(c.value)} (here: ${valueText(c.current)})</label></li>`)}</ul>
+    ${choice.error ? html`<p class="error" id="workspace-settings-error">The settings could not be applied: ${choice.error}</p>` : nothing}
     <button slot="action" id="workspace-settings-apply" class="primary" ?disabled=${choice.chosen.size === 0} @click=${apply}>Apply the chosen settings</button>
     <button slot="action" id="workspace-settings-keep" @click=${() => update({ ...choice, changes: [] })}>Keep this browser's</button>
   </ps-notice>`;
