@@ -227,6 +227,22 @@ describe('the whole workspace as one file', () => {
   });
 });
 
+describe('cancelling a workspace import', () => {
+  it('leaves nothing when cancelled while the datasets are being written', async () => {
+    await makeWorkspace();
+    const blob = await exportWorkspace();
+    useFreshIndexedDb();
+    const controller = new AbortController();
+    const engine = new WorkspaceEngine();
+    // The second pass (the writing one) reports past the file's size: cancel there.
+    const importing = engine.importWorkspace(blob, { signal: controller.signal }, (p) => { if (p.done > blob.size) controller.abort(); });
+    await expect(importing).rejects.toMatchObject({ name: 'AbortError' });
+    await engine.close();
+    expect(controller.signal.aborted).toBe(true);
+    expect(await storedDatasetCount()).toBe(0);
+  });
+});
+
 async function readyIds(): Promise<string[]> {
   const store = await WorkspaceStore.open();
   try {
