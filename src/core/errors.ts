@@ -3,7 +3,7 @@
  * serialises name + message) and tell the user what to do next.
  */
 import { CatalogueFormatError, CatalogueImportGoneError, CatalogueSourceError, NotACatalogueFileError } from './catalogue/errors';
-import { DatasetNameClashError, WorkspaceFileError } from './workspace/errors';
+import { DatasetNameClashError, DatasetNameClashesError, WorkspaceFileError } from './workspace/errors';
 
 export class WebGpuUnavailableError extends Error {
   override name = 'WebGpuUnavailableError';
@@ -182,4 +182,5 @@ export const NAMED_ERRORS: Readonly<Record<string, { prototype: Error }>> = {
   StorageQuotaError, DatasetNotFoundError, NotAPatentFileError, ForecastInputError,
   CatalogueFormatError, CatalogueSourceError, NotACatalogueFileError, CatalogueImportGoneError,
   ModelIntegrityError, ModelFileMissingError, WorkspaceFileError, DatasetNameClashError,
+  DatasetNameClashesError,
 };

@@ -7,33 +7,28 @@
  * through the store's importing → ready lifecycle (workspace-store.ts) while holding the import
  * lock, so a reload mid-way leaves an abandoned import that the start-up clean-up removes. A name
  * already used by a dataset is refused with DatasetNameClashError until the caller (the UI, after
- * asking) passes the name to use.
+ * asking) passes the name to use. The whole workspace as one file is workspace-bundle.ts, under
+ * the same rules.
  */
 import { version as APP_VERSION } from '../../package.json';
 import { AbortRegistry, throwIfAborted, type TaskOptions } from '../core/abort';
 import { ProgressTracker, type ProgressCallback } from '../core/progress';
-import { SectionHashes } from '../core/workspace/checksum';
+import { BUNDLE_FORMAT, isWorkspaceSettingKey, PAGE_SETTING_PREFIX, type WorkspaceSetting } from '../core/workspace/bundle-format';
 import {
-  decodeValue, encodeValue, RECORD_KINDS, WORKSPACE_EXTENSION, WORKSPACE_FORMAT, WORKSPACE_VERSION,
-  type RecordKind, type WorkspaceManifest,
+  decodeValue, encodeValue, WORKSPACE_FORMAT, WORKSPACE_VERSION, type RecordKind, type WorkspaceManifest,
 } from '../core/workspace/format';
-import { readWorkspaceLines, verifyWorkspaceFile, WorkspaceFileError, type WorkspaceRecord } from '../core/workspace/reader';
+import { readFileFormat, readWorkspaceLines, verifyWorkspaceFile, WorkspaceFileError } from '../core/workspace/reader';
 import { DatasetNotFoundError } from '../core/errors';
 import { DatasetNameClashError } from '../core/workspace/errors';
-
-export { DatasetNameClashError } from '../core/workspace/errors';
 import { holdImportLock } from '../store/import-locks';
 import type { DatasetRecord } from '../store/records';
-import { WorkspaceStore, type ExportedRecord, type ImportBatch } from '../store/workspace-store';
+import { WorkspaceStore } from '../store/workspace-store';
+import { exportBundle, importBundle, type BundleContext, type BundleExport, type BundleImport } from './workspace-bundle';
+import { BatchWriter, countsOf, emitDataset, fileNameFor, freeName, LineSink } from './workspace-lines';
 
-/** Records read per transaction when exporting; embedding chunks are a few MB each, so fewer of them. */
-const EXPORT_BATCH = 500;
-const EXPORT_EMBEDDING_BATCH = 2;
-/** Records written per transaction when importing (and at most this many embedding chunks). */
-const IMPORT_BATCH = 1000;
-const IMPORT_EMBEDDING_BATCH = 4;
-/** Lines are gathered into one Blob part per this many characters, so no huge string array is held. */
-const BLOB_PART_CHARS = 8 * 1024 * 1024;
+export { DatasetNameClashError, DatasetNameClashesError } from '../core/workspace/errors';
+export { fileNameFor, freeName } from './workspace-lines';
+export type { BundleExport, BundleImport, SettingChange } from './workspace-bundle';
 
 export interface WorkspaceExport {
   blob: Blob;
@@ -49,6 +44,16 @@ export interface WorkspaceImportOptions extends TaskOptions {
 export interface WorkspaceImport {
   dataset: DatasetRecord;
   counts: Record<RecordKind, number>;
+}
+
+export interface BundleOptions extends TaskOptions {
+  /** The page's own settings (private mode) as they are now: written to the file, or compared with the file's. */
+  pageSettings?: WorkspaceSetting[];
+}
+
+export interface BundleImportOptions extends BundleOptions {
+  /** Per dataset of the file that clashed (by its place in the file): the name to use, or null to skip it. */
+  choices?: Record<number, string | null>;
 }
 
 export class WorkspaceEngine {
@@ -68,37 +73,9 @@ export class WorkspaceEngine {
     try {
       const dataset = await store.getDataset(datasetId);
       if (!dataset || dataset.status !== 'ready') throw new DatasetNotFoundError(datasetId);
-      const hashes = new SectionHashes();
-      const blobs: Blob[] = [];
-      let lines: string[] = [];
-      let chars = 0;
-      const emit = async (kind: RecordKind, value: unknown): Promise<void> => {
-        const text = JSON.stringify({ kind, value: encodeValue(value) });
-        await hashes.add(kind, text);
-        lines.push(text, '\n');
-        chars += text.length + 1;
-        if (chars >= BLOB_PART_CHARS) {
-          blobs.push(new Blob(lines));
-          lines = [];
-          chars = 0;
-        }
-      };
       const tracker = new ProgressTracker('load', 'patents', dataset.patentCount, onProgress);
-      let patentsDone = 0;
-      for (const kind of RECORD_KINDS) {
-        throwIfAborted(signal);
-        if (kind === 'setting') {
-          for (const setting of await store.settingsOf(datasetId)) await emit(kind, setting);
-          continue;
-        }
-        await store.iterate(datasetId, kind, kind === 'embedding' ? EXPORT_EMBEDDING_BATCH : EXPORT_BATCH, async (records) => {
-          throwIfAborted(signal);
-          for (const record of records) await emit(kind, record);
-          if (kind === 'patent') tracker.report((patentsDone += records.length));
-        });
-      }
-      blobs.push(new Blob(lines));
-      const sections = await hashes.summary();
+      const sink = new LineSink();
+      const sections = await emitDataset(store, datasetId, sink, signal, (done) => tracker.report(done));
       const manifest: WorkspaceManifest = {
         format: WORKSPACE_FORMAT,
         version: WORKSPACE_VERSION,
@@ -107,7 +84,7 @@ export class WorkspaceEngine {
         dataset: encodeValue(dataset),
         sections,
       };
-      const blob = new Blob([JSON.stringify(manifest), '\n', ...blobs], { type: 'application/x-ndjson' });
+      const blob = sink.blob(manifest);
       return { blob, fileName: fileNameFor(dataset.name), counts: countsOf(sections) };
     } finally {
       this.aborts.end(options.taskId);
@@ -155,6 +132,37 @@ export class WorkspaceEngine {
     }
   }
 
+  /** Which kind of Patent Space file this is, from its first line: a workspace file, or (anything else) a dataset file. */
+  async fileKind(file: Blob): Promise<'workspace' | 'dataset'> {
+    return (await readFileFormat(file.stream())) === BUNDLE_FORMAT ? 'workspace' : 'dataset';
+  }
+
+  /** Writes every ready dataset and the workspace's settings into one file (workspace-bundle.ts). */
+  async exportWorkspace(options: BundleOptions = {}, onProgress?: ProgressCallback): Promise<BundleExport> {
+    return this.withBundle(options, onProgress, (context) => exportBundle(context, this.appVersion));
+  }
+
+  /** Checks a workspace file whole, then stores its datasets under new ids; settings are returned, not written. */
+  async importWorkspace(file: Blob, options: BundleImportOptions = {}, onProgress?: ProgressCallback): Promise<BundleImport> {
+    return this.withBundle(options, onProgress, (context) => importBundle(context, file, options.choices));
+  }
+
+  /** Stores the workspace settings the user chose to take from a file (page settings are the page's to apply). */
+  async applySettings(settings: WorkspaceSetting[]): Promise<void> {
+    const stored = settings.filter(({ key }) => isWorkspaceSettingKey(key) && !key.startsWith(PAGE_SETTING_PREFIX));
+    await (await this.store()).putSettings(stored);
+  }
+
+  private async withBundle<T>(options: BundleOptions, onProgress: ProgressCallback | undefined, body: (context: BundleContext) => Promise<T>): Promise<T> {
+    const store = await this.store();
+    const signal = this.aborts.begin(options.taskId, options.signal);
+    try {
+      return await body({ store, signal, onProgress, pageSettings: options.pageSettings ?? [] });
+    } finally {
+      this.aborts.end(options.taskId);
+    }
+  }
+
   async close(): Promise<void> {
     const opening = this.storePromise;
     this.storePromise = null;
@@ -169,62 +177,4 @@ export class WorkspaceEngine {
     }
     return this.storePromise;
   }
-}
-
-/** Gathers imported records into batches of bounded size, rewriting the old dataset id to the new one. */
-class BatchWriter {
-  private batch: ImportBatch = {};
-  private records = 0;
-  private embeddings = 0;
-  readonly settings: { key: string; value: unknown }[] = [];
-
-  constructor(private readonly store: WorkspaceStore, private readonly newId: string, private readonly oldId: string) {}
-
-  async add({ kind, value }: WorkspaceRecord): Promise<void> {
-    if (kind === 'setting') {
-      // Settings go in with the last transaction (see workspace-store.ts).
-      this.settings.push({ key: (value.key as string).replaceAll(this.oldId, this.newId), value: this.renamed(value.value) });
-      return;
-    }
-    // Patents, codes and vectors never hold a dataset id; walking them would only cost time.
-    const record = kind === 'patent' || kind === 'code' || kind === 'embedding' ? value : (this.renamed(value) as ExportedRecord);
-    if (kind === 'result') record.id = `${this.newId}:${String(record.id)}`; // results are keyed by id alone
-    (this.batch[kind] ??= []).push(record);
-    this.records += 1;
-    if (kind === 'embedding') this.embeddings += 1;
-    if (this.records >= IMPORT_BATCH || this.embeddings >= IMPORT_EMBEDDING_BATCH) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    const batch = this.batch;
-    this.batch = {};
-    this.records = 0;
-    this.embeddings = 0;
-    await this.store.putBatch(this.newId, batch);
-  }
-
-  /** `value` with every string equal to the old dataset id replaced by the new one. */
-  private renamed(value: unknown): unknown {
-    if (value === this.oldId) return this.newId;
-    if (Array.isArray(value)) return value.map((item) => this.renamed(item));
-    if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.renamed(item)]));
-    }
-    return value;
-  }
-}
-
-function countsOf(sections: WorkspaceManifest['sections']): Record<RecordKind, number> {
-  return Object.fromEntries(RECORD_KINDS.map((kind) => [kind, sections[kind].records])) as Record<RecordKind, number>;
-}
-
-/** "Name (2)", "Name (3)", … : the first not in `taken`. */
-export function freeName(name: string, taken: ReadonlySet<string>): string {
-  for (let n = 2; ; n++) if (!taken.has(`${name} (${n})`)) return `${name} (${n})`;
-}
-
-/** A file name from the dataset's name, keeping letters, digits, dashes and dots. */
-export function fileNameFor(name: string): string {
-  const safe = name.normalize('NFKD').replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 80);
-  return `${safe || 'dataset'}${WORKSPACE_EXTENSION}`;
 }

@@ -9,7 +9,8 @@
  * transaction writes the settings and marks the dataset 'ready'. Until then the dataset is never
  * listed, and a tab that goes away leaves an 'importing' dataset that the start-up clean-up
  * removes with everything under it (settings are written only in the last transaction, so none
- * can be left behind: deleteDatasetEverywhere does not reach them).
+ * can be left behind: deleteDatasetEverywhere does not reach them). A workspace file's datasets
+ * share that last transaction (finishImports).
  */
 import type { RecordKind } from '../core/workspace/format';
 import { DatasetNotFoundError } from '../core/errors';
@@ -96,6 +97,27 @@ export class WorkspaceStore {
     return keys.map((key, i) => ({ key, value: values[i] }));
   }
 
+  /** Every key of the settings store. */
+  async settingKeys(): Promise<string[]> {
+    return (await this.db.getAllKeys('settings')).filter((key): key is string => typeof key === 'string');
+  }
+
+  /** The stored values of `keys`, in order (undefined where none is stored), read in one transaction. */
+  async getSettings(keys: readonly string[]): Promise<unknown[]> {
+    const tx = this.db.transaction('settings', 'readonly');
+    const values = await Promise.all(keys.map((key) => tx.store.get(key)));
+    await tx.done;
+    return values;
+  }
+
+  /** Stores settings the user chose to take from a file, in one transaction. */
+  async putSettings(settings: readonly { key: string; value: unknown }[]): Promise<void> {
+    await this.write(['settings'], async (tx) => {
+      const store = tx.objectStore('settings');
+      await Promise.all(settings.map(({ key, value }) => store.put(value, key)));
+    });
+  }
+
   private async readBatch(storeName: KeyedStore, range: IDBKeyRange, batchSize: number): Promise<{ values: Record<string, unknown>[]; lastKey: IDBValidKey[] | null }> {
     const tx = this.db.transaction(storeName, 'readonly');
     const values: Record<string, unknown>[] = [];
@@ -135,17 +157,27 @@ export class WorkspaceStore {
    * what was stored, not from the file's dataset record (the manifest has no checksum of its own).
    */
   async finishImport(datasetId: string, settings: { key: string; value: unknown }[]): Promise<DatasetRecord> {
+    return (await this.finishImports([{ datasetId, settings }]))[0];
+  }
+
+  /**
+   * finishImport for several datasets in one transaction, so a workspace file's datasets become
+   * listed together or not at all (a reload before this commits leaves only 'importing' ones).
+   */
+  async finishImports(entries: readonly { datasetId: string; settings: { key: string; value: unknown }[] }[]): Promise<DatasetRecord[]> {
     return this.write(['datasets', 'settings', 'patents', 'codes'], async (tx) => {
-      const dataset = await checkImporting(tx.objectStore('datasets'), datasetId);
       const store = tx.objectStore('settings');
-      const [patentCount, codeCount] = await Promise.all([
-        tx.objectStore('patents').count(prefixRange(datasetId)),
-        tx.objectStore('codes').count(prefixRange(datasetId)),
-        ...settings.map(({ key, value }) => store.put(value, key)),
-      ]);
-      const ready: DatasetRecord = { ...dataset, status: 'ready', patentCount: patentCount as number, codeCount: codeCount as number };
-      await tx.objectStore('datasets').put(ready);
-      return ready;
+      return Promise.all(entries.map(async ({ datasetId, settings }) => {
+        const dataset = await checkImporting(tx.objectStore('datasets'), datasetId);
+        const [patentCount, codeCount] = await Promise.all([
+          tx.objectStore('patents').count(prefixRange(datasetId)),
+          tx.objectStore('codes').count(prefixRange(datasetId)),
+          ...settings.map(({ key, value }) => store.put(value, key)),
+        ]);
+        const ready: DatasetRecord = { ...dataset, status: 'ready', patentCount: patentCount as number, codeCount: codeCount as number };
+        await tx.objectStore('datasets').put(ready);
+        return ready;
+      }));
     });
   }
 

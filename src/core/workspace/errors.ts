@@ -19,3 +19,22 @@ export class DatasetNameClashError extends Error {
     super(`A dataset named "${existingName}" already exists. Import this one as "${suggestedName}"?`);
   }
 }
+
+/** One dataset of a workspace file whose name is taken here (or by an earlier dataset of the same file). */
+export interface NameClash {
+  /** The dataset's place in the file's manifest. */
+  index: number;
+  name: string;
+  suggestedName: string;
+}
+
+/**
+ * Datasets of a workspace file whose names are in use: the import waits for a choice per dataset
+ * (another name, or skip it), and nothing is replaced or written meanwhile.
+ */
+export class DatasetNameClashesError extends Error {
+  override readonly name = 'DatasetNameClashesError';
+  constructor(readonly clashes: NameClash[]) {
+    super(`${clashes.length} ${clashes.length === 1 ? 'dataset has a name' : 'datasets have names'} already in use here: ${clashes.map((c) => `“${c.name}”`).join(', ')}.`);
+  }
+}

@@ -9,6 +9,7 @@
  * typed arrays (vectors, layouts) or NaN/±Infinity, so those become tagged objects. A setting is
  * `{ key, value }` exactly as stored; its key names the old dataset id (`spaceCache:<id>`), which
  * the importer replaces with the new one, as it does any string value equal to the old id.
+ * The whole-workspace file (bundle-format.ts) is made of the same lines, each naming its dataset.
  */
 
 export const WORKSPACE_FORMAT = 'patent-space-dataset';
@@ -46,6 +47,8 @@ export interface WorkspaceManifest {
 /** One record line. */
 export interface RecordLine {
   kind: RecordKind;
+  /** Only in a workspace file: the dataset's place in its manifest. */
+  dataset?: number;
   value: EncodedValue;
 }
 

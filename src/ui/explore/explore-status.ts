@@ -41,7 +41,7 @@ function renderResult(result: AnalysisResult): TemplateResult {
   const methodLabel = result.method === 'techtoken' ? 'TechToken code tokens' : 'mean of patents';
   const embedTiming = result.embeddingsReused ? 'embed (stored) ' : 'embed ';
   return html`
-    <p id="status" class="status" data-state="done" data-embed-device=${result.encoder.device} data-similarity-backend=${result.similarity.kind} data-method=${result.method}>
+    <p id="status" class="status" data-state="done" data-dataset=${result.datasetId} data-embed-device=${result.encoder.device} data-similarity-backend=${result.similarity.kind} data-method=${result.method}>
       ${result.patentCount} patents · ${result.codes.length} codes (${result.level.replace('_', ' ')}, ${methodLabel}) ·
       embeddings: ${result.encoder.modelId} on ${result.encoder.device.toUpperCase()} (${result.encoder.dtype}) ·
       similarity: ${similarity} · ${embedTiming}${Math.round(result.timingsMs.embed)} ms · similarity ${Math.round(result.timingsMs.similarity)} ms
