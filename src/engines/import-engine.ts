@@ -58,8 +58,16 @@ export class ImportEngine {
     return this.run(planned, settings, options, onProgress);
   }
 
-  /** A file served by the app, e.g. the bundled demo corpus. */
+  /**
+   * A file served by the app, e.g. the bundled demo corpus. Only the app's own origin: the
+   * worker's policy still lets it reach the model hosts, and private mode must not depend on that.
+   */
   async importUrl(url: string, settings: DatasetSettings, options: TaskOptions = {}, onProgress?: ProgressCallback): Promise<DatasetRecord> {
+    const own = globalThis.location?.origin;
+    const origin = own ? new URL(url, globalThis.location.href).origin : null;
+    if (own && origin !== own) {
+      throw new Error(`Only files served by Patent Space itself are imported from a URL; ${origin} is another host.`);
+    }
     const head = await fetch(url);
     if (!head.ok) throw new Error(`GET ${url} answered ${head.status}`);
     const blob = await head.blob();

@@ -75,4 +75,15 @@ describe('ImportEngine (files → IndexedDB)', () => {
     // No unfinished import is left for a later clean-up to find.
     expect(await store.abortAbandonedImports(async () => new Set(), Date.now() + 1)).toEqual({ discarded: [], running: [] });
   });
+
+  it('imports a URL only from the app’s own origin, refusing another host before any request', async () => {
+    vi.stubGlobal('location', new URL('http://127.0.0.1:4173/index.html'));
+    const fetched: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => { fetched.push(String(url)); return new Response(GOOD); });
+    await expect(engine.importUrl('https://huggingface.co/data.csv', { datasetName: 'x', level: 'subclass' })).rejects.toThrow(/another host/);
+    expect(fetched).toEqual([]);
+    const dataset = await engine.importUrl('http://127.0.0.1:4173/demo/generic.csv', { datasetName: 'own', level: 'subclass' });
+    expect(fetched).toEqual(['http://127.0.0.1:4173/demo/generic.csv']);
+    expect(dataset.status).toBe('ready');
+  });
 });
