@@ -16,7 +16,8 @@ const LIMIT = 600_000;
 const USER_FILE = resolve('test/fixtures/ingest/generic.csv');
 
 declare global {
-  interface Window { psViolations: string[] }
+  /** Named apart from csp.e2e.ts's log (global declarations of one name must agree). */
+  interface Window { psJourneyViolations: string[] }
 }
 
 const nav = (page: Page, label: string) => page.locator('ps-app nav a', { hasText: label }).click();
@@ -29,8 +30,8 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('no request leaves 127.0.0.1 (headle
     session = await openBrowser({ webgpu: false });
     page = session.page;
     await page.addInitScript(() => {
-      window.psViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) => window.psViolations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+      window.psJourneyViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.psJourneyViolations.push(`${e.effectiveDirective} ${e.blockedURI}`));
     });
   });
   afterAll(async () => {
@@ -83,6 +84,6 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('no request leaves 127.0.0.1 (headle
     expect(requests.some((u) => u.includes('/models/'))).toBe(true);
     expect(requests.some((u) => u.includes('/ort/') && u.endsWith('.wasm'))).toBe(true);
     expect(requests.filter((u) => !isLocal(u))).toEqual([]);
-    await expect(page.evaluate(() => window.psViolations)).resolves.toEqual([]);
+    await expect(page.evaluate(() => window.psJourneyViolations)).resolves.toEqual([]);
   });
 });
