@@ -37,6 +37,11 @@ export class PsProgress extends LitElement {
     if (!p) {
       return html`<label for="bar">${this.label}…</label><progress id="bar" aria-valuetext="${this.label}, starting"></progress>${cancel}`;
     }
+    // A report with no known size yet (a model answered from the cache reports 0 of 0 bytes):
+    // the stage and an indeterminate bar, not "0.0 MB / 0.0 MB".
+    if (p.total <= 0) {
+      return html`<label for="bar">${STAGE_LABELS[p.stage]}</label><progress id="bar" aria-valuetext="${STAGE_LABELS[p.stage]}"></progress>${cancel}`;
+    }
     const eta = p.etaSeconds !== undefined && p.done < p.total ? ` · about ${formatSeconds(p.etaSeconds)} left` : '';
     const rows = p.rows !== undefined ? ` · ${p.rows.toLocaleString('en')} rows` : '';
     const rate = p.rate !== undefined && p.unit === 'bytes' ? ` · ${(p.rate / 1e6).toFixed(1)} MB/s` : '';
