@@ -14,6 +14,15 @@ describe('content security policy', () => {
     expect(directive(policy, 'connect-src')?.split(' ')).toEqual(["'self'", ...MODEL_HOSTS]);
   });
 
+  it('allows the service worker and the web app manifest from the app\'s own origin, in the header and in the meta tag', () => {
+    for (const policy of [headerPolicy(), metaPolicy([])]) {
+      expect(directive(policy, 'worker-src')).toBe("'self'");
+      expect(directive(policy, 'manifest-src')).toBe("'self'");
+      // The icons the manifest and index.html name are same-origin images.
+      expect(directive(policy, 'img-src')?.split(' ')).toContain("'self'");
+    }
+  });
+
   it('leaves frame-ancestors out of the meta tag, where browsers ignore it', () => {
     expect(directive(headerPolicy(), 'frame-ancestors')).toBe("'none'");
     expect(directive(metaPolicy([]), 'frame-ancestors')).toBeUndefined();
