@@ -37,6 +37,34 @@ async function servePreview(outDir: string, port: number): Promise<{ server: Pre
   return { server, base };
 }
 
+interface Violation { directive: string; blocked: string }
+
+declare global {
+  interface Window { psViolations: Violation[] }
+}
+
+/** Records the page's CSP violations from before its first script runs, on every load. */
+async function recordViolations(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    window.psViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.psViolations.push({ directive: e.effectiveDirective, blocked: e.blockedURI }));
+  });
+}
+
+/** The page's web app manifest, and the size each of its icons has once loaded as an image. */
+async function readManifest(): Promise<{ name: string; display: string; sizes: string[]; loaded: string[] }> {
+  const link = document.querySelector<HTMLLinkElement>('link[rel="manifest"]');
+  if (!link) return { name: '', display: '', sizes: [], loaded: [] };
+  const manifest = await (await fetch(link.href)).json() as { name: string; display: string; icons: { src: string; sizes: string }[] };
+  const loaded = await Promise.all(manifest.icons.map((icon) => new Promise<string>((done) => {
+    const image = new Image();
+    image.onload = () => done(`${image.naturalWidth}x${image.naturalHeight}`);
+    image.onerror = () => done('failed');
+    image.src = new URL(icon.src, link.href).href;
+  })));
+  return { name: manifest.name, display: manifest.display, sizes: manifest.icons.map((icon) => icon.sizes), loaded };
+}
+
 /** Waits until a service worker controls the page; it only activates once its precaching is complete. */
 async function waitForControl(page: Page): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated', undefined, { timeout: RUN_TIMEOUT_MS, polling: 500 });
@@ -90,6 +118,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('offline and updates, with the servi
     session = await openBrowser({ webgpu: false, serviceWorkers: 'allow' });
     const { page, context } = session;
     watchFailures(page);
+    await recordViolations(page);
     await page.goto(`${base}?gpu=off`);
     await page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: RUN_TIMEOUT_MS });
     await waitForControl(page);
@@ -127,7 +156,20 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('offline and updates, with the servi
     await page.locator('ps-app nav a', { hasText: 'Map' }).click();
     await page.locator('ps-map-view #map-status[data-state="done"]').waitFor({ timeout: RUN_TIMEOUT_MS });
     await expect(page.evaluate(() => crossOriginIsolated)).resolves.toBe(true);
+
+    // Installable, offline too: the manifest and its icons come from the cache, at their declared sizes.
+    const manifest = await page.evaluate(readManifest);
+    expect(manifest.name).toBe('Patent Space');
+    expect(manifest.display).toBe('standalone');
+    expect(manifest.loaded).toEqual(manifest.sizes);
+    expect(manifest.sizes.length).toBeGreaterThan(0);
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors).toEqual([]);
+
     await expect(probeServer(base)).resolves.toBe('refused');
+    // The service worker's script and the manifest are allowed by the policy (worker-src, manifest-src).
+    expect(await page.evaluate(() => window.psViolations)).toEqual([]);
     expect(failures).toEqual([]);
     expect(session.errors).toEqual([]);
   });
@@ -165,6 +207,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('offline and updates, with the servi
     await page.locator('ps-app nav a', { hasText: 'Explore' }).click();
     await page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: RUN_TIMEOUT_MS });
     await expect(page.locator('ps-update-prompt #update-message').count()).resolves.toBe(0);
+    expect(await page.evaluate(() => window.psViolations)).toEqual([]);
     await expect(page.evaluate(() => crossOriginIsolated)).resolves.toBe(true);
     const kept = await page.evaluate(async (name) => {
       const response = await (await caches.open(name)).match('https://models.patent-space.invalid/offline-test/model.onnx');
