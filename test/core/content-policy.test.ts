@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { headerPolicy, hostOrigin, metaPolicy, MODEL_HOSTS, pageConnectHosts } from '../../src/core/content-policy';
 
@@ -21,6 +22,11 @@ describe('content security policy', () => {
       // The icons the manifest and index.html name are same-origin images.
       expect(directive(policy, 'img-src')?.split(' ')).toContain("'self'");
     }
+  });
+
+  it('the header the README tells a static host to send is the policy itself', () => {
+    const line = readFileSync('README.md', 'utf8').split('\n').find((l) => l.startsWith('Content-Security-Policy: '));
+    expect(line?.slice('Content-Security-Policy: '.length)).toBe(headerPolicy());
   });
 
   it('leaves frame-ancestors out of the meta tag, where browsers ignore it', () => {

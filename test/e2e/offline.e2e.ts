@@ -5,7 +5,7 @@
  * worker can answer, whatever Playwright's request routing sees (requests the worker answers from
  * its cache never reach context.route, so `session.requests` is no evidence either way here).
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Page, Response } from 'playwright-core';
@@ -24,6 +24,14 @@ const SECOND_BUILD_MARK = 'ps-second-build';
 /** The precache list the build wrote into dist/sw.js: each URL once. */
 function precachedUrls(swFile: string): string[] {
   return [...new Set([...readFileSync(swFile, 'utf8').matchAll(/url:"([^"]+)"/g)].map((m) => m[1]))];
+}
+
+/** Every file of the build, relative to dist/, but the service worker's own scripts. */
+function builtFiles(): string[] {
+  return readdirSync('dist', { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice('dist/'.length))
+    .filter((file) => file !== 'sw.js' && !/^workbox-[\w-]+\.js$/.test(file));
 }
 
 async function servePreview(outDir: string, port: number): Promise<{ server: PreviewServer; base: string }> {
@@ -122,6 +130,8 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('offline and updates, with the servi
     await page.goto(`${base}?gpu=off`);
     await page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: RUN_TIMEOUT_MS });
     await waitForControl(page);
+    // The precache list names every file the build holds (a new file type would be missed by the glob).
+    expect(precachedUrls('dist/sw.js').sort()).toEqual(builtFiles().sort());
     const expected = precachedUrls('dist/sw.js').map((url) => new URL(url, base).href).sort();
     expect(expected.length).toBeGreaterThan(0);
     const cached = await precacheContents(page);
