@@ -12,6 +12,7 @@ import type { Page, Response } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_CACHE_NAME } from '../../src/ml/model-store';
+import { blockingViolations } from './axe';
 import { CHROMIUM_PATH, openBrowser, type BrowserSession } from './browser';
 
 const SMALL_FILE = resolve('test/fixtures/ingest/generic.csv');
@@ -208,6 +209,8 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('offline and updates, with the servi
     const prompt = page.locator('ps-update-prompt #update-message');
     await prompt.waitFor({ timeout: RUN_TIMEOUT_MS });
     await expect(prompt.textContent()).resolves.toMatch(/A new version of Patent Space is ready/);
+    await expect(page.locator('ps-update-prompt #update-reload').isVisible()).resolves.toBe(true);
+    expect(await blockingViolations(page)).toEqual([]);
     // Still the first version until the user asks.
     expect(await page.locator(`meta[name="${SECOND_BUILD_MARK}"]`).count()).toBe(0);
 
