@@ -131,6 +131,8 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('offline and updates, with the servi
     await page.goto(`${base}?gpu=off`);
     await page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: RUN_TIMEOUT_MS });
     await waitForControl(page);
+    // The first install takes the page without any prompt: there is no other version to switch to.
+    expect(await page.locator('ps-update-prompt #update-message').count()).toBe(0);
     // The precache list names every file the build holds (a new file type would be missed by the glob).
     expect(precachedUrls('dist/sw.js').sort()).toEqual(builtFiles().sort());
     const expected = precachedUrls('dist/sw.js').map((url) => new URL(url, base).href).sort();
@@ -211,7 +213,12 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('offline and updates, with the servi
     await expect(prompt.textContent()).resolves.toMatch(/A new version of Patent Space is ready/);
     await expect(page.locator('ps-update-prompt #update-reload').isVisible()).resolves.toBe(true);
     expect(await blockingViolations(page)).toEqual([]);
-    // Still the first version until the user asks.
+    // Still the first version until the user asks. Later hides the prompt; the next load offers it again.
+    expect(await page.locator(`meta[name="${SECOND_BUILD_MARK}"]`).count()).toBe(0);
+    await page.locator('ps-update-prompt #update-later').click();
+    await expect(page.locator('ps-update-prompt #update-message').count()).resolves.toBe(0);
+    await page.reload();
+    await prompt.waitFor({ timeout: RUN_TIMEOUT_MS });
     expect(await page.locator(`meta[name="${SECOND_BUILD_MARK}"]`).count()).toBe(0);
 
     await Promise.all([page.waitForEvent('load', { timeout: RUN_TIMEOUT_MS }), page.locator('ps-update-prompt #update-reload').click()]);
