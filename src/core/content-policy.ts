@@ -6,7 +6,10 @@
  * Why each directive:
  * - script-src 'self' 'wasm-unsafe-eval': only the app's own bundles run; ONNX Runtime and web-llm
  *   compile WebAssembly, which CSP counts as eval unless 'wasm-unsafe-eval' is given.
- * - worker-src 'self': the app's workers and ONNX Runtime's thread workers are its own files.
+ * - worker-src 'self': the app's workers, ONNX Runtime's thread workers and the service worker
+ *   (sw.js, which lets the app start offline) are its own files.
+ * - manifest-src 'self': the web app manifest that makes the app installable. default-src would
+ *   allow it too; it is named so a later narrowing of default-src cannot silently break installing.
  * - style-src 'self' 'unsafe-inline': Lit's component styles are constructable stylesheets (not
  *   governed by style-src), but the theme installs a <style> element, Observable Plot writes a
  *   <style> into each chart and templates bind `style=` for bar widths and card positions. Styles
@@ -30,6 +33,7 @@ const FIXED_DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
   ['default-src', "'self'"],
   ['script-src', "'self' 'wasm-unsafe-eval'"],
   ['worker-src', "'self'"],
+  ['manifest-src', "'self'"],
   ['style-src', "'self' 'unsafe-inline'"],
   ['img-src', "'self' data: blob:"],
   ['font-src', "'self' data:"],

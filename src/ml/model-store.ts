@@ -19,14 +19,15 @@ export interface ModelFileStore {
   remove(key: string): Promise<void>;
 }
 
-const CACHE_NAME = 'patent-space-models';
+/** Exported for the offline test, which checks that a new app version leaves this cache alone. */
+export const MODEL_CACHE_NAME = 'patent-space-models';
 /** The Cache API only stores http(s) requests; this origin is never contacted. */
 const SYNTHETIC_ORIGIN = 'https://models.patent-space.invalid';
 const DESCRIPTION_FILE = '__ref__';
 
 export class CacheApiModelStore implements ModelFileStore {
   private cache(): Promise<Cache> {
-    return caches.open(CACHE_NAME);
+    return caches.open(MODEL_CACHE_NAME);
   }
 
   async get(key: string, file: string): Promise<Blob | undefined> {

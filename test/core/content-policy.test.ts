@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { headerPolicy, hostOrigin, metaPolicy, MODEL_HOSTS, pageConnectHosts } from '../../src/core/content-policy';
 
@@ -12,6 +13,20 @@ describe('content security policy', () => {
     expect(directive(policy, 'worker-src')).toBe("'self'");
     expect(directive(policy, 'object-src')).toBe("'none'");
     expect(directive(policy, 'connect-src')?.split(' ')).toEqual(["'self'", ...MODEL_HOSTS]);
+  });
+
+  it('allows the service worker and the web app manifest from the app\'s own origin, in the header and in the meta tag', () => {
+    for (const policy of [headerPolicy(), metaPolicy([])]) {
+      expect(directive(policy, 'worker-src')).toBe("'self'");
+      expect(directive(policy, 'manifest-src')).toBe("'self'");
+      // The icons the manifest and index.html name are same-origin images.
+      expect(directive(policy, 'img-src')?.split(' ')).toContain("'self'");
+    }
+  });
+
+  it('the header the README tells a static host to send is the policy itself', () => {
+    const line = readFileSync('README.md', 'utf8').split('\n').find((l) => l.startsWith('Content-Security-Policy: '));
+    expect(line?.slice('Content-Security-Policy: '.length)).toBe(headerPolicy());
   });
 
   it('leaves frame-ancestors out of the meta tag, where browsers ignore it', () => {

@@ -24,12 +24,18 @@ export interface BrowserSession {
  * Headless Debian Chromium. With `webgpu` the SwiftShader adapter is enabled by
  * --enable-unsafe-webgpu; without it requestAdapter() returns null, which is the fallback path.
  * Playwright refuses --user-data-dir in args, hence a persistent context on a temp dir.
+ *
+ * Service workers are blocked unless asked for: the app's worker precaches the whole build
+ * (~60 MB) into each fresh profile, which would slow every test for nothing; the offline test
+ * allows them. With them allowed, note that requests the worker answers from its cache never
+ * reach the network, so the route below (and `requests`) does not see them.
  */
-export async function openBrowser(options: { webgpu: boolean }): Promise<BrowserSession> {
+export async function openBrowser(options: { webgpu: boolean; serviceWorkers?: 'allow' | 'block' }): Promise<BrowserSession> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'ps-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
+    serviceWorkers: options.serviceWorkers ?? 'block',
     args: options.webgpu ? [...BASE_ARGS, '--enable-unsafe-webgpu'] : BASE_ARGS,
   });
   const requests: string[] = [];
