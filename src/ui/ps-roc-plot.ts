@@ -36,8 +36,9 @@ export function legendName(series: Pick<RocSeries, 'method' | 'kind' | 'note'>):
 }
 
 /**
- * ROC curves of several methods on one SVG, with a legend of AUCs and bootstrap intervals. Each
- * curve and legend entry is focusable; choosing an entry (click, Enter or Space) selects it.
+ * ROC curves of several methods on one SVG, with a legend of AUCs and bootstrap intervals. The
+ * legend's buttons select a method (the keyboard's one tab stop per method); a click on a curve
+ * does the same for the pointer, so the curves are not tab stops of their own.
  * @fires method-select - detail: the method name
  */
 export class PsRocPlot extends LitElement {
@@ -58,9 +59,9 @@ export class PsRocPlot extends LitElement {
     .grid { stroke: var(--ps-border); stroke-width: 1; }
     .chance { stroke: var(--ps-border-strong); stroke-dasharray: 4 4; }
     polyline { fill: none; }
-    g.curve:focus { outline: none; }
-    g.curve:focus polyline, g.curve.selected polyline { stroke-width: 3.5; }
-    g.curve.hybrid:focus polyline, g.curve.hybrid.selected polyline { stroke-width: 5; }
+    g.curve { cursor: pointer; }
+    g.curve:hover polyline, g.curve.selected polyline { stroke-width: 3.5; }
+    g.curve.hybrid:hover polyline, g.curve.hybrid.selected polyline { stroke-width: 5; }
     text { font: 11px var(--ps-font); fill: var(--ps-text-muted); }
     ul { list-style: none; padding: 0; margin: 0; font-size: var(--ps-text-sm); }
     li button { display: flex; gap: var(--ps-space-2); align-items: center; border: 1px solid transparent; background: none; color: var(--ps-text);
@@ -75,13 +76,6 @@ export class PsRocPlot extends LitElement {
 
   private select(method: string): void {
     this.dispatchEvent(new CustomEvent('method-select', { detail: method, bubbles: true, composed: true }));
-  }
-
-  private onKey(event: KeyboardEvent, method: string): void {
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      this.select(method);
-    }
   }
 
   override render() {
@@ -102,9 +96,8 @@ export class PsRocPlot extends LitElement {
         <text x=${x(0.5)} y=${SIZE - 4} text-anchor="middle">false-positive rate</text>
         <text x="10" y=${y(0.5)} text-anchor="middle" transform="rotate(-90 10 ${y(0.5)})">true-positive rate</text>
         ${this.series.map((s, i) => svg`
-          <g class="curve ${s.kind} ${s.method === this.selected ? 'selected' : ''}" tabindex="0" role="img" data-method=${s.method} data-kind=${s.kind}
-            aria-label="${legendName(s)}: ${formatAuc(s)}" stroke=${colour(i)}
-            @click=${() => this.select(s.method)} @keydown=${(e: KeyboardEvent) => this.onKey(e, s.method)}>
+          <g class="curve ${s.kind} ${s.method === this.selected ? 'selected' : ''}" role="img" data-method=${s.method} data-kind=${s.kind}
+            aria-label="${legendName(s)}: ${formatAuc(s)}" stroke=${colour(i)} @click=${() => this.select(s.method)}>
             <title>${legendName(s)}: ${formatAuc(s)}</title>
             <polyline stroke-dasharray=${KIND_STROKE[s.kind].dash} stroke-width=${KIND_STROKE[s.kind].width}
               points=${s.roc.fpr.map((f, k) => `${x(f).toFixed(1)},${y(s.roc.tpr[k]).toFixed(1)}`).join(' ')}></polyline>
