@@ -64,16 +64,38 @@ export const workerGrounding: Grounding = {
 };
 
 /**
+ * How long a question waits for the encoder's ranking. The ML worker runs one thing at a time, so
+ * while a matching job embeds there, the ranking would wait for the whole job; after this the
+ * answer goes on with words alone (and says why). Long enough for the one-off calibration on a
+ * busy machine; a ranking that comes later still leaves that calibration done for the next question.
+ */
+export const SEMANTIC_WAIT_MS = 20_000;
+
+/**
  * The loaded encoder's ranking of the dataset's patents for the question (ML worker). The ML worker
  * is not started for it: without one there is no loaded encoder to ask, and a kiosk's chat should
  * not load ONNX Runtime just to learn that.
  */
 async function semanticRanking(datasetId: string, question: string): Promise<SemanticRanking> {
   if (!semanticWorker.started()) return { used: false, modelId: null, separation: null, reason: 'no encoder is loaded yet (the map, the Technology space or an analysis loads one)' };
+  return rankWithin(() => semanticWorker.get().rank(datasetId, question) as Promise<SemanticRanking>, SEMANTIC_WAIT_MS);
+}
+
+/** The ranking, or a words-only ranking that says why when it fails or takes longer than `waitMs`. */
+export async function rankWithin(rank: () => Promise<SemanticRanking>, waitMs: number): Promise<SemanticRanking> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<SemanticRanking>((resolve) => {
+    timer = setTimeout(() => resolve({
+      used: false, modelId: null, separation: null,
+      reason: `the encoder was busy for over ${Math.round(waitMs / 1000)} s (another job is running in its worker)`,
+    }), waitMs);
+  });
   try {
-    return await (semanticWorker.get().rank(datasetId, question) as Promise<SemanticRanking>);
+    return await Promise.race([rank(), late]);
   } catch (error) {
     return { used: false, modelId: null, separation: null, reason: `the encoder's ranking failed (${error instanceof Error ? error.message : String(error)})` };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
