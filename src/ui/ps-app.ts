@@ -6,6 +6,7 @@ import {
   analyseDataset, cleanUpAbandonedImports, restoreActiveDataset, setActiveDataset, type AnalysisSettings,
 } from '../clients/pipeline';
 import { datasetStore } from '../clients/store-client';
+import { KIOSK_HIDDEN_ROUTES, parseKioskSettings, type KioskSettings } from '../core/kiosk/settings';
 import type { CodeLevel } from '../core/types';
 import { BUNDLED_MODEL_REF } from '../ml/bundled';
 import type { DiscardedImport } from '../store/dataset-store';
@@ -23,6 +24,7 @@ import './ps-models-view';
 import './ps-dashboard-view';
 import './ps-neighbours-view';
 import './ps-space-view';
+import './kiosk/ps-kiosk';
 import './shared/ps-notice';
 
 type Route = 'explore' | 'import' | 'match' | 'dashboard' | 'chat' | 'models' | 'forecast' | 'space' | 'map';
@@ -69,6 +71,8 @@ export class PsApp extends LitElement {
   declare storageNote: string;
   /** Hub host for `hub:` models; `?hub=` overrides it (tests point it at a local hub mimic). */
   private readonly hubHost: string | undefined;
+  /** Kiosk mode (`?kiosk`, core/kiosk/settings.ts): no import or delete, large touch targets, the attract loop. */
+  private readonly kiosk: KioskSettings | null = parseKioskSettings(location.search);
   private readonly analysis = new TaskController<ExploreValue>(this);
   private readonly provider: ContextProvider<typeof appStateContext, this>;
   private readonly onHashChange = () => (this.route = routeFromHash());
@@ -117,11 +121,16 @@ export class PsApp extends LitElement {
     .toast { position: fixed; bottom: var(--ps-space-4); left: 50%; transform: translateX(-50%); background: var(--ps-text); color: var(--ps-bg);
       padding: var(--ps-space-2) var(--ps-space-4); border-radius: var(--ps-radius); box-shadow: var(--ps-shadow); z-index: 10; }
     .toast button { margin-left: var(--ps-space-3); }
+    /* Kiosk: touch-sized controls in every view (theme/styles.ts reads these), no file inputs, no delete. */
+    :host([kiosk]) { --ps-control-min-size: 44px; --ps-file-input-display: none; --ps-delete-display: none; }
+    :host([kiosk]) nav a { min-height: 44px; display: inline-flex; align-items: center; padding: 0 var(--ps-space-3); }
   `];
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('hashchange', this.onHashChange);
+    // The attribute carries kiosk mode's CSS (touch sizes, hidden file inputs) into every view.
+    this.toggleAttribute('kiosk', this.kiosk !== null);
     void this.run();
   }
 
@@ -199,6 +208,7 @@ export class PsApp extends LitElement {
   }
 
   private async deleteDataset(id: string): Promise<void> {
+    if (this.kiosk) return;
     const store = await datasetStore();
     this.undo = await store.softDelete(id);
     await this.refreshDatasets(null);
@@ -230,14 +240,14 @@ export class PsApp extends LitElement {
   }
 
   override render() {
-    const route = this.route;
+    const route = this.kiosk && KIOSK_HIDDEN_ROUTES.has(this.route) ? 'explore' : this.route;
     return html`
       <header>
         <div class="bar">
           <h1>Patent Space</h1>
           <nav aria-label="Views">
             <a href="#/explore" aria-current=${route === 'explore' ? 'page' : 'false'}>Explore</a>
-            ${Object.entries(VIEW_LABELS).map(([r, label]) => html`<a href="#/${r}" aria-current=${route === r ? 'page' : 'false'}>${label}</a>`)}
+            ${Object.entries(VIEW_LABELS).filter(([r]) => !this.kiosk || !KIOSK_HIDDEN_ROUTES.has(r)).map(([r, label]) => html`<a href="#/${r}" aria-current=${route === r ? 'page' : 'false'}>${label}</a>`)}
           </nav>
         </div>
         <div class="bar context">
@@ -264,6 +274,7 @@ export class PsApp extends LitElement {
       </main>
       ${this.undo ? html`<div class="toast" role="status">Deleted “${this.undo.name}”.
         <button id="undo-delete" @click=${() => void this.undoDelete()}>Undo</button></div>` : nothing}
+      ${this.kiosk ? html`<ps-kiosk .settings=${this.kiosk}></ps-kiosk>` : nothing}
     `;
   }
 
