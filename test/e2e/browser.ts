@@ -25,11 +25,13 @@ export interface BrowserSession {
  * --enable-unsafe-webgpu; without it requestAdapter() returns null, which is the fallback path.
  * Playwright refuses --user-data-dir in args, hence a persistent context on a temp dir.
  */
-export async function openBrowser(options: { webgpu: boolean }): Promise<BrowserSession> {
+export async function openBrowser(options: { webgpu: boolean; touch?: boolean }): Promise<BrowserSession> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'ps-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
+    // A touch screen (page.touchscreen), as a kiosk has.
+    hasTouch: options.touch ?? false,
     args: options.webgpu ? [...BASE_ARGS, '--enable-unsafe-webgpu'] : BASE_ARGS,
   });
   const requests: string[] = [];
