@@ -137,7 +137,9 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('kiosk mode (headless Chromium, cont
     await page.touchscreen.tap(300, 300);
     await expect.poll(() => kioskState(page, 'data-mode'), { timeout: LIMIT }).toBe('visitor');
     await markPage(page);
-    await page.evaluate(() => { setTimeout(() => { throw new Error('boom'); }); });
+    // Thrown from a microtask, which the browser reports as uncaught: page.clock's fake setTimeout
+    // catches what its callbacks throw (it logs them), so a timer could not inject one.
+    await page.evaluate(() => { queueMicrotask(() => { throw new Error('boom'); }); });
     await expect.poll(() => pageMarked(page), { timeout: LIMIT }).toBe(false);
     await expect.poll(() => kioskState(page, 'data-mode'), { timeout: LIMIT }).toBe('attract');
     expect(session?.errors.some((e) => e.includes('boom'))).toBe(true);
