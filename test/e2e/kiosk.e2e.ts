@@ -4,8 +4,8 @@
  * with touch-sized controls; the attract loop starting after the idle time and cycling through
  * its slides (the space turning with its time slider playing, the forecast's top pairs, the
  * dashboard); a touch ending it on the view the visitor had; the idle reset discarding a
- * visitor's import (made beforehand through the normal app in the same browser profile) and
- * reloading on the demo, in the loop; an uncaught error reloading the kiosk into its loop.
+ * visitor's import (made beforehand through the normal app in the same browser profile) and chat
+ * chip and reloading on the demo, in the loop; an uncaught error reloading the kiosk into its loop.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -118,10 +118,15 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('kiosk mode (headless Chromium, cont
     await expect(page.locator('ps-app ps-forecast-view #fc-run').isVisible()).resolves.toBe(true);
   });
 
-  it('the idle reset discards the visitor’s import and reloads on the demo, in the loop', async () => {
+  it('the idle reset discards the visitor’s import and chat chip and reloads on the demo, in the loop', async () => {
     const before = await datasetOptions(page);
     expect(before).toHaveLength(2);
     expect(before.filter((o) => o.startsWith('Demo corpus'))).toHaveLength(1);
+    // The visitor also adds a code of Explore to the chat.
+    await page.evaluate(() => { location.hash = '#/explore'; });
+    await page.locator('ps-app main ps-add-to-chat button.add-to-chat').first().click();
+    await page.evaluate(() => { location.hash = '#/chat'; });
+    await expect.poll(() => page.locator('ps-chat-view ps-chat-chips li.chip').count(), { timeout: LIMIT }).toBe(1);
     await markPage(page);
     await page.clock.fastForward(RESET_MIN * 60_000);
     await expect.poll(() => pageMarked(page), { timeout: LIMIT }).toBe(false);
@@ -131,11 +136,16 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('kiosk mode (headless Chromium, cont
     expect(after[0]).toMatch(/^Demo corpus/);
     await expect.poll(() => kioskState(page, 'data-mode'), { timeout: LIMIT }).toBe('attract');
     expect(new URL(page.url()).hash).toBe('#/explore');
+    // The chat has no chip left.
+    await page.touchscreen.tap(300, 300);
+    await expect.poll(() => kioskState(page, 'data-mode'), { timeout: LIMIT }).toBe('visitor');
+    await page.evaluate(() => { location.hash = '#/chat'; });
+    await page.locator('ps-chat-view #chat-question').waitFor({ timeout: LIMIT });
+    await expect(page.locator('ps-chat-view ps-chat-chips li.chip').count()).resolves.toBe(0);
   });
 
   it('an uncaught error reloads the kiosk into its loop', async () => {
-    await page.touchscreen.tap(300, 300);
-    await expect.poll(() => kioskState(page, 'data-mode'), { timeout: LIMIT }).toBe('visitor');
+    await expect(kioskState(page, 'data-mode')).resolves.toBe('visitor');
     await markPage(page);
     // Thrown from a microtask, which the browser reports as uncaught: page.clock's fake setTimeout
     // catches what its callbacks throw (it logs them), so a timer could not inject one.
