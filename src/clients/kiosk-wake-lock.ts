@@ -9,6 +9,9 @@
 export class KioskWakeLock {
   private sentinel: WakeLockSentinel | null = null;
   private stopped = false;
+
+  /** `onChange` hears each time the lock is taken or let go (the kiosk shows it as data-wake-lock). */
+  constructor(private readonly onChange: (held: boolean) => void = () => undefined) {}
   private readonly onVisibility = () => {
     if (document.visibilityState === 'visible') void this.acquire();
   };
@@ -30,6 +33,8 @@ export class KioskWakeLock {
         return;
       }
       this.sentinel = sentinel;
+      sentinel.addEventListener('release', () => this.onChange(false));
+      this.onChange(true);
     } catch {
       this.sentinel = null;
     }

@@ -21,7 +21,7 @@ const SLIDE_S = 900;
 const RESET_MIN = 120;
 
 /** The kiosk's state element: data-mode (visitor / attract) and data-slide. */
-const kioskState = (page: Page, name: 'data-mode' | 'data-slide') => page.locator('ps-kiosk #kiosk-state').getAttribute(name, { timeout: LIMIT });
+const kioskState = (page: Page, name: 'data-mode' | 'data-slide' | 'data-wake-lock') => page.locator('ps-kiosk #kiosk-state').getAttribute(name, { timeout: LIMIT });
 
 /** Marks the page's window, so that a reload shows as the mark being gone. */
 async function markPage(page: Page): Promise<void> {
@@ -78,6 +78,8 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('kiosk mode (headless Chromium, cont
     await titlesInput.waitFor({ state: 'attached', timeout: LIMIT });
     await expect(titlesInput.isVisible()).resolves.toBe(false);
     await expect(kioskState(page, 'data-mode')).resolves.toBe('visitor');
+    // Not full screen before a visitor's gesture (browsers refuse it before one).
+    await expect(page.evaluate(() => document.fullscreenElement === null)).resolves.toBe(true);
   });
 
   it('starts the attract loop after the idle time and cycles through its slides', async () => {
@@ -110,9 +112,12 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('kiosk mode (headless Chromium, cont
     await expect.poll(() => kioskState(page, 'data-slide'), { timeout: LIMIT }).toBe('space');
   });
 
-  it('a touch ends the loop and leaves the view the visitor had', async () => {
+  it('a touch ends the loop, leaves the view the visitor had, and takes the window full screen with the screen kept on', async () => {
     await page.touchscreen.tap(300, 300);
     await expect.poll(() => kioskState(page, 'data-mode'), { timeout: LIMIT }).toBe('visitor');
+    // Full screen needs a user gesture: this touch is the kiosk's first.
+    await expect.poll(() => page.evaluate(() => document.fullscreenElement !== null), { timeout: LIMIT }).toBe(true);
+    await expect.poll(() => kioskState(page, 'data-wake-lock'), { timeout: LIMIT }).toBe('held');
     await expect(page.locator('ps-kiosk-attract').count()).resolves.toBe(0);
     await expect(page.locator('ps-app #view-heading').textContent()).resolves.toBe('Forecast');
     await expect(page.locator('ps-app ps-forecast-view #fc-run').isVisible()).resolves.toBe(true);
@@ -153,5 +158,23 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('kiosk mode (headless Chromium, cont
     await expect.poll(() => pageMarked(page), { timeout: LIMIT }).toBe(false);
     await expect.poll(() => kioskState(page, 'data-mode'), { timeout: LIMIT }).toBe('attract');
     expect(session?.errors.some((e) => e.includes('boom'))).toBe(true);
+  });
+
+  it('an unhandled rejection, and a device loss a worker announces, reload it into its loop as well', async () => {
+    const recovers = async (inject: () => Promise<void>) => {
+      await page.touchscreen.tap(300, 300);
+      await expect.poll(() => kioskState(page, 'data-mode'), { timeout: LIMIT }).toBe('visitor');
+      await markPage(page);
+      await inject();
+      await expect.poll(() => pageMarked(page), { timeout: LIMIT }).toBe(false);
+      await expect.poll(() => kioskState(page, 'data-mode'), { timeout: LIMIT }).toBe('attract');
+    };
+    await recovers(() => page.evaluate(() => { void Promise.reject(new Error('boom, rejected')); }));
+    // What src/gpu/device.ts posts from a worker when its device is lost (a real loss cannot be caused on demand).
+    await recovers(() => page.evaluate(() => {
+      const channel = new BroadcastChannel('patent-space:gpu-device-lost');
+      channel.postMessage({ reason: 'unknown', message: 'test loss' });
+      channel.close();
+    }));
   });
 });

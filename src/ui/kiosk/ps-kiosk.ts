@@ -23,17 +23,18 @@ const NOTE_MS = 4000;
  * and reloads into the loop on an uncaught error or a lost GPU device.
  */
 export class PsKiosk extends LitElement {
-  static override properties = { settings: { attribute: false }, mode: { state: true }, slide: { state: true }, note: { state: true } };
+  static override properties = { settings: { attribute: false }, mode: { state: true }, slide: { state: true }, note: { state: true }, wakeLockHeld: { state: true } };
   declare settings: KioskSettings;
   declare mode: KioskMode;
   declare slide: number;
   /** A short line over the app (a blocked download, a restart on its way), '' for none. */
   declare note: string;
+  declare wakeLockHeld: boolean;
 
   private machine: KioskMachine | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private noteTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly wakeLock = new KioskWakeLock();
+  private readonly wakeLock = new KioskWakeLock((held) => { this.wakeLockHeld = held; });
   private uninstallRecovery: (() => void) | null = null;
   private swallowClickUntil = 0;
   /** A visitor touched the kiosk since this page started: the reset then also returns to the home view. */
@@ -46,6 +47,7 @@ export class PsKiosk extends LitElement {
     this.mode = 'visitor';
     this.slide = 0;
     this.note = '';
+    this.wakeLockHeld = false;
   }
 
   static override styles = [baseStyles, css`
@@ -157,7 +159,7 @@ export class PsKiosk extends LitElement {
   override render() {
     const slide = KIOSK_SLIDES[this.slide] ?? KIOSK_SLIDES[0];
     return html`
-      <span hidden id="kiosk-state" data-mode=${this.mode} data-slide=${this.mode === 'attract' ? slide : ''}></span>
+      <span hidden id="kiosk-state" data-mode=${this.mode} data-slide=${this.mode === 'attract' ? slide : ''} data-wake-lock=${this.wakeLockHeld ? 'held' : 'none'}></span>
       ${this.mode === 'attract' ? html`<ps-kiosk-attract .slide=${slide}></ps-kiosk-attract>` : nothing}
       ${this.note ? html`<div class="note" role="status" id="kiosk-note">${this.note}</div>` : nothing}
     `;
