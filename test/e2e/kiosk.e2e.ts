@@ -161,11 +161,11 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('kiosk mode (headless Chromium, cont
   });
 
   it('an unhandled rejection, and a device loss a worker announces, reload it into its loop as well', async () => {
-    const recovers = async (inject: () => Promise<void>) => {
+    const recovers = async (cause: () => Promise<void>) => {
       await page.touchscreen.tap(300, 300);
       await expect.poll(() => kioskState(page, 'data-mode'), { timeout: LIMIT }).toBe('visitor');
       await markPage(page);
-      await inject();
+      await cause();
       await expect.poll(() => pageMarked(page), { timeout: LIMIT }).toBe(false);
       await expect.poll(() => kioskState(page, 'data-mode'), { timeout: LIMIT }).toBe('attract');
     };
