@@ -68,6 +68,8 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('kiosk mode (headless Chromium, cont
       const box = await control.boundingBox();
       expect(box?.height ?? 0).toBeGreaterThanOrEqual(44);
     }
+    const checkBox = await page.locator('ps-app header input[type="checkbox"]').boundingBox();
+    expect(Math.min(checkBox?.width ?? 0, checkBox?.height ?? 0)).toBeGreaterThanOrEqual(44);
     // The import route is not there even when typed.
     await page.evaluate(() => { location.hash = '#/import'; });
     await expect.poll(() => page.locator('ps-app #view-heading').textContent()).toBe('Explore');
@@ -77,6 +79,9 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('kiosk mode (headless Chromium, cont
     const titlesInput = page.locator('ps-code-titles #fc-titles');
     await titlesInput.waitFor({ state: 'attached', timeout: LIMIT });
     await expect(titlesInput.isVisible()).resolves.toBe(false);
+    // Touch-sized inside a view's own shadow root too: the forecast form's method check boxes.
+    const method = await page.locator('ps-forecast-form input.fc-method').first().boundingBox();
+    expect(Math.min(method?.width ?? 0, method?.height ?? 0)).toBeGreaterThanOrEqual(44);
     await expect(kioskState(page, 'data-mode')).resolves.toBe('visitor');
     // Not full screen before a visitor's gesture (browsers refuse it before one).
     await expect(page.evaluate(() => document.fullscreenElement === null)).resolves.toBe(true);

@@ -34,8 +34,10 @@ export const controlStyles = css`
     min-height: var(--ps-control-min-size, 2rem); box-sizing: border-box;
   }
   /* --ps-control-min-size: kiosk mode's touch targets (44 px, set on the app shell); unset, controls keep their size. */
-  button { min-width: var(--ps-control-min-size, auto); }
-  input[type='checkbox'], input[type='radio'], input[type='range'] { min-height: var(--ps-control-min-size, auto); min-width: var(--ps-control-min-size, auto); }
+  /* Kiosk mode's touch width and check boxes, only there: even an 'auto' fallback changes the UA's sizes (and so layouts) elsewhere. */
+  :host-context(ps-app[kiosk]) button { min-width: var(--ps-control-min-size); }
+  :host-context(ps-app[kiosk]) input[type='checkbox'], :host-context(ps-app[kiosk]) input[type='radio'] { min-width: var(--ps-control-min-size); min-height: var(--ps-control-min-size); }
+  :host-context(ps-app[kiosk]) input[type='range'] { min-height: var(--ps-control-min-size); }
   /* --ps-file-input-display: none in kiosk mode, where a file dialog must never open. */
   input[type='file'] { display: var(--ps-file-input-display, inline-block); }
   button { cursor: pointer; transition: background-color var(--ps-duration), border-color var(--ps-duration); }
