@@ -109,6 +109,11 @@ export async function restoreActiveDataset(signal: AbortSignal, onProgress: Prog
   return setActiveDataset(demo);
 }
 
+/** The id of the dataset the app imported from its own demo file, if it did. */
+export async function bundledDemoDatasetId(): Promise<string | undefined> {
+  return (await datasetStore()).getSetting<string>(BUNDLED_DEMO_KEY);
+}
+
 export async function setActiveDataset(dataset: DatasetRecord): Promise<DatasetRecord> {
   await (await datasetStore()).setSetting(ACTIVE_DATASET_KEY, dataset.id);
   return dataset;

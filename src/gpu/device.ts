@@ -3,6 +3,7 @@
  * into a device for the similarity kernels, or into a reason why there is none so the caller
  * can fall back to the CPU twins.
  */
+import { announceDeviceLost } from './device-lost-signal';
 
 export interface GpuAdapterSummary {
   description: string;
@@ -93,6 +94,7 @@ export async function acquireGpu(
   void device.lost.then((info) => {
     if (info.reason === 'destroyed') return;
     console.warn(`[gpu] device lost (${info.reason}): ${info.message}`);
+    announceDeviceLost({ reason: info.reason, message: info.message });
     options.onLost?.(info);
   });
 

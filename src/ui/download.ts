@@ -5,8 +5,21 @@
  */
 import { csvText, type CsvValue } from '../core/csv-writer';
 
+/** Fired on window instead of a download while downloads are blocked (detail: the file name). */
+export const DOWNLOAD_BLOCKED_EVENT = 'download-blocked';
+let blocked = false;
+
+/** Stops every export from saving a file (a kiosk: a file dialog, or a visitor's data left on disk). */
+export function blockDownloads(): void {
+  blocked = true;
+}
+
 /** Saves a blob as a file. */
 export function downloadBlob(filename: string, blob: Blob): void {
+  if (blocked) {
+    window.dispatchEvent(new CustomEvent<string>(DOWNLOAD_BLOCKED_EVENT, { detail: filename }));
+    return;
+  }
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;

@@ -6,6 +6,7 @@ import {
   analyseDataset, cleanUpAbandonedImports, restoreActiveDataset, setActiveDataset, type AnalysisSettings,
 } from '../clients/pipeline';
 import { datasetStore } from '../clients/store-client';
+import { KIOSK_HIDDEN_ROUTES, parseKioskSettings, type KioskSettings } from '../core/kiosk/settings';
 import type { CodeLevel } from '../core/types';
 import { BUNDLED_MODEL_REF } from '../ml/bundled';
 import type { DiscardedImport } from '../store/dataset-store';
@@ -28,6 +29,7 @@ import './ps-models-view';
 import './ps-dashboard-view';
 import './ps-neighbours-view';
 import './ps-space-view';
+import './kiosk/ps-kiosk';
 import './shared/ps-notice';
 import './shell/ps-welcome';
 
@@ -91,6 +93,8 @@ export class PsApp extends LitElement {
   declare storageNote: string;
   /** Hub host for `hub:` models; `?hub=` overrides it (tests point it at a local hub mimic). */
   private readonly hubHost: string | undefined;
+  /** Kiosk mode (`?kiosk`, core/kiosk/settings.ts): no import or delete, large touch targets, the attract loop. */
+  private readonly kiosk: KioskSettings | null = parseKioskSettings(location.search);
   private readonly analysis = new TaskController<ExploreValue>(this);
   private readonly provider: ContextProvider<typeof appStateContext, this>;
   private readonly onHashChange = () => (this.route = routeFromHash());
@@ -122,6 +126,8 @@ export class PsApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('hashchange', this.onHashChange);
+    // The attribute carries kiosk mode's CSS (touch sizes, hidden file inputs) into every view.
+    this.toggleAttribute('kiosk', this.kiosk !== null);
     void this.run();
   }
 
@@ -199,6 +205,7 @@ export class PsApp extends LitElement {
   }
 
   private async deleteDataset(id: string): Promise<void> {
+    if (this.kiosk) return;
     const store = await datasetStore();
     this.undo = await store.softDelete(id);
     await this.refreshDatasets(null);
@@ -230,7 +237,7 @@ export class PsApp extends LitElement {
   }
 
   override render() {
-    const route = this.route;
+    const route = this.kiosk && KIOSK_HIDDEN_ROUTES.has(this.route) ? 'explore' : this.route;
     return html`
       ${this.renderRail(route)}
       <header>
@@ -259,6 +266,7 @@ export class PsApp extends LitElement {
       </main>
       ${this.undo ? html`<div class="toast" role="status">Deleted “${this.undo.name}”.
         <button id="undo-delete" @click=${() => void this.undoDelete()}>Undo</button></div>` : nothing}
+      ${this.kiosk ? html`<ps-kiosk .settings=${this.kiosk}></ps-kiosk>` : nothing}
     `;
   }
 
@@ -267,7 +275,7 @@ export class PsApp extends LitElement {
     return html`<nav class="rail" aria-label="Views">
       <div class="brand">${logoMark()}<h1>Patent Space</h1></div>
       ${NAV_GROUPS.map(([title, routes]) => html`<div class="group" aria-hidden="true">${title}</div><ul>
-        ${routes.map((r) => html`<li><a href="#/${r}" aria-current=${route === r ? 'page' : 'false'} title=${collapsed ? (VIEW_LABELS[r] ?? 'Explore') : nothing}
+        ${routes.filter((r) => !this.kiosk || !KIOSK_HIDDEN_ROUTES.has(r)).map((r) => html`<li><a href="#/${r}" aria-current=${route === r ? 'page' : 'false'} title=${collapsed ? (VIEW_LABELS[r] ?? 'Explore') : nothing}
           >${icon(r)}<span class="label">${VIEW_LABELS[r] ?? 'Explore'}</span></a></li>`)}</ul>`)}
       <div class="foot">
         <label><span>Theme</span><select id="scheme-select" @change=${(e: Event) => this.changeScheme((e.target as HTMLSelectElement).value as SchemeChoice)}>
@@ -288,7 +296,8 @@ export class PsApp extends LitElement {
   }
 
   private renderWelcome() {
-    if (!this.welcome) return nothing;
+    // A kiosk explains itself through its attract loop; the welcome is for a first visit of one's own.
+    if (!this.welcome || this.kiosk) return nothing;
     const state = this.analysis.state;
     const demo = state.kind === 'running' ? `Starting on the demo corpus: ${state.step}…`
       : state.kind === 'done' && state.value ? `The ${this.active?.name ?? 'demo corpus'} is ready: ${state.value.patentCount.toLocaleString('en')} patents, ${state.value.codes.length} codes.`

@@ -40,6 +40,8 @@ export class PsDatasetBar extends LitElement {
     .note { color: var(--ps-text-muted); font-size: var(--ps-text-xs); }
     #dataset-select { max-width: 14rem; }
     #level-select { max-width: 10rem; }
+    /* --ps-delete-display: none in kiosk mode, where visitors cannot delete the demo. */
+    #delete-dataset { display: var(--ps-delete-display, inline-block); }
   `];
 
   override render() {

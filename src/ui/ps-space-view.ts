@@ -13,6 +13,7 @@ import { TaskController } from './shared/task-controller';
 import type { SpaceScene } from './space-scene';
 import type { SpaceControl } from './space/space-control';
 import { framePositions, neighboursOf, positionsHash, sectionCounts, trailPaths, trajectoriesOf } from './space/space-frames';
+import { SpaceAttract } from './space/space-attract';
 import { SpacePlayback } from './space/space-playback';
 import { renderSpaceStatus, SPACE_STEP } from './space/space-status';
 import { watchScheme } from './theme/media';
@@ -38,7 +39,10 @@ export class PsSpaceView extends LitElement {
   static override properties = {
     settings: { state: true }, time: { state: true }, trails: { state: true }, selected: { state: true }, focusCode: { state: true },
     mapCodes: { state: true }, hovered: { state: true }, sceneError: { state: true }, positionsKey: { state: true },
+    attract: { type: Boolean },
   };
+  /** A kiosk's attract loop: the camera turns and the time slider plays (space/space-attract.ts). */
+  declare attract: boolean;
   declare settings: SpaceSettings;
   /** Slider time in windows (0 … windows − 1), or null for the all-years layout. */
   declare time: number | null;
@@ -57,6 +61,7 @@ export class PsSpaceView extends LitElement {
   private readonly task = new TaskController<SpaceOutcome>(this);
   private readonly shared = new SharedSelection(this, 'space', (selection) => this.followSelection(selection));
   private readonly playback = new SpacePlayback(this, () => this.time, (time) => this.setTime(time));
+  private readonly attractLoop = new SpaceAttract(this, { scene: () => this.scene, windows: () => this.layout?.windows.length ?? 0, playback: this.playback });
   private scene: SpaceScene | null = null;
   private sceneCanvas: HTMLCanvasElement | null = null;
   private sceneFor: SpaceResult | null = null;
@@ -78,6 +83,7 @@ export class PsSpaceView extends LitElement {
     this.hovered = null;
     this.sceneError = '';
     this.positionsKey = '';
+    this.attract = false;
   }
 
   static override styles = [baseStyles, css`
@@ -126,6 +132,7 @@ export class PsSpaceView extends LitElement {
     }
     const result = this.result;
     if (result && this.sceneFor !== result) void this.buildScene(result);
+    this.attractLoop.set(this.attract);
   }
 
   private onAppState(next: AppState, previous: AppState): void {

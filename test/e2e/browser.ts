@@ -30,12 +30,14 @@ export interface BrowserSession {
  * allows them. With them allowed, note that requests the worker answers from its cache never
  * reach the network, so the route below (and `requests`) does not see them.
  */
-export async function openBrowser(options: { webgpu: boolean; serviceWorkers?: 'allow' | 'block' }): Promise<BrowserSession> {
+export async function openBrowser(options: { webgpu: boolean; serviceWorkers?: 'allow' | 'block'; touch?: boolean }): Promise<BrowserSession> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'ps-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     serviceWorkers: options.serviceWorkers ?? 'block',
+    // A touch screen (page.touchscreen), as a kiosk has.
+    hasTouch: options.touch ?? false,
     args: options.webgpu ? [...BASE_ARGS, '--enable-unsafe-webgpu'] : BASE_ARGS,
   });
   const requests: string[] = [];

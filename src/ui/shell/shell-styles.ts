@@ -59,6 +59,9 @@ export const shellStyles = css`
   details.backend[data-tone='busy'] .dot { background: var(--ps-accent); }
   details.backend ul { position: absolute; right: 0; top: calc(100% + 4px); z-index: 20; margin: 0; padding: var(--ps-space-2) var(--ps-space-3) var(--ps-space-2) var(--ps-space-6);
     min-width: 18rem; max-width: 28rem; background: var(--ps-surface); border: 1px solid var(--ps-border); border-radius: var(--ps-radius); box-shadow: var(--ps-shadow); }
+  /* Kiosk: touch-sized controls in every view (theme/styles.ts reads these), no file inputs, no delete. */
+  :host([kiosk]) { --ps-control-min-size: 44px; --ps-file-input-display: none; --ps-delete-display: none; }
+  :host([kiosk]) nav.rail a { min-height: 44px; }
   @media (max-width: 720px) {
     :host { grid-template-columns: minmax(0, 1fr); grid-template-rows: auto auto minmax(0, 1fr); }
     nav.rail { grid-row: 1; width: auto; flex-direction: row; align-items: center; overflow-x: auto; padding: var(--ps-space-1) var(--ps-space-2); border-right: none; border-bottom: 1px solid var(--ps-border); }

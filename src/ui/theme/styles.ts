@@ -31,8 +31,15 @@ export const controlStyles = css`
   button, select, input:not([type='checkbox']):not([type='radio']):not([type='range']):not([type='file']) {
     font: inherit; font-size: var(--ps-text-sm); color: var(--ps-text); background: var(--ps-surface);
     border: 1px solid var(--ps-border-strong); border-radius: var(--ps-radius); padding: var(--ps-space-1) var(--ps-space-2);
-    min-height: 2rem; box-sizing: border-box;
+    min-height: var(--ps-control-min-size, 2rem); box-sizing: border-box;
   }
+  /* --ps-control-min-size: kiosk mode's touch targets (44 px, set on the app shell); unset, controls keep their size. */
+  /* Kiosk mode's touch width and check boxes, only there: even an 'auto' fallback changes the UA's sizes (and so layouts) elsewhere. */
+  :host-context(ps-app[kiosk]) button { min-width: var(--ps-control-min-size); }
+  :host-context(ps-app[kiosk]) input[type='checkbox'], :host-context(ps-app[kiosk]) input[type='radio'] { min-width: var(--ps-control-min-size); min-height: var(--ps-control-min-size); }
+  :host-context(ps-app[kiosk]) input[type='range'] { min-height: var(--ps-control-min-size); }
+  /* --ps-file-input-display: none in kiosk mode, where a file dialog must never open. */
+  input[type='file'] { display: var(--ps-file-input-display, inline-block); }
   button { cursor: pointer; transition: background-color var(--ps-duration), border-color var(--ps-duration); }
   button:hover:not(:disabled) { background: var(--ps-surface2); }
   button:disabled, select:disabled, input:disabled { opacity: 0.55; cursor: default; }
@@ -59,7 +66,7 @@ export const tableStyles = css`
   tbody tr.pick:hover, tbody tr.pick:focus-within { background: var(--ps-surface2); }
   tbody tr.pick:has(:focus-visible) { box-shadow: inset 3px 0 0 var(--ps-focus); }
   tbody tr[aria-current='true'] { background: var(--ps-accent-soft); }
-  button.row-button { font: inherit; font-weight: 600; color: var(--ps-accent); background: none; border: none; padding: 0; min-height: 0; text-align: left; cursor: pointer; text-decoration: underline; text-underline-offset: 2px; }
+  button.row-button { font: inherit; font-weight: 600; color: var(--ps-accent); background: none; border: none; padding: 0; min-height: var(--ps-control-min-size, 0); text-align: left; cursor: pointer; text-decoration: underline; text-underline-offset: 2px; }
   button.row-button:hover:not(:disabled) { background: none; }
 `;
 
