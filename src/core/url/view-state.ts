@@ -95,12 +95,6 @@ export function normaliseHash(hash: string): string {
   return serialiseViewState(parseViewState(hash));
 }
 
-/** Rounds a camera as the link will hold it, so a restored camera compares equal to the link. */
-export function roundCamera(camera: Camera): Camera {
-  const r = (v: [number, number, number]): [number, number, number] => [round(v[0], CAMERA_DECIMALS), round(v[1], CAMERA_DECIMALS), round(v[2], CAMERA_DECIMALS)];
-  return { position: r(camera.position), target: r(camera.target) };
-}
-
 function safeParams(query: string): URLSearchParams {
   try {
     return new URLSearchParams(query);
