@@ -133,6 +133,7 @@ export class PsSpaceView extends LitElement {
   // ---- data ----
 
   private async start(): Promise<void> {
+    this.pendingCamera = this.url.state.camera;
     if (!this.settingsLoaded) {
       const stored = await (await datasetStore()).getSetting<SpaceSettings>(SETTINGS_KEY);
       this.settings = { ...DEFAULT_SPACE_SETTINGS, ...stored };
@@ -164,6 +165,8 @@ export class PsSpaceView extends LitElement {
     }
     this.pendingCamera = state.camera;
     if (this.scene && state.camera) this.scene.setCameraView(state.camera);
+    // A frame drawn before the camera came (the default view) must not overwrite it in the address.
+    if (state.camera) this.url.replace({ camera: state.camera });
   }
 
   /** Lays the space out (from the cache when allowed); with `embedFirst`, embeds the patents first as Explore does. */

@@ -33,7 +33,7 @@ function onNavigate(): void {
 
 function subscribe(listener: Listener): void {
   if (listeners.size === 0) {
-    seen ??= normaliseHash(location.hash);
+    seen = normaliseHash(location.hash);
     addEventListener('popstate', onNavigate);
     addEventListener('hashchange', onNavigate);
   }
