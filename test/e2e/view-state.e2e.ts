@@ -124,23 +124,28 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('view state in the address (headless
     await fresh.goto(dashboardLink);
     await fresh.locator(`ps-dashboard-view #pollutant-page[data-pollutant="${pollutant}"]`).waitFor({ timeout: LIMIT });
     await expect.poll(() => fresh.locator('ps-dataset-bar #level-select').inputValue(), { timeout: LIMIT }).toBe('main_group');
-    await fresh.goto(spaceLink);
-    await expect.poll(() => fresh.locator('ps-dataset-bar #level-select').inputValue(), { timeout: LIMIT }).toBe('subclass');
-    await fresh.locator('ps-space-view #space-status[data-state="done"]').waitFor({ timeout: LIMIT });
-    await expect.poll(() => spaceAttr(fresh, 'data-selected'), { timeout: LIMIT }).toBe(code);
-    await expect.poll(() => spaceAttr(fresh, 'data-time')).toBe('4.00');
-    expect(await param(fresh, 'year')).toBe(year);
+    await fresh.close();
+    // A new page each time: the same address in the same page would be a same-document hash change.
+    const fresh2 = await context.newPage();
+    await fresh2.goto(spaceLink);
+    await expect.poll(() => fresh2.locator('ps-dataset-bar #level-select').inputValue(), { timeout: LIMIT }).toBe('subclass');
+    await fresh2.locator('ps-space-view #space-status[data-state="done"]').waitFor({ timeout: LIMIT });
+    await expect.poll(() => spaceAttr(fresh2, 'data-selected'), { timeout: LIMIT }).toBe(code);
+    await expect.poll(() => spaceAttr(fresh2, 'data-time')).toBe('4.00');
+    expect(await param(fresh2, 'year')).toBe(year);
     // The camera of the link, not a flight to the code: the address keeps it as it came.
-    await expect.poll(() => param(fresh, 'cam')).toBe(camera);
-    expect(fresh.url()).toBe(spaceLink);
+    await expect.poll(() => param(fresh2, 'cam')).toBe(camera);
+    expect(fresh2.url()).toBe(spaceLink);
 
     // A link to a dataset this machine does not hold: said, named, and the demo stays.
-    await fresh.goto(`${inject('baseUrl')}?gpu=off#/space?ds=0-0123456789abcdef&dsname=Scrubbers%202031&code=${code}`);
-    const notice = fresh.locator('ps-app #link-dataset-missing');
+    await fresh2.close();
+    const fresh3 = await context.newPage();
+    await fresh3.goto(`${inject('baseUrl')}?gpu=off#/space?ds=0-0123456789abcdef&dsname=Scrubbers%202031&code=${code}`);
+    const notice = fresh3.locator('ps-app #link-dataset-missing');
     await notice.waitFor({ timeout: LIMIT });
     await expect(notice.textContent()).resolves.toContain('Scrubbers 2031');
-    await expect.poll(() => param(fresh, 'ds')).toBe(fingerprint);
-    await fresh.close();
+    await expect.poll(() => param(fresh3, 'ds')).toBe(fingerprint);
+    await fresh3.close();
 
     expect(session.requests.filter((u) => !isLocal(u))).toEqual([]);
     expect(session.errors).toEqual([]);

@@ -38,9 +38,10 @@ class FakeHistory {
     this.events.dispatchEvent(new Event('popstate'));
     this.events.dispatchEvent(new Event('hashchange'));
   }
-  /** A link followed: a new entry, hashchange only. */
+  /** A link followed: a new entry, then popstate and hashchange as Chrome fires them. */
   follow(url: string): void {
     this.pushState(null, '', url);
+    this.events.dispatchEvent(new Event('popstate'));
     this.events.dispatchEvent(new Event('hashchange'));
   }
 }
@@ -48,9 +49,9 @@ class FakeHistory {
 let fake: FakeHistory;
 const connected: ViewStateController[] = [];
 
-function controller(route: string | null, heard: ViewState[] = []): ViewStateController {
+function controller(route: string | null, heard: ViewState[] | ((state: ViewState) => void) = []): ViewStateController {
   const h = host();
-  const c = new ViewStateController(h, route, (s) => heard.push(s));
+  const c = new ViewStateController(h, route, (s) => (Array.isArray(heard) ? heard.push(s) : heard(s)));
   c.hostConnected();
   connected.push(c);
   return c;
@@ -115,6 +116,14 @@ describe('ViewStateController', () => {
     // A link followed to the open view (a bare hash change) is heard too.
     fake.follow('#/map?patent=EP1');
     expect(heardMap.map((s) => s.patents)).toEqual([['EP1']]);
+  });
+
+  it('keeps what a listener fills in on a followed link across the step\'s second event', () => {
+    let shell: ViewStateController | null = null;
+    shell = controller(null, (state) => { if (!state.level) shell?.replace({ level: 'main_group' }); });
+    fake.follow('#/dashboard');
+    vi.advanceTimersByTime(REPLACE_MS);
+    expect(fake.entries).toEqual(['#/space', '#/dashboard?level=main_group']);
   });
 
   it('drops a move still waiting when the user walks away from its entry', () => {

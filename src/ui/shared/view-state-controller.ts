@@ -22,10 +22,12 @@ let seen: string | null = null;
 let pending: { hash: string; timer: ReturnType<typeof setTimeout> } | null = null;
 
 function onNavigate(): void {
+  const now = normaliseHash(location.hash);
+  // The second event of one step (Chrome fires popstate and hashchange, for a followed link too):
+  // nothing moved, and a replace a listener has just asked for must stay.
+  if (now === seen) return;
   // A replace still waiting belongs to the entry just left: writing it now would change this one.
   cancelPending();
-  const now = normaliseHash(location.hash);
-  if (now === seen) return;
   seen = now;
   const state = parseViewState(location.hash);
   for (const listener of [...listeners]) listener(state);
