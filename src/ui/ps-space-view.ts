@@ -335,7 +335,8 @@ export class PsSpaceView extends LitElement {
       case 'png': if (this.scene) void exportSpacePng(this.scene, this.focusCode); break;
       case 'csv': if (layout) exportSpaceCsv(layout, this.selected); break;
       case 'play': if (layout) this.playback.toggle(layout.windows.length - 1); break;
-      case 'time': this.playback.stop(); this.setTime(control.time); break;
+      // "All years" is a step of its own (and written at once); slider drags replace the entry.
+      case 'time': this.playback.stop(); if (control.time === null) this.url.push({ year: null }); this.setTime(control.time); break;
       case 'trails': this.trails = control.on; this.applyTrails(); break;
     }
   }

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { REPLACE_MS } from '../../src/ui/shared/view-state-controller';
 import { CHROMIUM_PATH, isLocal, openBrowser, type BrowserSession } from './browser';
 
 const LIMIT = 600_000;
@@ -23,6 +24,18 @@ const param = async (page: Page, name: string) => (await params(page)).get(name)
 const route = async (page: Page) => new URL(page.url()).hash.replace(/^#\//, '').split('?')[0];
 const space = (page: Page) => page.locator('ps-space-view #space-status');
 const spaceAttr = async (page: Page, name: string) => (await space(page).getAttribute(name)) ?? '';
+
+/** A parameter once it holds still over several replace periods (camera moves settle into the address). */
+async function settled(page: Page, name: string): Promise<string | null> {
+  let last = await param(page, name);
+  for (let tries = 0; tries < 30; tries++) {
+    await page.waitForTimeout(4 * REPLACE_MS);
+    const now = await param(page, name);
+    if (now === last) return now;
+    last = now;
+  }
+  throw new Error(`${name} kept moving`);
+}
 
 async function spaceDone(page: Page): Promise<void> {
   await page.locator('ps-space-view #space-status[data-state="done"]').waitFor({ timeout: LIMIT });
@@ -68,9 +81,8 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('view state in the address (headless
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
     await expect.poll(() => param(page, 'cam'), { timeout: 10_000 }).not.toBe(flown);
-    // Camera moves and slider drags replace the entry: wait until the address has stopped moving.
-    let camera = await param(page, 'cam');
-    await expect.poll(async () => { const now = await param(page, 'cam'); const still = now === camera; camera = now; return still; }, { timeout: 10_000, interval: 1_000 }).toBe(true);
+    // Camera moves and slider drags replace the entry once they settle: wait until it has.
+    const camera = await settled(page, 'cam');
     const spaceLink = page.url();
     const year = await param(page, 'year');
 
@@ -113,6 +125,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('view state in the address (headless
     await expect.poll(() => spaceAttr(page, 'data-time')).toBe('4.00');
     expect(page.url()).toBe(spaceLink);
     await forward();
+    await expect.poll(() => param(page, 'level')).toBe('main_group');
     await expect.poll(() => page.locator('ps-dataset-bar #level-select').inputValue(), { timeout: LIMIT }).toBe('main_group');
     await forward();
     await forward();
