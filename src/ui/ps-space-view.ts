@@ -67,7 +67,7 @@ export class PsSpaceView extends LitElement {
   private scene: SpaceScene | null = null;
   private sceneCanvas: HTMLCanvasElement | null = null;
   private sceneFor: SpaceResult | null = null;
-  /** The layout the scene has drawn (data-instances counts its codes only then). */
+  /** The layout the scene holds (data-instances counts its codes only then); until then its points are another layout's. */
   private drawnFor: SpaceResult | null = null;
   private trajectories: Trajectory[] = [];
   private settingsLoaded = false;
@@ -233,11 +233,11 @@ export class PsSpaceView extends LitElement {
       const layout = result.layout;
       this.trajectories = trajectoriesOf(layout);
       this.scene.setPoints({ codes: layout.codes, sections: layout.sections, counts: layout.counts, positions: layout.positions });
+      this.drawnFor = result;
       this.applyTime();
       this.applyHighlight();
       // Drawn now, not on the next frame: data-instances (set by the update below) promises a picture.
       this.scene.render();
-      this.drawnFor = result;
       this.sceneError = '';
       this.requestUpdate();
     } catch (error) {
@@ -251,13 +251,13 @@ export class PsSpaceView extends LitElement {
     if (!layout) return;
     const { positions, sizes } = framePositions(layout, this.trajectories, this.time);
     this.positionsKey = positionsHash(positions);
-    this.scene?.setPositions(positions, sizes);
+    if (this.drawnFor === this.result) this.scene?.setPositions(positions, sizes);
     this.applyTrails();
   }
 
   private applyTrails(): void {
     const layout = this.layout;
-    if (!this.scene || !layout) return;
+    if (!this.scene || !layout || this.drawnFor !== this.result) return;
     if (!this.trails || this.time === null) {
       this.scene.setTrails(null);
       return;
@@ -268,7 +268,7 @@ export class PsSpaceView extends LitElement {
 
   private applyHighlight(): void {
     const layout = this.layout;
-    if (!this.scene || !layout) return;
+    if (!this.scene || !layout || this.drawnFor !== this.result) return;
     const index = new Map(layout.codes.map((c, i) => [c, i]));
     const of = (codes: readonly string[]) => codes.map((c) => index.get(c)).filter((i): i is number => i !== undefined);
     this.scene.setHighlight({
