@@ -25,6 +25,7 @@ import {
   type PatentSpaceDatabase,
   type WriteTransaction,
 } from './transactions';
+import { datasetFingerprint } from '../core/dataset-fingerprint';
 import { DatasetNotFoundError } from '../core/errors';
 
 export type { DatasetRecord, SourceFile } from './records';
@@ -104,11 +105,13 @@ export class DatasetStore {
     return this.write(['datasets', 'patents', 'codes'], async (tx) => {
       const dataset = await tx.objectStore('datasets').get(datasetId);
       if (!dataset) throw new DatasetNotFoundError(datasetId);
-      const patentCount = await tx.objectStore('patents').count(prefixRange(datasetId));
+      const patentKeys = await tx.objectStore('patents').getAllKeys(prefixRange(datasetId));
       const codes = tx.objectStore('codes');
       await codes.delete(prefixRange(datasetId)); // a repeated finishImport replaces, never merges
       await putAll(codes, Array.from(codeCounts, ([code, patents]) => ({ datasetId, code, patents })));
-      const finished: DatasetRecord = { ...dataset, status: 'ready', patentCount, codeCount: codeCounts.size, report };
+      const finished: DatasetRecord = {
+        ...dataset, status: 'ready', patentCount: patentKeys.length, codeCount: codeCounts.size, fingerprint: datasetFingerprint(patentKeys.map((key) => key[1])), report,
+      };
       await tx.objectStore('datasets').put(finished);
       return finished;
     });

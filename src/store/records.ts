@@ -25,6 +25,11 @@ export interface DatasetRecord {
   deletedAt?: number;
   patentCount: number;
   codeCount: number;
+  /**
+   * Identity of its content across machines (core/dataset-fingerprint.ts), set when the import
+   * finishes; a link names the dataset by it. Records from before it have none (links use the id).
+   */
+  fingerprint?: string;
   report?: ImportReport;
   sourceFiles: SourceFile[];
 }

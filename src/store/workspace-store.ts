@@ -13,6 +13,7 @@
  * share that last transaction (finishImports).
  */
 import type { RecordKind } from '../core/workspace/format';
+import { datasetFingerprint } from '../core/dataset-fingerprint';
 import { DatasetNotFoundError } from '../core/errors';
 import { prefixRange, prefixRangeAfter } from './key-ranges';
 import { openPatentSpaceDatabase } from './open-database';
@@ -169,12 +170,17 @@ export class WorkspaceStore {
       const store = tx.objectStore('settings');
       return Promise.all(entries.map(async ({ datasetId, settings }) => {
         const dataset = await checkImporting(tx.objectStore('datasets'), datasetId);
-        const [patentCount, codeCount] = await Promise.all([
-          tx.objectStore('patents').count(prefixRange(datasetId)),
+        const [patentKeys, codeCount] = await Promise.all([
+          tx.objectStore('patents').getAllKeys(prefixRange(datasetId)),
           tx.objectStore('codes').count(prefixRange(datasetId)),
           ...settings.map(({ key, value }) => store.put(value, key)),
         ]);
-        const ready: DatasetRecord = { ...dataset, status: 'ready', patentCount: patentCount as number, codeCount: codeCount as number };
+        const keys = patentKeys as [string, string][];
+        // Taken from the patents stored, never from the file: the same patents give the same
+        // fingerprint as on the machine the file came from, so links made there open here.
+        const ready: DatasetRecord = {
+          ...dataset, status: 'ready', patentCount: keys.length, codeCount: codeCount as number, fingerprint: datasetFingerprint(keys.map((key) => key[1])),
+        };
         await tx.objectStore('datasets').put(ready);
         return ready;
       }));

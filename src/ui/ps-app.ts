@@ -12,6 +12,7 @@ import { BUNDLED_MODEL_REF } from '../ml/bundled';
 import type { DiscardedImport } from '../store/dataset-store';
 import type { DatasetRecord } from '../store/records';
 import { EXPLORE_STEP, renderExploreStatus, type ExploreValue } from './explore/explore-status';
+import { DatasetLink } from './shared/dataset-link';
 import { TaskController } from './shared/task-controller';
 import { backendSummary } from './shell/backend-summary';
 import { icon, logoMark } from './shell/icons';
@@ -98,6 +99,8 @@ export class PsApp extends LitElement {
   private readonly analysis = new TaskController<ExploreValue>(this);
   private readonly provider: ContextProvider<typeof appStateContext, this>;
   private readonly onHashChange = () => (this.route = routeFromHash());
+  /** The dataset and level in the address: a link opens them, back/forward walks them. */
+  private readonly link = new DatasetLink(this, { select: (id) => this.selectDataset(id), changeLevel: (level) => this.changeLevel(level) });
 
   constructor() {
     super();
@@ -142,6 +145,7 @@ export class PsApp extends LitElement {
     }
     // Every view's "Add to chat" adds to the active dataset's chat.
     if (changed.has('active')) chatContext.setDataset(this.active?.id ?? null);
+    if (changed.has('active') || changed.has('datasets')) this.link.shown(this.active, this.datasets);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -260,7 +264,7 @@ export class PsApp extends LitElement {
         </div>
       </header>
       <main class=${CANVAS_ROUTES.has(route) ? 'wide' : ''}>
-        ${this.renderDiscarded()}
+        ${this.renderDiscarded()}${this.link.renderNotice()}
         <h2 id="view-heading" tabindex="-1" class=${route === 'explore' || CANVAS_ROUTES.has(route) ? 'visually-hidden' : ''}>${VIEW_LABELS[route] ?? 'Explore'}</h2>
         ${route === 'explore' ? html`${this.renderWelcome()}<div>${renderExploreStatus(this.analysis, () => void this.run())}</div>` : this.renderView(route)}
       </main>

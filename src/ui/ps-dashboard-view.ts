@@ -10,6 +10,8 @@ import { loadSelection } from '../clients/selection-client';
 import { AppStateConsumer } from './shared/app-state-consumer';
 import { errorMessage, TaskController } from './shared/task-controller';
 import { taskError, taskProgress } from './shared/task-view';
+import { ViewStateController } from './shared/view-state-controller';
+import type { ViewState } from '../core/url/view-state';
 import { viewStyles } from './theme/styles';
 import './shared/ps-notice';
 import './dashboard/ps-pollutants-panel';
@@ -68,21 +70,15 @@ export class PsDashboardView extends LitElement {
     .kpis span { font-size: var(--ps-text-xs); color: var(--ps-text-muted); text-transform: uppercase; letter-spacing: 0.04em; }
   `];
 
-  private readonly onHashChange = () => {
-    const asked = patentInHash();
-    if (asked) this.patentId = asked;
-    this.tab = tabInHash() ?? this.tab;
-  };
+  /** Tab and open patent in the address; back/forward and links followed here show theirs. */
+  private readonly url = new ViewStateController(this, 'dashboard', (state) => {
+    this.patentId = state.patents[0] ?? '';
+    this.tab = tabOf(state) ?? 'pollutants';
+  });
 
   override connectedCallback(): void {
     super.connectedCallback();
-    addEventListener('hashchange', this.onHashChange);
     void this.init();
-  }
-
-  override disconnectedCallback(): void {
-    removeEventListener('hashchange', this.onHashChange);
-    super.disconnectedCallback();
   }
 
   private get selection(): SelectionInput {
@@ -101,9 +97,9 @@ export class PsDashboardView extends LitElement {
       const first = this.jobs[0];
       if (first) await this.open(first.id);
       // Opened from the map with one patent (#/dashboard?patent=ID): show its detail.
-      this.patentId = patentInHash() ?? '';
+      this.patentId = this.url.state.patents[0] ?? '';
       // A chat citation of a section, an SDG or a pollutant (#/dashboard?section=ID…) opens its tab; the panel opens the item.
-      this.tab = tabInHash() ?? this.tab;
+      this.tab = tabOf(this.url.state) ?? this.tab;
     } catch (error) {
       this.error = errorMessage(error);
     }
@@ -154,11 +150,11 @@ export class PsDashboardView extends LitElement {
       ${this.renderSummary()}
       <div role="tablist" aria-label="Dashboard">
         ${TABS.map((tab) => html`<button role="tab" id=${`tab-${tab.id}`} aria-selected=${tab.id === this.tab ? 'true' : 'false'}
-          @click=${() => (this.tab = tab.id)} @keydown=${(e: KeyboardEvent) => this.tabKey(e)}>${tab.label}</button>`)}
+          @click=${() => this.showTab(tab.id)} @keydown=${(e: KeyboardEvent) => this.tabKey(e)}>${tab.label}</button>`)}
       </div>
-      ${this.summary && t ? html`<div class="layout ${this.patentId ? 'with-detail' : ''}" @open-patent=${(e: CustomEvent<string>) => (this.patentId = e.detail)}>
+      ${this.summary && t ? html`<div class="layout ${this.patentId ? 'with-detail' : ''}" @open-patent=${(e: CustomEvent<string>) => this.showPatent(e.detail)}>
         <div role="tabpanel" aria-labelledby=${`tab-${this.tab}`}>${keyed(`${this.summary.job.id}:${this.summary.job.updatedAt}`, this.renderTab(t))}</div>
-        ${this.patentId ? html`<ps-patent-detail .patentId=${this.patentId} .thresholds=${t} @close=${() => (this.patentId = '')}></ps-patent-detail>` : nothing}
+        ${this.patentId ? html`<ps-patent-detail .patentId=${this.patentId} .thresholds=${t} @close=${() => this.showPatent('')}></ps-patent-detail>` : nothing}
       </div>` : html`<p class="muted" id="dashboard-loading">Counting the job's matches…</p>`}
     `;
   }
@@ -215,24 +211,30 @@ export class PsDashboardView extends LitElement {
     }
   }
 
+  private showTab(tab: Tab): void {
+    this.tab = tab;
+    this.url.push({ tab });
+  }
+
+  private showPatent(patentId: string): void {
+    this.patentId = patentId;
+    this.url.push({ patents: patentId ? [patentId] : [] });
+  }
+
   /** Arrow keys move between tabs (the WAI-ARIA tabs pattern). */
   private tabKey(event: KeyboardEvent): void {
     if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
     const i = TABS.findIndex((t) => t.id === this.tab);
     const next = TABS[(i + (event.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length];
-    this.tab = next.id;
+    this.showTab(next.id);
     void this.updateComplete.then(() => (this.renderRoot.querySelector(`#tab-${next.id}`) as HTMLElement | null)?.focus());
   }
 }
 
-function tabInHash(): Tab | null {
-  const query = new URLSearchParams(location.hash.split('?')[1] ?? '');
-  return query.has('section') ? 'bref' : query.has('sdg') ? 'sdg' : query.has('pollutant') ? 'pollutants' : null;
-}
-
-function patentInHash(): string | null {
-  const query = location.hash.split('?')[1];
-  return query ? new URLSearchParams(query).get('patent') : null;
+/** The tab the address names, or the one its item implies (a chat citation names the item only). */
+function tabOf(state: ViewState): Tab | null {
+  const named = TABS.find((t) => t.id === state.tab)?.id;
+  return named ?? (state.section ? 'bref' : state.sdg !== null ? 'sdg' : state.pollutant !== null ? 'pollutants' : null);
 }
 
 customElements.define('ps-dashboard-view', PsDashboardView);

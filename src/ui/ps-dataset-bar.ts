@@ -44,15 +44,17 @@ export class PsDatasetBar extends LitElement {
     #delete-dataset { display: var(--ps-delete-display, inline-block); }
   `];
 
+  // The selects' .value follows the active dataset and level when they change without the user
+  // (back/forward, a link): ?selected alone cannot move an option the user picked before.
   override render() {
     if (this.datasets.length === 0) return html`<span>No datasets yet.</span>`;
     const active = this.active;
     return html`
-      <label>Dataset <select id="dataset-select" @change=${(e: Event) => this.fire('dataset-select', (e.target as HTMLSelectElement).value)}>
+      <label>Dataset <select id="dataset-select" .value=${active?.id ?? ''} @change=${(e: Event) => this.fire('dataset-select', (e.target as HTMLSelectElement).value)}>
         ${this.datasets.map((d) => html`<option value=${d.id} ?selected=${d.id === active?.id}>${d.name} (${d.patentCount} patents)</option>`)}
       </select></label>
       ${active ? html`
-        <label>Level <select id="level-select" @change=${(e: Event) => this.fire('level-change', (e.target as HTMLSelectElement).value as CodeLevel)}>
+        <label>Level <select id="level-select" .value=${active.level} @change=${(e: Event) => this.fire('level-change', (e.target as HTMLSelectElement).value as CodeLevel)}>
           ${LEVELS.map((l) => html`<option value=${l} ?selected=${l === active.level}>${LEVEL_LABELS[l]}</option>`)}
         </select></label>
         ${this.confirming

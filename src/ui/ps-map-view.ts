@@ -14,6 +14,9 @@ import { exportMapPng, exportSelectionCsv } from './map/map-export';
 import { MapPointsData } from './map/map-points';
 import { MapSelection } from './map/map-selection';
 import { MapRelevance } from './map/map-relevance';
+import { renderMapHoverCard } from './map/map-hover';
+import { MapLink } from './map/map-link';
+import type { ViewState } from '../core/url/view-state';
 import { renderMapState, STEP, type MapOutcome } from './map/map-status';
 import { pointColours, pointStates, type ColourMode, type LegendEntry } from './map-style';
 import { AppStateConsumer } from './shared/app-state-consumer';
@@ -21,7 +24,6 @@ import { SharedSelection } from './shared/shared-selection';
 import { TaskController } from './shared/task-controller';
 import { baseStyles, controlStyles } from './theme/styles';
 import './map/ps-map-controls';
-import './map/ps-map-hover-card';
 import './map/ps-map-selection-list';
 import './shared/ps-legend';
 import './shared/ps-notice';
@@ -64,7 +66,9 @@ export class PsMapView extends LitElement {
   private readonly app = new AppStateConsumer(this, (next, previous) => this.onAppState(next, previous));
   private readonly task = new TaskController<MapOutcome>(this);
   private readonly shared = new SharedSelection(this, 'map', (s) => void this.followSelection(s));
-  private readonly selection = new MapSelection(this.shared);
+  private readonly selection = new MapSelection(this.shared, (patentIds) => this.link.selected(patentIds));
+  /** Selection and relevance target in the address (src/core/url/view-state.ts). */
+  private readonly link = new MapLink(this, (state) => void this.followLink(state));
   private readonly canvas = new MapCanvas(
     () => this.renderRoot.querySelector<HTMLCanvasElement>('#map-canvas'),
     () => [...this.renderRoot.querySelectorAll<HTMLElement>('.topic')],
@@ -189,7 +193,7 @@ export class PsMapView extends LitElement {
       }
       if (await embeddingCount(dataset.id, modelRef) === 0) return this.noVectors();
       this.vectorsMissing = false;
-      this.selection.stored = await this.shared.load(dataset.id);
+      this.selection.stored = this.link.atStart(await this.shared.load(dataset.id));
       run.step(STEP.layout);
       const show = (layout: MapLayout) => { if (run.current) this.show(layout); };
       try {
@@ -246,6 +250,16 @@ export class PsMapView extends LitElement {
     this.restate();
   }
 
+  /** Back/forward, or a link followed while the map is open (a bare hash change too): its selection and relevance colours. */
+  private async followLink(state: ViewState): Promise<void> {
+    const dataset = this.app.value.dataset;
+    if (!dataset || !this.layout) return;
+    const asked = state.pollutant !== this.relevance.pollutant || (state.section ?? null) !== (this.relevance.section?.id ?? null);
+    if (asked && this.relevance.fromHash(dataset.id, location.hash)) this.colourMode = 'relevance';
+    await this.selection.apply(this.link.selectionOf(dataset.id, state), this.layout.ids, this.points.key);
+    this.restate();
+  }
+
   /** With "only the selection" on, only selected points are shown, hovered or picked. */
   private pickable(index: number): boolean {
     return !(this.onlySelection && this.selection.size > 0) || this.selection.mask[index] === 1;
@@ -296,7 +310,7 @@ export class PsMapView extends LitElement {
   private onControl(change: MapControlChange): void {
     switch (change.kind) {
       case 'colour': this.colourMode = change.mode; void this.saveSettings(); this.recolour(); if (change.mode === 'relevance') void this.relevance.loadPollutants(); break;
-      case 'pollutant': if (this.app.value.dataset) void this.relevance.choose(this.app.value.dataset.id, change.index); break;
+      case 'pollutant': if (this.app.value.dataset) void this.relevance.choose(this.app.value.dataset.id, change.index); this.link.pollutant(change.index); break;
       case 'code': this.code = change.code; void this.points.highlightCode(change.code); break;
       case 'query': this.query = change.query; void this.points.search(change.query); break;
       case 'drag': this.dragMode = change.mode; break;
@@ -361,7 +375,7 @@ export class PsMapView extends LitElement {
           @pointercancel=${this.gestures.onPointerUp} @pointerleave=${this.gestures.onPointerLeave} @keydown=${this.gestures.onKeyDown}></canvas>
         <div class="labels" aria-hidden="true">${(layout?.topics ?? []).map((t) => html`<div class="topic" data-cluster=${t.cluster} title=${`${t.size} patents`}>${t.label}</div>`)}</div>
         <svg class="overlay" aria-hidden="true"><path d=""></path></svg>
-        ${this.renderHoverCard()}
+        ${renderMapHoverCard(this.hover, this.layout, this.canvas.viewport, this.points)}
       </div>
       <p class="muted help">Drag to pan · wheel or pinch to zoom · shift-drag: box · alt-drag: lasso · ctrl adds · click a point to select it ·
         keys: arrows, + / −, 0 fits, Esc clears.</p>
@@ -377,19 +391,6 @@ export class PsMapView extends LitElement {
     }, { embed: () => void this.compute(false, true), compute: () => void this.compute(false) });
   }
 
-  private renderHoverCard() {
-    const hover = this.hover;
-    const layout = this.layout;
-    if (!hover || !layout || hover.index >= layout.ids.length) return nothing;
-    const { width, height } = this.canvas.viewport;
-    const topic = layout.topics.find((t) => t.cluster === layout.clusters[hover.index]);
-    const left = Math.min(hover.x + 14, Math.max(0, width - 300));
-    const top = hover.y + 14 > height - 90 ? Math.max(0, hover.y - 90) : hover.y + 14;
-    const year = this.points.columns?.years[hover.index];
-    return html`<ps-map-hover-card style="left:${left}px;top:${top}px" .patentId=${layout.ids[hover.index]}
-      .summary=${this.points.summary(hover.index)} .year=${year !== undefined && Number.isFinite(year) ? year : null}
-      .topic=${topic?.label ?? ''}></ps-map-hover-card>`;
-  }
 }
 
 customElements.define('ps-map-view', PsMapView);

@@ -3,6 +3,7 @@ import type { CodeTarget } from '../clients/chat-grounding-client';
 import type { Neighbour } from '../core/types';
 import { downloadCsv, downloadJson } from './download';
 import { IpcTitlesController } from './shared/ipc-titles-controller';
+import { ViewStateController } from './shared/view-state-controller';
 import { baseStyles, controlStyles, tableStyles } from './theme/styles';
 import './chat/ps-add-to-chat';
 
@@ -19,13 +20,20 @@ export class PsNeighboursView extends LitElement {
   declare neighbours: Record<string, Neighbour[]>;
   declare selected: string;
   private readonly titles = new IpcTitlesController(this);
+  /** The chosen code is in the address (#/explore?code=H04L): a link opens it, back/forward walks the choices. */
+  private readonly url = new ViewStateController(this, 'explore', (state) => (this.selected = state.codes[0] ?? ''));
 
   constructor() {
     super();
     this.codes = [];
     this.counts = [];
     this.neighbours = {};
-    this.selected = '';
+    this.selected = this.url.state.codes[0] ?? '';
+  }
+
+  private choose(code: string): void {
+    this.selected = code;
+    this.url.push({ codes: [code] });
   }
 
   static override styles = [baseStyles, controlStyles, tableStyles, css`
@@ -43,7 +51,7 @@ export class PsNeighboursView extends LitElement {
     const target: CodeTarget = { kind: 'code', code: current, title: this.titles.own(current) };
     return html`
       <label for="code-select">Technology code</label>
-      <select id="code-select" @change=${(e: Event) => (this.selected = (e.target as HTMLSelectElement).value)}>
+      <select id="code-select" @change=${(e: Event) => this.choose((e.target as HTMLSelectElement).value)}>
         ${this.codes.map((code, i) => html`<option value=${code} ?selected=${code === current}>${code} (${this.counts[i]} patents)</option>`)}
       </select>
       <div class="current"><span id="code-title" class="muted">${this.titles.line(current)}</span>

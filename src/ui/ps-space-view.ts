@@ -1,17 +1,20 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import type { AppState } from '../clients/app-state';
 import { ensureEmbeddings } from '../clients/pipeline';
 import type { Selection } from '../clients/selection-client';
 import { computeSpaceLayout, patentIdsOfCodes } from '../clients/space-client';
 import { datasetStore } from '../clients/store-client';
 import type { Trajectory } from '../core/layout/trajectories';
+import { sliderTime, sliderYear } from '../core/url/slider-year';
+import type { Camera, ViewState } from '../core/url/view-state';
 import { DEFAULT_SPACE_SETTINGS, type SpaceLayout, type SpaceOutcome, type SpaceResult, type SpaceSettings } from '../core/layout/space';
-import { downloadBlob, downloadCsv, rounded } from './download';
 import { AppStateConsumer } from './shared/app-state-consumer';
 import { SharedSelection } from './shared/shared-selection';
 import { TaskController } from './shared/task-controller';
+import { ViewStateController } from './shared/view-state-controller';
 import type { SpaceScene } from './space-scene';
 import type { SpaceControl } from './space/space-control';
+import { exportSpaceCsv, exportSpacePng } from './space/space-export';
 import { framePositions, neighboursOf, positionsHash, sectionCounts, trailPaths, trajectoriesOf } from './space/space-frames';
 import { SpaceAttract } from './space/space-attract';
 import { SpacePlayback } from './space/space-playback';
@@ -19,6 +22,7 @@ import { renderSpaceStatus, SPACE_STEP } from './space/space-status';
 import { watchScheme } from './theme/media';
 import { SECTION_NAMES, cssColour, sectionColour, type SectionLetter } from './theme/palette';
 import { baseStyles } from './theme/styles';
+import { spaceViewStyles } from './space/space-view-styles';
 import './shared/ps-legend';
 import './shared/ps-notice';
 import './space/ps-space-controls';
@@ -28,7 +32,6 @@ import './space/ps-space-timeline';
 import './space/ps-space-toolbar';
 
 const SETTINGS_KEY = 'spaceSettings';
-const CSV_HEADER = ['selected_code', 'selected_patents', 'rank', 'neighbour_code', 'neighbour_section', 'neighbour_patents', 'cosine_similarity'];
 
 /**
  * The 3D technology space: one point per code (size = patents, colour = IPC section), nearest
@@ -62,10 +65,14 @@ export class PsSpaceView extends LitElement {
   private readonly shared = new SharedSelection(this, 'space', (selection) => this.followSelection(selection));
   private readonly playback = new SpacePlayback(this, () => this.time, (time) => this.setTime(time));
   private readonly attractLoop = new SpaceAttract(this, { scene: () => this.scene, windows: () => this.layout?.windows.length ?? 0, playback: this.playback });
+  /** Codes, slider year and camera in the address (src/core/url/view-state.ts). */
+  private readonly url = new ViewStateController(this, 'space', (state) => void this.restore(state, true));
+  /** The address's camera, for the scene once it is built. */
+  private pendingCamera: Camera | null = null;
   private scene: SpaceScene | null = null;
   private sceneCanvas: HTMLCanvasElement | null = null;
   private sceneFor: SpaceResult | null = null;
-  /** The layout the scene has drawn (data-instances counts its codes only then). */
+  /** The layout the scene holds (data-instances counts its codes only then); until then its points are another layout's. */
   private drawnFor: SpaceResult | null = null;
   private trajectories: Trajectory[] = [];
   private settingsLoaded = false;
@@ -86,27 +93,7 @@ export class PsSpaceView extends LitElement {
     this.attract = false;
   }
 
-  static override styles = [baseStyles, css`
-    :host { display: flex; flex-direction: column; min-height: 0; }
-    .frame { display: flex; flex-direction: column; flex: 1 1 auto; min-height: 0; }
-    .space { flex: 1 1 auto; min-height: 0; display: grid; grid-template-columns: minmax(0, 1fr) minmax(18rem, 24rem); gap: var(--ps-space-3); }
-    .main { display: flex; flex-direction: column; min-height: 0; }
-    .inspector { overflow: auto; min-height: 0; border-left: 1px solid var(--ps-border); padding-left: var(--ps-space-3); }
-    .inspector ps-legend { --ps-legend-direction: column; --ps-legend-max-height: none; }
-    @media (max-width: 56rem) {
-      .space { grid-template-columns: 1fr; }
-      .inspector { border-left: none; padding-left: 0; }
-    }
-    .stage { position: relative; flex: 1 1 auto; min-height: 20rem; border: 1px solid var(--ps-border); border-radius: var(--ps-radius);
-      overflow: hidden; background: var(--ps-canvas-bg); }
-    canvas { width: 100%; height: 100%; display: block; outline: none; touch-action: none; }
-    canvas:focus-visible { box-shadow: inset 0 0 0 3px var(--ps-focus); }
-    .labels { position: absolute; inset: 0; pointer-events: none; overflow: hidden; }
-    .labels .label { position: absolute; left: 0; top: 0; font: var(--ps-text-xs) var(--ps-font); color: var(--ps-canvas-ink);
-      background: color-mix(in srgb, var(--ps-canvas-bg) 75%, transparent); padding: 0 3px; border-radius: 3px; white-space: nowrap; }
-    .labels .label[data-kind='focus'] { font-weight: bold; background: var(--ps-canvas-bg); border: 1px solid var(--ps-canvas-ink); }
-    .labels .label[data-kind='hover'] { background: var(--ps-warning-bg); color: var(--ps-warning-text); }
-  `];
+  static override styles = [baseStyles, spaceViewStyles];
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -153,15 +140,40 @@ export class PsSpaceView extends LitElement {
   // ---- data ----
 
   private async start(): Promise<void> {
+    this.pendingCamera = this.url.state.camera;
     if (!this.settingsLoaded) {
       const stored = await (await datasetStore()).getSetting<SpaceSettings>(SETTINGS_KEY);
       this.settings = { ...DEFAULT_SPACE_SETTINGS, ...stored };
       this.settingsLoaded = true;
     }
     await this.run(true, false);
-    // Opened from a chat chip or citation (#/space?code=H01M): select that code.
-    const asked = new URLSearchParams(location.hash.split('?')[1] ?? '').get('code');
-    if (asked) await this.selectCode(asked);
+    // Opened from a link, a chat chip or citation (#/space?code=H01M): its codes, year and camera.
+    await this.restore(this.url.state, false);
+  }
+
+  /**
+   * Shows the address's codes, slider year and camera. Back/forward (`fromHistory`) shows exactly
+   * the entry's; on opening, an address without codes keeps the selection shared with the map.
+   */
+  private async restore(state: ViewState, fromHistory: boolean): Promise<void> {
+    const layout = this.layout;
+    // An entry of another level: the shell changes it, and the new layout reads the address again.
+    if (!layout || (state.level && state.level !== layout.level)) return;
+    const codes = state.codes.filter((c) => layout.codes.includes(c));
+    if (codes.join('\n') !== this.selected.join('\n')) {
+      if (codes.length > 0) await this.showCodes(codes, state.camera === null);
+      else if (fromHistory && state.codes.length === 0) await this.clearSelection();
+    }
+    if (!fromHistory && codes.length === 0 && this.selected.length > 0) this.url.replace({ codes: this.selected });
+    const year = sliderYear(layout.windows, this.time);
+    if (year === null ? state.year !== null : state.year === null || Math.abs(year - state.year) > 0.005) {
+      this.playback.stop();
+      this.setTime(sliderTime(layout.windows, state.year));
+    }
+    this.pendingCamera = state.camera;
+    if (this.scene && state.camera) this.scene.setCameraView(state.camera);
+    // A frame drawn before the camera came (the default view) must not overwrite it in the address.
+    if (state.camera) this.url.replace({ camera: state.camera });
   }
 
   /** Lays the space out (from the cache when allowed); with `embedFirst`, embeds the patents first as Explore does. */
@@ -222,15 +234,17 @@ export class PsSpaceView extends LitElement {
         this.sceneCanvas = canvas;
         this.scene.onPick = (index, additive) => { if (index !== null) void this.selectCode(this.layout?.codes[index] ?? '', additive); };
         this.scene.onHover = (index) => (this.hovered = index === null ? null : this.layout?.codes[index] ?? null);
+        this.scene.onCameraMove = (camera) => this.url.replace({ camera });
       }
+      if (this.pendingCamera) this.scene.setCameraView(this.pendingCamera);
       const layout = result.layout;
       this.trajectories = trajectoriesOf(layout);
       this.scene.setPoints({ codes: layout.codes, sections: layout.sections, counts: layout.counts, positions: layout.positions });
+      this.drawnFor = result;
       this.applyTime();
       this.applyHighlight();
       // Drawn now, not on the next frame: data-instances (set by the update below) promises a picture.
       this.scene.render();
-      this.drawnFor = result;
       this.sceneError = '';
       this.requestUpdate();
     } catch (error) {
@@ -244,13 +258,13 @@ export class PsSpaceView extends LitElement {
     if (!layout) return;
     const { positions, sizes } = framePositions(layout, this.trajectories, this.time);
     this.positionsKey = positionsHash(positions);
-    this.scene?.setPositions(positions, sizes);
+    if (this.drawnFor === this.result) this.scene?.setPositions(positions, sizes);
     this.applyTrails();
   }
 
   private applyTrails(): void {
     const layout = this.layout;
-    if (!this.scene || !layout) return;
+    if (!this.scene || !layout || this.drawnFor !== this.result) return;
     if (!this.trails || this.time === null) {
       this.scene.setTrails(null);
       return;
@@ -261,7 +275,7 @@ export class PsSpaceView extends LitElement {
 
   private applyHighlight(): void {
     const layout = this.layout;
-    if (!this.scene || !layout) return;
+    if (!this.scene || !layout || this.drawnFor !== this.result) return;
     const index = new Map(layout.codes.map((c, i) => [c, i]));
     const of = (codes: readonly string[]) => codes.map((c) => index.get(c)).filter((i): i is number => i !== undefined);
     this.scene.setHighlight({
@@ -276,20 +290,29 @@ export class PsSpaceView extends LitElement {
   private setTime(value: number | null): void {
     this.time = value;
     this.applyTime();
+    // A slider drag or playback: the current entry follows, one step for the whole move.
+    if (this.layout) this.url.replace({ year: sliderYear(this.layout.windows, value) });
   }
 
   // ---- selection and controls ----
 
   /** Selects a code (or adds it, with Shift), flies to it, lists its nearest codes and shares the selection. */
   async selectCode(code: string, additive = false): Promise<void> {
+    if (!this.layout?.codes.includes(code)) return;
+    await this.showCodes(additive ? [...this.selected.filter((c) => c !== code), code] : [code], true);
+  }
+
+  /** Selects `codes` (the last is the focus, flown to with `fly`), makes it a step in the history and shares it. */
+  private async showCodes(codes: string[], fly: boolean): Promise<void> {
     const layout = this.layout;
     const dataset = this.app.value.dataset;
-    if (!layout || !dataset || !layout.codes.includes(code)) return;
-    this.selected = additive ? [...this.selected.filter((c) => c !== code), code] : [code];
+    const code = codes.at(-1);
+    if (!layout || !dataset || code === undefined) return;
+    this.selected = codes;
     this.focusCode = code;
     this.applyHighlight();
-    this.scene?.flyTo(layout.codes.indexOf(code));
-    const codes = this.selected;
+    this.url.push({ codes });
+    if (fly) this.scene?.flyTo(layout.codes.indexOf(code));
     const patentIds = await patentIdsOfCodes(dataset.id, layout.level, codes);
     await this.shared.save(dataset.id, patentIds, codes);
   }
@@ -298,6 +321,7 @@ export class PsSpaceView extends LitElement {
     this.selected = [];
     this.focusCode = null;
     this.applyHighlight();
+    this.url.push({ codes: [] });
     const dataset = this.app.value.dataset;
     if (dataset) await this.shared.save(dataset.id, [], []);
   }
@@ -315,10 +339,11 @@ export class PsSpaceView extends LitElement {
       }
       case 'select': void this.selectCode(control.code, control.additive); break;
       case 'clear': void this.clearSelection(); break;
-      case 'png': void this.exportPng(); break;
-      case 'csv': this.exportCsv(); break;
+      case 'png': if (this.scene) void exportSpacePng(this.scene, this.focusCode); break;
+      case 'csv': if (layout) exportSpaceCsv(layout, this.selected); break;
       case 'play': if (layout) this.playback.toggle(layout.windows.length - 1); break;
-      case 'time': this.playback.stop(); this.setTime(control.time); break;
+      // "All years" is a step of its own (and written at once); slider drags replace the entry.
+      case 'time': this.playback.stop(); if (control.time === null) this.url.push({ year: null }); this.setTime(control.time); break;
       case 'trails': this.trails = control.on; this.applyTrails(); break;
     }
   }
@@ -327,21 +352,6 @@ export class PsSpaceView extends LitElement {
     this.settings = { ...this.settings, ...change };
     await (await datasetStore()).setSetting(SETTINGS_KEY, this.settings);
     await this.run(true, false);
-  }
-
-  private async exportPng(): Promise<void> {
-    if (!this.scene) return;
-    downloadBlob(`technology-space${this.focusCode ? `-${this.focusCode.replace(/\W+/g, '_')}` : ''}.png`, await this.scene.toPngBlob());
-  }
-
-  private exportCsv(): void {
-    const layout = this.layout;
-    if (!layout) return;
-    const rows = this.selected.flatMap((code) => {
-      const count = layout.counts[layout.codes.indexOf(code)];
-      return neighboursOf(layout, code).map((n, rank) => [code, count, rank + 1, n.code, n.section, n.count, rounded(n.similarity, 6)]);
-    });
-    downloadCsv('technology-space-selection.csv', CSV_HEADER, rows);
   }
 
   // ---- rendering ----

@@ -7,6 +7,7 @@
  */
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import type { Camera } from '../core/url/view-state';
 import { SceneCamera } from './space/scene-camera';
 import { SceneInput } from './space/scene-input';
 import { SceneLabels } from './space/scene-labels';
@@ -40,6 +41,9 @@ export interface SpacePointsInput {
 
 export class SpaceScene {
   readonly renderer: THREE.WebGLRenderer;
+  /** Told after a frame whose camera moved (an orbit, a zoom, a flight's frames): the link follows it. */
+  onCameraMove: ((camera: Camera) => void) | null = null;
+  private lastCamera = '';
   private readonly scene = new THREE.Scene();
   private readonly camera = new THREE.PerspectiveCamera(50, 1, 0.05, 500);
   private readonly controls: OrbitControls;
@@ -200,6 +204,16 @@ export class SpaceScene {
     this.requestRender();
   }
 
+  get cameraView(): Camera {
+    return this.flights.view();
+  }
+
+  setCameraView(camera: Camera): void {
+    this.flights.jumpTo(camera);
+    this.lastCamera = JSON.stringify(this.flights.view());
+    this.requestRender();
+  }
+
   orbit(azimuth: number, polar: number): void {
     this.flights.orbit(azimuth, polar);
     this.requestRender();
@@ -224,6 +238,12 @@ export class SpaceScene {
     this.renderer.render(this.scene, this.camera);
     this.framesRendered++;
     this.labels.place(this.world, this.camera, this.canvas.clientWidth, this.canvas.clientHeight);
+    const camera = this.flights.view();
+    const key = JSON.stringify(camera);
+    if (key !== this.lastCamera) {
+      this.lastCamera = key;
+      this.onCameraMove?.(camera);
+    }
   }
 
   /** Renders now and encodes the canvas (the drawing buffer is preserved). */

@@ -29,6 +29,9 @@ describe('WorkspaceEngine', () => {
   it('exports a dataset with all it keeps and imports it into a cleared profile to the same records', async () => {
     const id = await makeDataset();
     const before = await snapshot(id);
+    const origin = await DatasetStore.open();
+    const fingerprint = (await origin.getDataset(id))?.fingerprint;
+    origin.close();
     const engine = new WorkspaceEngine();
     const exported = await engine.exportDataset(id);
     await engine.close();
@@ -43,6 +46,9 @@ describe('WorkspaceEngine', () => {
     await importer.close();
     expect(imported.dataset.id).not.toBe(id);
     expect(imported.dataset).toMatchObject({ name: 'Scrubbers', status: 'ready', patentCount: 40 });
+    // A new id, the same content identity: links made on the first machine find it here.
+    expect(fingerprint).toMatch(/^[0-9a-z]+-[0-9a-f]{16}$/);
+    expect(imported.dataset.fingerprint).toBe(fingerprint);
     expect(progress.at(-1)).toBe(exported.blob.size * 2);
 
     const after = await snapshot(imported.dataset.id);

@@ -80,6 +80,19 @@ describe('import lifecycle', () => {
   });
 });
 
+describe('fingerprint', () => {
+  it('is the same for the same patents in two imports (ids differ), and differs for other patents', async () => {
+    const a = await importDataset('A', makePatents(6));
+    const b = await importDataset('B, elsewhere', [...makePatents(6)].reverse());
+    const c = await importDataset('C', makePatents(6, 'q'));
+    const [ra, rb, rc] = await Promise.all([a, b, c].map((id) => store.getDataset(id)));
+    expect(ra?.fingerprint).toMatch(/^6-[0-9a-f]{16}$/);
+    expect(rb?.fingerprint).toBe(ra?.fingerprint);
+    expect(rc?.fingerprint).not.toBe(ra?.fingerprint);
+    expect(a).not.toBe(b);
+  });
+});
+
 describe('chunked import and iteration', () => {
   it('stores 10,000 patents in chunks and iterates them in bounded batches', async () => {
     const patents = makePatents(10_000);

@@ -6,6 +6,7 @@ import {
 import type { SectionInput } from '../../core/catalogue/text-import';
 import { downloadCsv } from '../download';
 import { errorMessage } from '../shared/task-controller';
+import { ViewStateController } from '../shared/view-state-controller';
 import { viewStyles } from '../theme/styles';
 import { exportPatents, patentTable } from './patent-list';
 import '../chat/ps-add-to-chat';
@@ -32,6 +33,9 @@ export class PsBrefPanel extends LitElement {
   declare page: { patents: SectionPatents & { labels: PatentLabel[] }; section: SectionWithText | null; bat: SectionInput[] } | null;
   declare error: string;
 
+  /** The open section is in the address: a link opens it, back/forward walks the sections opened. */
+  private readonly url = new ViewStateController(this, 'dashboard', (state) => (this.sectionId = state.section ?? ''));
+
   constructor() {
     super();
     Object.assign(this, { tree: [], relevantOnly: true, pollutant: null, pollutants: [], open: new Set<string>(), sectionId: '', page: null, error: '', selection: { ids: null } });
@@ -51,9 +55,8 @@ export class PsBrefPanel extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Opened from a chat citation (#/dashboard?section=ID): show that section's page.
-    const asked = new URLSearchParams(location.hash.split('?')[1] ?? '').get('section');
-    if (asked) this.sectionId = asked;
+    // Opened from a link or a chat citation (#/dashboard?section=ID): show that section's page.
+    this.sectionId = this.url.state.section ?? '';
     void pollutantRows('', { ids: null }).then((rows) => { this.pollutants = [...rows].sort((a, b) => a.pollutant.name.localeCompare(b.pollutant.name)); }, () => undefined);
   }
 
@@ -113,7 +116,7 @@ export class PsBrefPanel extends LitElement {
     return html`<li role="treeitem" aria-expanded=${node.children.length > 0 ? String(isOpen) : nothing} data-node=${node.id} data-count=${node.count} class=${node.linked ? '' : 'unlinked'}>
       <div class="node">
         ${node.children.length > 0 ? html`<button class="toggle" aria-label=${`${isOpen ? 'Close' : 'Open'} ${label}`} @click=${() => this.toggle(node.id)}>${isOpen ? '▾' : '▸'}</button>` : html`<span class="toggle"></span>`}
-        ${node.kind === 'section' ? html`<button class="link open-section" @click=${() => (this.sectionId = node.id)}>${label}</button>` : html`<strong>${label}</strong>`}
+        ${node.kind === 'section' ? html`<button class="link open-section" @click=${() => { this.sectionId = node.id; this.url.push({ section: node.id }); }}>${label}</button>` : html`<strong>${label}</strong>`}
         <span class="count">${node.count} patents</span>
       </div>
       ${isOpen && node.children.length > 0 ? html`<ul class="tree" role="group">${node.children.map((c) => this.renderNode(c))}</ul>` : nothing}

@@ -6,6 +6,7 @@ import {
 import type { ChartSpec } from '../charts/ps-chart';
 import { downloadCsv, downloadJson } from '../download';
 import { errorMessage } from '../shared/task-controller';
+import { ViewStateController } from '../shared/view-state-controller';
 import { viewStyles } from '../theme/styles';
 import { exportPatents, patentTable } from './patent-list';
 import '../charts/ps-chart';
@@ -30,6 +31,9 @@ export class PsPollutantsPanel extends LitElement {
   declare goals: GoalPollutants[];
   declare error: string;
 
+  /** The chosen pollutant is in the address: a link opens it, back/forward walks the choices. */
+  private readonly url = new ViewStateController(this, 'dashboard', (state) => (this.chosen = state.pollutant));
+
   constructor() {
     super();
     Object.assign(this, { query: '', rows: [], chosen: null, page: null, goals: [], error: '', selection: { ids: null } });
@@ -50,9 +54,8 @@ export class PsPollutantsPanel extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Opened from a chat citation (#/dashboard?pollutant=INDEX): show that pollutant's page.
-    const asked = new URLSearchParams(location.hash.split('?')[1] ?? '').get('pollutant');
-    if (asked !== null && /^\d+$/.test(asked)) this.chosen = Number(asked);
+    // Opened from a link or a chat citation (#/dashboard?pollutant=INDEX): show that pollutant's page.
+    this.chosen = this.url.state.pollutant;
     void sdgGoals().then((g) => { this.goals = g; }, () => { this.goals = []; });
   }
 
@@ -68,6 +71,11 @@ export class PsPollutantsPanel extends LitElement {
     } catch (error) {
       this.error = errorMessage(error);
     }
+  }
+
+  private choose(index: number): void {
+    this.chosen = index;
+    this.url.push({ pollutant: index });
   }
 
   private async loadPage(): Promise<void> {
@@ -105,7 +113,7 @@ export class PsPollutantsPanel extends LitElement {
       <table id="pollutant-table" aria-label="Pollutants by patents abating them">
         <thead><tr><th class="num">#</th><th>Pollutant</th><th class="num">Patents</th><th class="num">BREF sections</th></tr></thead>
         <tbody>${this.rows.map((r, i) => html`<tr data-pollutant=${r.pollutant.index} data-patents=${r.patents} aria-current=${r.pollutant.index === this.chosen ? 'true' : 'false'}>
-          <td class="num">${i + 1}</td><td><button class="link open-pollutant" @click=${() => (this.chosen = r.pollutant.index)}>${r.pollutant.name}</button></td>
+          <td class="num">${i + 1}</td><td><button class="link open-pollutant" @click=${() => this.choose(r.pollutant.index)}>${r.pollutant.name}</button></td>
           <td class="num count">${r.patents}<span class="bar" aria-hidden="true" style="width:${(r.patents / most) * 5}rem"></span></td><td class="num">${r.sections}</td></tr>`)}</tbody>
       </table>`}</div>
       ${this.page ? this.renderPage(this.page) : nothing}</div>

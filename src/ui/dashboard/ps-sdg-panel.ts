@@ -4,6 +4,7 @@ import { sdgGoals, sdgReach, type GoalPollutants, type PatentLabel, type SdgReac
 import type { ChartSpec } from '../charts/ps-chart';
 import { downloadCsv, rounded } from '../download';
 import { errorMessage } from '../shared/task-controller';
+import { ViewStateController } from '../shared/view-state-controller';
 import { viewStyles } from '../theme/styles';
 import { openPatent } from './patent-list';
 import '../charts/ps-chart';
@@ -26,6 +27,9 @@ export class PsSdgPanel extends LitElement {
   /** The goal a chat citation asked for (#/dashboard?sdg=N): its row is marked. */
   declare asked: number | null;
 
+  /** The goal a link or a chat citation asks for (#/dashboard?sdg=N), followed on back/forward. */
+  private readonly url = new ViewStateController(this, 'dashboard', (state) => (this.asked = state.sdg));
+
   constructor() {
     super();
     Object.assign(this, { goals: [], reach: null, error: '', selection: { ids: null }, asked: null });
@@ -40,8 +44,7 @@ export class PsSdgPanel extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    const asked = new URLSearchParams(location.hash.split('?')[1] ?? '').get('sdg');
-    this.asked = asked !== null && /^\d+$/.test(asked) ? Number(asked) : null;
+    this.asked = this.url.state.sdg;
     void sdgGoals().then((g) => { this.goals = g; }, (error: unknown) => { this.error = errorMessage(error); });
   }
 

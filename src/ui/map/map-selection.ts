@@ -21,7 +21,8 @@ export class MapSelection {
   /** The last selection loaded, received or saved: applied again to each new layout. */
   stored: Selection | null = null;
 
-  constructor(private readonly shared: SharedSelection) {}
+  /** `onSelect` hears of each selection made on the map (the address follows it). */
+  constructor(private readonly shared: SharedSelection, private readonly onSelect: (patentIds: readonly string[]) => void = () => undefined) {}
 
   /** An empty selection for `rows` rows (a new layout). */
   reset(rows: number): void {
@@ -57,6 +58,7 @@ export class MapSelection {
     const pending: Selection = { datasetId, source: patentIds.length > 0 ? 'map' : 'none', patentIds, codes: [] };
     this.stored = pending;
     this.set(mask, pending);
+    this.onSelect(patentIds);
     const codes = patentIds.length > 0 && pointsKey ? await levelCodesOfMapPoints(pointsKey, mask) : [];
     if (this.stored !== pending) return;
     this.stored = await this.shared.save(datasetId, patentIds, codes);

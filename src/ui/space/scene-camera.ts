@@ -4,6 +4,7 @@
  */
 import * as THREE from 'three';
 import type { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import type { Camera } from '../../core/url/view-state';
 import { prefersReducedMotion } from '../theme/media';
 
 const FLY_MS = 700;
@@ -35,6 +36,26 @@ export class SceneCamera {
       return;
     }
     this.flight = { from: this.controls.target.clone(), to, camFrom: this.camera.position.clone(), camTo, start: performance.now() };
+  }
+
+  /** Where the camera is and looks (the orbit target), in world units. */
+  view(): Camera {
+    const p = this.camera.position;
+    const t = this.controls.target;
+    return { position: [p.x, p.y, p.z], target: [t.x, t.y, t.z] };
+  }
+
+  /** Puts the camera at `view` at once (a link, back/forward), ending any flight. */
+  jumpTo(view: Camera): void {
+    const position = new THREE.Vector3(...view.position);
+    const target = new THREE.Vector3(...view.target);
+    // A camera on its target has no direction to look in: keep the current view.
+    if (position.distanceTo(target) < 1e-3) return;
+    this.flight = null;
+    this.controls.target.copy(target);
+    this.camera.position.copy(position);
+    this.camera.lookAt(target);
+    this.controls.update();
   }
 
   orbit(azimuth: number, polar: number): void {
