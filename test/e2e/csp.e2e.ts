@@ -3,24 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import type { Page } from 'playwright-core';
 import { startHubMimic, type HubMimic } from '../ml/hub-mimic';
 import { CHROMIUM_PATH, isLocal, openBrowser, type BrowserSession } from './browser';
+import { recordViolations } from './violations';
 
 const REPO = 'test-org/ps-encoder-tiny';
 /** Generous: the machine has 2 loaded cores. It guards against a hang, it is not a speed claim. */
 const RUN_TIMEOUT_MS = 240_000;
-
-interface Violation { directive: string; blocked: string }
-
-declare global {
-  interface Window { psViolations: Violation[] }
-}
-
-/** Records the page's CSP violations from before its first script runs. */
-async function recordViolations(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    window.psViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.psViolations.push({ directive: e.effectiveDirective, blocked: e.blockedURI }));
-  });
-}
 
 /** What a page script's fetch of `url` ends in, and the CSP violation it raised (null when none within the wait). */
 function pageFetch(page: Page, url: string): Promise<{ outcome: string; violation: string | null }> {

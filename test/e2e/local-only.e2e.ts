@@ -11,14 +11,10 @@ import { basename, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CHROMIUM_PATH, isLocal, openBrowser, type BrowserSession } from './browser';
+import { recordViolations, violations } from './violations';
 
 const LIMIT = 600_000;
 const USER_FILE = resolve('test/fixtures/ingest/generic.csv');
-
-declare global {
-  /** Named apart from csp.e2e.ts's log (global declarations of one name must agree). */
-  interface Window { psJourneyViolations: string[] }
-}
 
 const nav = (page: Page, label: string) => page.locator('ps-app nav a', { hasText: label }).click();
 
@@ -29,10 +25,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('no request leaves 127.0.0.1 (headle
   beforeAll(async () => {
     session = await openBrowser({ webgpu: false });
     page = session.page;
-    await page.addInitScript(() => {
-      window.psJourneyViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) => window.psJourneyViolations.push(`${e.effectiveDirective} ${e.blockedURI}`));
-    });
+    await recordViolations(page);
   });
   afterAll(async () => {
     await session?.close();
@@ -84,6 +77,6 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('no request leaves 127.0.0.1 (headle
     expect(requests.some((u) => u.includes('/models/'))).toBe(true);
     expect(requests.some((u) => u.includes('/ort/') && u.endsWith('.wasm'))).toBe(true);
     expect(requests.filter((u) => !isLocal(u))).toEqual([]);
-    await expect(page.evaluate(() => window.psJourneyViolations)).resolves.toEqual([]);
+    await expect(violations(page)).resolves.toEqual([]);
   });
 });

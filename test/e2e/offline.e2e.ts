@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_CACHE_NAME } from '../../src/ml/model-store';
 import { blockingViolations } from './axe';
 import { CHROMIUM_PATH, openBrowser, type BrowserSession } from './browser';
+import { recordViolations } from './violations';
 
 const SMALL_FILE = resolve('test/fixtures/ingest/generic.csv');
 /** Subclasses of the patents in SMALL_FILE: the Explore view lists some of them (the demo corpus has many more). */
@@ -44,20 +45,6 @@ async function servePreview(outDir: string, port: number): Promise<{ server: Pre
   const base = server.resolvedUrls?.local[0];
   if (!base) throw new Error('vite preview did not report a local URL');
   return { server, base };
-}
-
-interface Violation { directive: string; blocked: string }
-
-declare global {
-  interface Window { psViolations: Violation[] }
-}
-
-/** Records the page's CSP violations from before its first script runs, on every load. */
-async function recordViolations(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    window.psViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.psViolations.push({ directive: e.effectiveDirective, blocked: e.blockedURI }));
-  });
 }
 
 /** The page's web app manifest, and the size each of its icons has once loaded as an image. */

@@ -3,21 +3,12 @@
  * same dataset while connected, never its own, and an empty selection clears it for both.
  */
 import 'fake-indexeddb/auto';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { describe, expect, it } from 'vitest';
 import type { Selection } from '../../src/clients/selection-client';
 import { SharedSelection } from '../../src/ui/shared/shared-selection';
+import { controllerHost } from './controller-host';
 
-function host(): ReactiveControllerHost & { controllers: ReactiveController[] } {
-  const h = {
-    controllers: [] as ReactiveController[],
-    addController(c: ReactiveController) { h.controllers.push(c); },
-    removeController() {},
-    requestUpdate() {},
-    get updateComplete() { return Promise.resolve(true); },
-  };
-  return h;
-}
+const host = controllerHost;
 
 describe('SharedSelection', () => {
   it('delivers the other view\'s selections of the same dataset, keeps them across a reload, and clears with source none', async () => {

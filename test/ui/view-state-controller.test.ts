@@ -4,21 +4,12 @@
  * route the entry's state once (popstate and hashchange both fire), and a view never writes into
  * another view's address. A small in-memory history stands in for the browser's.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ViewState } from '../../src/core/url/view-state';
 import { REPLACE_MS, ViewStateController } from '../../src/ui/shared/view-state-controller';
+import { controllerHost } from './controller-host';
 
-function host(): ReactiveControllerHost & { controllers: ReactiveController[] } {
-  const h = {
-    controllers: [] as ReactiveController[],
-    addController(c: ReactiveController) { h.controllers.push(c); },
-    removeController() {},
-    requestUpdate() {},
-    get updateComplete() { return Promise.resolve(true); },
-  };
-  return h;
-}
+const host = controllerHost;
 
 /** Session history of one document: entries of hashes, a cursor, popstate + hashchange on traversal. */
 class FakeHistory {
