@@ -5,10 +5,11 @@
  * Any violation is printed with its rule, element and reason, so a failure says what to fix.
  */
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { blockingViolations } from './axe';
-import { CHROMIUM_PATH, openBrowser, type BrowserSession } from './browser';
+import { CHROMIUM_PATH } from './browser';
+import { browserForAll } from './session-hooks';
 
 const LIMIT = 600_000;
 const SCHEMES = ['light', 'dark'] as const;
@@ -29,22 +30,16 @@ async function checkBothSchemes(page: Page, view: string): Promise<string[]> {
 }
 
 describe.skipIf(!existsSync(CHROMIUM_PATH))('accessibility of every view (axe-core, headless Chromium)', () => {
-  let session: BrowserSession | undefined;
   let page: Page;
   const nav = (label: string) => page.locator('ps-app nav a', { hasText: label }).click();
 
-  beforeAll(async () => {
-    session = await openBrowser({ webgpu: false });
+  browserForAll({ webgpu: false }, async (session) => {
     page = session.page;
     // Colour transitions (--ps-duration) would be measured half-way from one scheme to the other;
     // under reduced motion they take no time, and the colours measured are the ones that stay.
     await page.emulateMedia({ reducedMotion: 'reduce' });
     await page.goto(`${inject('baseUrl')}?gpu=off`);
     await page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: LIMIT });
-  });
-  afterAll(async () => {
-    await session?.close();
-    session = undefined;
   });
 
   it('the views as they open: Explore, map, space, forecast, match, chat, import, models and the empty dashboard', { timeout: 1_500_000 }, async () => {

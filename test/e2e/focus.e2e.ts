@@ -6,10 +6,11 @@
  * chrome has no transitions and the space's playback steps window by window (no in-between frames).
  */
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { blockingViolations } from './axe';
-import { CHROMIUM_PATH, openBrowser, type BrowserSession } from './browser';
+import { CHROMIUM_PATH } from './browser';
+import { browserForAll } from './session-hooks';
 
 const LIMIT = 600_000;
 
@@ -23,18 +24,12 @@ function focused(page: Page): Promise<{ id: string; tag: string; text: string }>
 }
 
 describe.skipIf(!existsSync(CHROMIUM_PATH))('focus and motion (headless Chromium)', () => {
-  let session: BrowserSession | undefined;
   let page: Page;
 
-  beforeAll(async () => {
-    session = await openBrowser({ webgpu: false });
+  browserForAll({ webgpu: false }, async (session) => {
     page = session.page;
     await page.goto(`${inject('baseUrl')}?gpu=off`);
     await page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: LIMIT });
-  });
-  afterAll(async () => {
-    await session?.close();
-    session = undefined;
   });
 
   it('moves the focus to the view heading on a route change, not on the first load', async () => {

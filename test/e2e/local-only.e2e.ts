@@ -8,9 +8,10 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { CHROMIUM_PATH, isLocal, openBrowser, type BrowserSession } from './browser';
+import { CHROMIUM_PATH, isLocal } from './browser';
+import { browserForAll } from './session-hooks';
 import { recordViolations, violations } from './violations';
 
 const LIMIT = 600_000;
@@ -19,17 +20,11 @@ const USER_FILE = resolve('test/fixtures/ingest/generic.csv');
 const nav = (page: Page, label: string) => page.locator('ps-app nav a', { hasText: label }).click();
 
 describe.skipIf(!existsSync(CHROMIUM_PATH))('no request leaves 127.0.0.1 (headless Chromium)', () => {
-  let session: BrowserSession | undefined;
   let page: Page;
 
-  beforeAll(async () => {
-    session = await openBrowser({ webgpu: false });
+  const browser = browserForAll({ webgpu: false }, async (session) => {
     page = session.page;
     await recordViolations(page);
-  });
-  afterAll(async () => {
-    await session?.close();
-    session = undefined;
   });
 
   it('import → embed → map → forecast → match → chat', { timeout: 2_400_000 }, async () => {
@@ -72,7 +67,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('no request leaves 127.0.0.1 (headle
     await chat.locator('article.turn[data-status="done"]').waitFor({ timeout: LIMIT });
     expect(await chat.locator('article.turn a.cite').count()).toBeGreaterThan(0);
 
-    const requests = session!.requests;
+    const requests = browser().requests;
     // The log sees the workers' own fetches: the bundled models and ONNX Runtime are fetched there.
     expect(requests.some((u) => u.includes('/models/'))).toBe(true);
     expect(requests.some((u) => u.includes('/ort/') && u.endsWith('.wasm'))).toBe(true);

@@ -6,10 +6,11 @@
  * the window and following its size.
  */
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CHROME } from '../../src/ui/theme/tokens';
-import { CHROMIUM_PATH, openBrowser, type BrowserSession } from './browser';
+import { CHROMIUM_PATH } from './browser';
+import { browserForAll } from './session-hooks';
 
 const LIMIT = 600_000;
 
@@ -22,18 +23,12 @@ function background(page: Page): Promise<string> {
 }
 
 describe.skipIf(!existsSync(CHROMIUM_PATH))('the application shell (headless Chromium)', () => {
-  let session: BrowserSession | undefined;
   let page: Page;
 
-  beforeAll(async () => {
-    session = await openBrowser({ webgpu: false });
+  browserForAll({ webgpu: false }, async (session) => {
     page = session.page;
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${inject('baseUrl')}?gpu=off`);
-  });
-  afterAll(async () => {
-    await session?.close();
-    session = undefined;
   });
 
   it('welcomes a first visit with the three things the app does, shows the demo starting, and stays away once dismissed', async () => {
