@@ -15,19 +15,16 @@ import { ViewStateController } from './shared/view-state-controller';
 import type { SpaceScene } from './space-scene';
 import type { SpaceControl } from './space/space-control';
 import { exportSpaceCsv, exportSpacePng } from './space/space-export';
-import { framePositions, neighboursOf, positionsHash, sectionCounts, trailPaths, trajectoriesOf } from './space/space-frames';
+import { framePositions, neighboursOf, positionsHash, trailPaths, trajectoriesOf } from './space/space-frames';
 import { SpaceAttract } from './space/space-attract';
 import { SpacePlayback } from './space/space-playback';
 import { renderSpaceStatus, SPACE_STEP } from './space/space-status';
 import { watchScheme } from './theme/media';
-import { SECTION_NAMES, cssColour, sectionColour, type SectionLetter } from './theme/palette';
 import { baseStyles } from './theme/styles';
 import { spaceViewStyles } from './space/space-view-styles';
-import './shared/ps-legend';
 import './shared/ps-notice';
 import './space/ps-space-controls';
-import './space/ps-space-neighbours';
-import './space/ps-space-partners';
+import './space/ps-space-inspector';
 import './space/ps-space-timeline';
 import './space/ps-space-toolbar';
 
@@ -375,9 +372,6 @@ export class PsSpaceView extends LitElement {
   }
 
   private renderSpace(layout: SpaceLayout) {
-    const legend = sectionCounts(layout).map(([s, count]) => ({
-      key: s, colour: cssColour(sectionColour(s)), label: `${s} ${SECTION_NAMES[s as SectionLetter] ?? 'Other'} (${count})`,
-    }));
     return html`
       ${this.sceneError ? html`<ps-notice kind="error" id="scene-error" next="Switch hardware acceleration (WebGL) on in the browser, or use another browser.">${this.sceneError}</ps-notice>` : nothing}
       ${this.mapCodes.length > 0 ? html`<p class="muted" id="map-selection">${this.mapCodes.length} codes of the patents selected in the patent map are highlighted.</p>` : nothing}
@@ -390,12 +384,8 @@ export class PsSpaceView extends LitElement {
           </div>
           <ps-space-timeline .windows=${layout.windows} .time=${this.time} .playing=${this.playback.playing} .trails=${this.trails}></ps-space-timeline>
         </div>
-        <aside class="inspector" aria-label="Inspector">
-          <ps-legend id="legend" label="IPC sections" .items=${legend}></ps-legend>
-          <p class="muted">Point size: patents per code (square root). ${this.hovered ? html`Pointer on <strong>${this.hovered}</strong>.` : ''}</p>
-          <ps-space-neighbours .code=${this.focusCode} .neighbours=${this.focusCode ? neighboursOf(layout, this.focusCode) : []}></ps-space-neighbours>
-          <ps-space-partners .datasetId=${this.app.value.dataset?.id ?? ''} .modelRef=${this.app.value.modelRef} .level=${layout.level} .code=${this.focusCode}></ps-space-partners>
-        </aside>
+        <ps-space-inspector role="complementary" aria-label="Inspector" .layout=${layout} .focusCode=${this.focusCode} .hovered=${this.hovered}
+          .datasetId=${this.app.value.dataset?.id ?? ''} .modelRef=${this.app.value.modelRef}></ps-space-inspector>
       </div>
     `;
   }

@@ -3,7 +3,7 @@
  * views, the demo's progress, dismissed once and for good), the theme switch (a forced scheme
  * wins over the system's and survives a reload; "System" follows it again), the navigation rail
  * collapsing to icons (remembered), the backend indicator's details, and the canvas views filling
- * the window and following its size.
+ * the window and following its size, the space's inspector folding away for the canvas.
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
@@ -99,5 +99,14 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('the application shell (headless Chr
     await page.setViewportSize({ width: 1280, height: 1000 });
     await expect.poll(async () => (await stage.boundingBox())!.height).toBeGreaterThan(before.height + 150);
     await page.setViewportSize({ width: 1280, height: 800 });
+    // The inspector folds away and the canvas takes its width; unfolded, it is back.
+    await expect.poll(async () => (await stage.boundingBox())!.height).toBeLessThan(before.height + 50);
+    const wide = (await stage.boundingBox())!.width;
+    await page.locator('ps-space-view #inspector-toggle').click();
+    await expect.poll(async () => (await stage.boundingBox())!.width).toBeGreaterThan(wide + 150);
+    await expect(page.locator('ps-space-view #legend').count()).resolves.toBe(0);
+    await page.locator('ps-space-view #inspector-toggle').click();
+    await expect.poll(async () => (await stage.boundingBox())!.width).toBeLessThan(wide + 2);
+    await page.locator('ps-space-view #legend').waitFor();
   });
 });

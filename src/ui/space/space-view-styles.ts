@@ -6,11 +6,10 @@ export const spaceViewStyles = css`
     .frame { display: flex; flex-direction: column; flex: 1 1 auto; min-height: 0; }
     .space { flex: 1 1 auto; min-height: 0; display: grid; grid-template-columns: minmax(0, 1fr) minmax(18rem, 24rem); gap: var(--ps-space-3); }
     .main { display: flex; flex-direction: column; min-height: 0; }
-    .inspector { overflow: auto; min-height: 0; border-left: 1px solid var(--ps-border); padding-left: var(--ps-space-3); }
-    .inspector ps-legend { --ps-legend-direction: column; --ps-legend-max-height: none; }
+    /* A folded inspector leaves the canvas the width (ps-space-inspector reflects collapsed). */
+    .space:has(> ps-space-inspector[collapsed]) { grid-template-columns: minmax(0, 1fr) auto; }
     @media (max-width: 56rem) {
       .space { grid-template-columns: 1fr; }
-      .inspector { border-left: none; padding-left: 0; }
     }
     .stage { position: relative; flex: 1 1 auto; min-height: 20rem; border: 1px solid var(--ps-border); border-radius: var(--ps-radius);
       overflow: hidden; background: var(--ps-canvas-bg); }
