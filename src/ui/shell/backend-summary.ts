@@ -22,7 +22,8 @@ export function backendSummary(state: TaskState<ExploreValue>, preferGpu: boolea
     case 'running':
       return { label: 'Working', tone: 'busy', details: [wanted, `Running: ${state.step}`] };
     case 'error':
-      return { label: 'Error', tone: 'error', details: [wanted, state.message] };
+      // The message itself is on Explore, with what to do next; said once on the page, not twice.
+      return { label: 'Error', tone: 'error', details: [wanted, 'The analysis did not finish: Explore says why.'] };
     case 'done': {
       const result = state.value;
       if (!result) return { label: 'No data', tone: 'idle', details: [wanted, 'No dataset to analyse.'] };

@@ -28,7 +28,7 @@ describe('backend summary', () => {
 
   it('running, failed, idle and no-dataset states each have their own word', () => {
     expect(backendSummary({ kind: 'running', step: 'embed', progress: null }, true)).toMatchObject({ label: 'Working', tone: 'busy' });
-    expect(backendSummary({ kind: 'error', error: new Error('x'), message: 'GPU lost' }, true)).toMatchObject({ label: 'Error', tone: 'error', details: ['WebGPU preferred', 'GPU lost'] });
+    expect(backendSummary({ kind: 'error', error: new Error('x'), message: 'GPU lost' }, true)).toMatchObject({ label: 'Error', tone: 'error', details: ['WebGPU preferred', 'The analysis did not finish: Explore says why.'] });
     expect(backendSummary({ kind: 'idle', cancelled: true }, false).details).toContain('The last run was cancelled.');
     expect(backendSummary({ kind: 'done', value: null }, true).label).toBe('No data');
   });
