@@ -106,7 +106,12 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('offline and updates, with the servi
 
   function watchFailures(page: Page): void {
     const own = (url: string) => url.startsWith(base);
-    page.on('requestfailed', (request) => { if (own(request.url())) failures.push(`${request.url()} ${request.failure()?.errorText ?? ''}`); });
+    // A request the page's own reload cuts short (a worker script still loading when the test
+    // reloads) fails as net::ERR_ABORTED: that is the navigation, not a missing file.
+    page.on('requestfailed', (request) => {
+      const error = request.failure()?.errorText ?? '';
+      if (own(request.url()) && error !== 'net::ERR_ABORTED') failures.push(`${request.url()} ${error}`);
+    });
     page.on('response', (response: Response) => { if (own(response.url()) && response.status() >= 400) failures.push(`${response.url()} ${response.status()}`); });
   }
 
