@@ -30,6 +30,8 @@ const SHOTS: Shot[] = [
   {
     name: 'explore', nav: 'Explore', prepare: async (page) => {
       await waitFor(page, 'ps-neighbours-view #neighbours');
+      // The welcome was the picture before; Explore is shown as a returning visitor sees it.
+      if (await page.locator('ps-app #welcome-start').count()) await page.locator('ps-app #welcome-start').click();
       await page.locator('ps-neighbours-view #code-select').selectOption('H04L');
     },
   },

@@ -34,12 +34,14 @@ export class PsDatasetBar extends LitElement {
 
   static override styles = [baseStyles, controlStyles, css`
     :host { display: flex; gap: var(--ps-space-2) var(--ps-space-3); align-items: center; flex-wrap: wrap; font-size: var(--ps-text-sm); }
-    label { display: inline-flex; align-items: center; gap: var(--ps-space-1); white-space: nowrap; }
+    label { display: inline-flex; align-items: center; gap: var(--ps-space-1); white-space: nowrap; min-width: 0; }
+    /* On one row with the bar's settings: the dataset's name gives way first (its option text is whole in the list). */
+    @media (min-width: 64rem) { :host { flex-wrap: nowrap; } #dataset-select { min-width: 7rem; flex: 1 1 auto; } }
     .confirm { display: inline-flex; gap: var(--ps-space-2); align-items: center; background: var(--ps-warning-bg); color: var(--ps-warning-text);
       border: 1px solid var(--ps-warning-border); padding: var(--ps-space-1) var(--ps-space-2); border-radius: var(--ps-radius); }
     .note { color: var(--ps-text-muted); font-size: var(--ps-text-xs); }
-    #dataset-select { max-width: 14rem; }
-    #level-select { max-width: 10rem; }
+    #dataset-select { max-width: 12rem; }
+    #level-select { max-width: 9.5rem; }
     /* --ps-delete-display: none in kiosk mode, where visitors cannot delete the demo. */
     #delete-dataset { display: var(--ps-delete-display, inline-block); }
   `];

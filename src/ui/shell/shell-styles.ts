@@ -32,11 +32,12 @@ export const shellStyles = css`
   :host([rail='collapsed']) nav.rail .foot label span { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   :host([rail='collapsed']) #scheme-select { width: 2.75rem; padding: 0; }
   header { grid-column: 2; background: var(--ps-surface); border-bottom: 1px solid var(--ps-border); z-index: 5; }
-  .bar { display: flex; align-items: center; gap: var(--ps-space-2) var(--ps-space-4); flex-wrap: wrap; padding: var(--ps-space-2) var(--ps-space-4); min-height: 3rem; box-sizing: border-box; }
-  ps-dataset-bar { flex: 0 1 auto; min-width: 0; }
+  .bar { display: flex; align-items: center; gap: var(--ps-space-2) var(--ps-space-3); flex-wrap: wrap; padding: var(--ps-space-2) var(--ps-space-4); min-height: 3rem; box-sizing: border-box; }
+  /* A small basis: the bar wraps only when even a shortened dataset name would not fit beside the settings. */
+  ps-dataset-bar { flex: 1 1 22rem; min-width: 0; }
   .settings { display: flex; gap: var(--ps-space-3); align-items: center; margin-left: auto; flex-wrap: wrap; }
   .settings label { display: inline-flex; align-items: center; gap: var(--ps-space-1); white-space: nowrap; }
-  #method-select { max-width: 9rem; }
+  #method-select { max-width: 7.5rem; }
   main { grid-column: 2; min-height: 0; overflow: auto; padding: var(--ps-space-2) var(--ps-space-6) var(--ps-space-6); }
   main > * { max-width: 72rem; margin-left: auto; margin-right: auto; }
   main.wide { display: flex; flex-direction: column; overflow: hidden; padding: var(--ps-space-2) var(--ps-space-4); }
