@@ -73,21 +73,21 @@ export class PsWelcome extends LitElement {
         ${CARDS.map((card) => html`<li class="card">
           <h3>${icon(card.icon)}${card.title}</h3>
           <p>${card.text}</p>
-          <span class="links">${card.links.map(([href, label]) => html`<a href=${href} @click=${() => this.dismiss(false)}>${label}</a>`)}</span>
+          <span class="links">${card.links.map(([href, label]) => html`<a href=${href} @click=${() => this.dismiss()}>${label}</a>`)}</span>
         </li>`)}
       </ul>
       <div class="actions">
         <span class="demo" id="welcome-demo" role="status">${this.demoStatus}</span>
-        <a class="button" href="#/import" @click=${() => this.dismiss(false)}>Import your own patents</a>
-        <button class="primary" id="welcome-start" @click=${() => this.dismiss(true)}>Explore the demo</button>
+        <a class="button" href="#/import" @click=${() => this.dismiss()}>Import your own patents</a>
+        <button class="primary" id="welcome-start" @click=${() => this.dismiss()}>Explore the demo</button>
       </div>
     </section>`;
   }
 
-  private dismiss(fire: boolean): void {
+  private dismiss(): void {
     globalThis.localStorage?.setItem(WELCOMED_KEY, 'yes');
     // A link's own navigation follows; "Explore the demo" stays on Explore, which the shell shows in full.
-    this.dispatchEvent(new CustomEvent('welcome-dismiss', { detail: fire, bubbles: true, composed: true }));
+    this.dispatchEvent(new CustomEvent('welcome-dismiss', { bubbles: true, composed: true }));
   }
 }
 
