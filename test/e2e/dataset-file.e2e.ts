@@ -15,11 +15,17 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('a dataset file, in headless Chromiu
     for (const session of sessions.splice(0)) await session.close();
   });
 
-  it('exports a dataset, imports it into a cleared profile as a copy, and has the same records', async () => {
+  it('exports a dataset, imports it into a cleared profile as a copy, and has the same records', { timeout: 900_000 }, async () => {
     const first = await openBrowser({ webgpu: false });
     sessions.push(first);
     const name = await openImportView(first);
     expect(name).not.toBe('');
+    // The start-up analysis stores the demo's vectors after the dataset becomes active; the file
+    // must hold the records the copy is compared with, so export once Explore shows its result.
+    await first.page.locator('ps-app nav a', { hasText: 'Explore' }).click();
+    await first.page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 300_000 });
+    await first.page.locator('ps-app nav a', { hasText: 'Import' }).click();
+    expect((await first.page.evaluate(storedCounts, name)).embeddings).toBeGreaterThan(0);
     const [download] = await Promise.all([
       first.page.waitForEvent('download', { timeout: 120_000 }),
       first.page.locator('ps-dataset-file #export-dataset').click(),
