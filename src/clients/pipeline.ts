@@ -16,6 +16,7 @@ import type { DatasetRecord } from '../store/records';
 import type { DiscardedImport } from '../store/dataset-store';
 import { runningImports, whenImportEnds } from '../store/import-locks';
 import { sourcePrivacy } from './content-policy';
+import { chipStorageKey } from './chat-context-client';
 
 export const DEMO_DATA_URL = 'demo/patents.jsonl';
 export const DEMO_DATASET_NAME = 'Demo corpus (synthetic, seeded)';
@@ -92,7 +93,8 @@ export interface AnalysisResult {
  */
 export async function restoreActiveDataset(signal: AbortSignal, onProgress: ProgressCallback): Promise<DatasetRecord> {
   const store = await datasetStore();
-  await store.purgeDeleted();
+  // The chat chips of a purged dataset live in localStorage, beyond the database's reach.
+  for (const id of await store.purgeDeleted()) globalThis.localStorage?.removeItem(chipStorageKey(id));
   const active = await store.getSetting<string>(ACTIVE_DATASET_KEY);
   const existing = active ? await store.getDataset(active) : undefined;
   if (existing && existing.status === 'ready' && existing.deletedAt === undefined) return existing;

@@ -19,3 +19,18 @@ export function prefixRange(...prefix: IDBValidKey[]): IDBKeyRange {
 export function prefixRangeAfter(prefix: IDBValidKey[], lastKey: IDBValidKey[]): IDBKeyRange {
   return IDBKeyRange.bound(lastKey, [...prefix, AFTER_ANY_KEY_PART], true, false);
 }
+
+/**
+ * Whether a settings key is one kept for `datasetId`: such keys name the id between separators
+ * (`spaceCache:<id>`, `vectorProvenance:<id>:<model>`, `<cache>@<id>`). Ids are UUIDs in the app;
+ * the bounds keep a short id (as tests use) from matching inside another word of a key.
+ */
+export function settingKeyOfDataset(key: IDBValidKey, datasetId: string): key is string {
+  if (typeof key !== 'string') return false;
+  for (let at = key.indexOf(datasetId); at >= 0; at = key.indexOf(datasetId, at + 1)) {
+    const before = at === 0 ? '' : key[at - 1];
+    const after = key[at + datasetId.length] ?? '';
+    if (!/[A-Za-z0-9-]/.test(before) && !/[A-Za-z0-9-]/.test(after)) return true;
+  }
+  return false;
+}

@@ -7,15 +7,15 @@
  * next request throw TransactionInactiveError.
  */
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
-import { prefixRange } from './key-ranges';
+import { prefixRange, settingKeyOfDataset } from './key-ranges';
 import { isQuotaExceededError } from './quota';
 import type { PatentSpaceDB, PatentSpaceStoreName } from './schema';
 
 export type PatentSpaceDatabase = IDBPDatabase<PatentSpaceDB>;
 export type WriteTransaction<Names extends PatentSpaceStoreName> = IDBPTransaction<PatentSpaceDB, Names[], 'readwrite'>;
 
-/** Every store that holds something of a dataset. */
-export const DATASET_STORES = ['datasets', 'patents', 'codes', 'embeddings', 'results', 'matchJobs', 'matchJobInputs', 'matchJobChunks', 'conversations'] as const;
+/** Every store that holds something of a dataset (settings: those whose key names its id). */
+export const DATASET_STORES = ['datasets', 'patents', 'codes', 'embeddings', 'results', 'matchJobs', 'matchJobInputs', 'matchJobChunks', 'conversations', 'settings'] as const;
 export type DatasetStoreName = (typeof DATASET_STORES)[number];
 
 /**
@@ -80,12 +80,17 @@ export async function putAll<Value>(store: { put(value: Value): Promise<unknown>
   await Promise.all(pending);
 }
 
-/** Deletes a dataset's record and everything stored under it, within `tx`. */
+/** Deletes a dataset's record, everything stored under it and its settings, within `tx`. */
 export async function deleteDatasetEverywhere(tx: WriteTransaction<DatasetStoreName>, datasetId: string): Promise<void> {
   const everything = prefixRange(datasetId);
   const results = tx.objectStore('results');
   const resultIds = await results.index('byDataset').getAllKeys(datasetId);
+  // Settings kept for the dataset name its id in their key (`spaceCache:<id>`,
+  // `vectorProvenance:<id>:<model>`, …): they go with it, or they would outlive it unseen.
+  const settings = tx.objectStore('settings');
+  const settingKeys = (await settings.getAllKeys()).filter((key) => settingKeyOfDataset(key, datasetId));
   await Promise.all([
+    ...settingKeys.map((key) => settings.delete(key)),
     tx.objectStore('datasets').delete(datasetId),
     tx.objectStore('patents').delete(everything),
     tx.objectStore('codes').delete(everything),

@@ -15,7 +15,7 @@
 import type { RecordKind } from '../core/workspace/format';
 import { datasetFingerprint } from '../core/dataset-fingerprint';
 import { DatasetNotFoundError } from '../core/errors';
-import { prefixRange, prefixRangeAfter } from './key-ranges';
+import { prefixRange, prefixRangeAfter, settingKeyOfDataset } from './key-ranges';
 import { openPatentSpaceDatabase } from './open-database';
 import { storageQuotaError } from './quota-report';
 import type { DatasetRecord } from './records';
@@ -91,7 +91,7 @@ export class WorkspaceStore {
    * `vectorProvenance:<id>:<model>`, `<cache>@<id>`, …). App-wide settings are not the dataset's.
    */
   async settingsOf(datasetId: string): Promise<{ key: string; value: unknown }[]> {
-    const keys = (await this.db.getAllKeys('settings')).filter((key): key is string => typeof key === 'string' && key.includes(datasetId));
+    const keys = (await this.db.getAllKeys('settings')).filter((key) => settingKeyOfDataset(key, datasetId));
     const tx = this.db.transaction('settings', 'readonly');
     const values = await Promise.all(keys.map((key) => tx.store.get(key)));
     await tx.done;

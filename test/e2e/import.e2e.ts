@@ -60,6 +60,33 @@ async function count(session: BrowserSession, name: string): Promise<number> {
   return Number(await session.page.locator(`ps-import-report dd[data-count="${name}"]`).textContent());
 }
 
+/** Stores a setting under `key` in the page's database, as an engine would. */
+function writeSetting(key: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const open = indexedDB.open('patent-space');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('settings', 'readwrite');
+      tx.objectStore('settings').put({ cached: true }, key);
+      tx.oncomplete = () => { open.result.close(); done(); };
+      tx.onerror = () => { open.result.close(); fail(tx.error); };
+    };
+  });
+}
+
+/** The page's setting keys that contain `id`. */
+function settingKeysNaming(id: string): Promise<string[]> {
+  return new Promise((done, fail) => {
+    const open = indexedDB.open('patent-space');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const keys = open.result.transaction('settings').objectStore('settings').getAllKeys();
+      keys.onsuccess = () => { open.result.close(); done(keys.result.map(String).filter((k) => k.includes(id))); };
+      keys.onerror = () => { open.result.close(); fail(keys.error); };
+    };
+  });
+}
+
 async function selectedDatasetLabel(session: BrowserSession): Promise<string> {
   return session.page.locator('ps-dataset-bar #dataset-select').evaluate((select) => {
     const element = select as HTMLSelectElement;
@@ -130,6 +157,21 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('bring your own patents, in headless
     await session.page.locator('ps-app #undo-delete').click();
     await session.page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 120_000 });
     await expect.poll(() => session?.page.locator('ps-dataset-bar #dataset-select option').allTextContents()).toEqual(before);
+
+    // Deleted for good (the next start purges it), nothing of it is left: its chat chips in
+    // localStorage and its settings in the database go with it.
+    const page = session.page;
+    const id = await page.locator('ps-dataset-bar #dataset-select').inputValue();
+    const chipKey = `patent-space:chat-context:${id}`;
+    await page.evaluate((key) => localStorage.setItem(key, '{"entries":[]}'), chipKey);
+    await page.evaluate(writeSetting, `spaceCache:${id}`);
+    await page.locator('ps-dataset-bar #delete-dataset').click();
+    await page.locator('ps-dataset-bar #confirm-delete').click();
+    await expect.poll(() => page.locator('ps-dataset-bar #dataset-select option').count()).toBe(before.length - 1);
+    await page.reload();
+    await page.locator('ps-app #status[data-state="done"]').waitFor({ timeout: 120_000 });
+    await expect(page.evaluate((key) => localStorage.getItem(key), chipKey)).resolves.toBeNull();
+    await expect(page.evaluate(settingKeysNaming, id)).resolves.toEqual([]);
   });
 
   it('a reload in the middle of an import removes the half-stored dataset at once and says what was discarded', async () => {

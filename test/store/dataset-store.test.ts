@@ -4,6 +4,7 @@ import type { Patent } from '../../src/core/types';
 import { DatasetStore } from '../../src/store/dataset-store';
 import { countCodes, makePatents, makeReport, useFreshIndexedDb } from './helpers';
 import { DatasetNotFoundError } from '../../src/core/errors';
+import { settingKeyOfDataset } from '../../src/store/key-ranges';
 
 const SOURCE_FILES = [{ name: 'patents.csv', bytes: 1234 }];
 
@@ -188,6 +189,31 @@ describe('soft delete', () => {
     await store.softDelete(late);
     expect(await store.purgeDeleted(2_000)).toEqual([early]);
     expect((await store.getDataset(late))?.deletedAt).toBe(5_000);
+  });
+
+  it('purges the settings kept for the dataset and no other', async () => {
+    const a = await importDataset('A', makePatents(1));
+    const b = await importDataset('B', makePatents(1));
+    const kept = [`spaceCache:${b}`, `vectorProvenance:${b}:bundled:ps-minilm`, 'activeDataset', 'yesNoThreshold'];
+    const mine = [`spaceCache:${a}`, `vectorProvenance:${a}:bundled:ps-minilm`, `layout-umap@${a}`];
+    for (const key of [...kept, ...mine]) await store.setSetting(key, 1);
+    await store.setSetting('activeDataset', a); // a value naming the id is not a key naming it
+    await store.softDelete(a);
+    expect(await store.getSetting(`spaceCache:${a}`)).toBe(1); // still there for undo
+    await store.purgeDeleted();
+    for (const key of mine) expect(await store.getSetting(key), key).toBeUndefined();
+    for (const key of kept) expect(await store.getSetting(key), key).toBeDefined();
+  });
+});
+
+describe('settingKeyOfDataset', () => {
+  it('finds the id between separators only', () => {
+    expect(settingKeyOfDataset('spaceCache:new', 'new')).toBe(true);
+    expect(settingKeyOfDataset('layout@new', 'new')).toBe(true);
+    expect(settingKeyOfDataset('vectorProvenance:new:bundled:m', 'new')).toBe(true);
+    expect(settingKeyOfDataset('news:renewed', 'new')).toBe(false);
+    expect(settingKeyOfDataset('a-new-b', 'new')).toBe(false);
+    expect(settingKeyOfDataset(['new'], 'new')).toBe(false);
   });
 });
 
