@@ -42,6 +42,19 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('focus and motion (headless Chromium
     await expect(page.locator('ps-app main').count()).resolves.toBe(1);
     await page.goBack();
     await expect.poll(() => focused(page)).toEqual({ id: 'view-heading', tag: 'h2', text: 'Explore' });
+
+    // A view whose heading is hidden (the map fills the window) shows it while the keyboard focus is on it.
+    const heading = page.locator('ps-app main #view-heading');
+    // Hidden is clipped to nothing (clip-path); shown is unclipped and on screen.
+    const shown = () => heading.evaluate((h) => getComputedStyle(h).clipPath === 'none' && h.getBoundingClientRect().height > 10);
+    await page.locator('ps-app nav a', { hasText: 'Patent map' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page)).toEqual({ id: 'view-heading', tag: 'h2', text: 'Patent map' });
+    await expect.poll(shown).toBe(true);
+    await page.keyboard.press('Tab');
+    await expect.poll(shown).toBe(false);
+    await page.locator('ps-app nav a', { hasText: 'Explore' }).click();
+    await expect.poll(() => focused(page)).toMatchObject({ id: 'view-heading', text: 'Explore' });
   });
 
   it('the delete confirmation takes the focus and gives it back to "Delete…" on Escape and on "Keep"', async () => {

@@ -44,6 +44,12 @@ export const shellStyles = css`
   main.wide > * { max-width: none; width: 100%; }
   main.wide > ps-map-view, main.wide > ps-space-view { flex: 1 1 auto; min-height: 0; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  /* A hidden view heading that takes the focus from the keyboard shows itself as a floating label,
+     so a keyboard user sees where the focus went; it hides again when the focus moves on. */
+  #view-heading.visually-hidden:focus-visible { position: fixed; width: auto; height: auto; overflow: visible; clip-path: none; z-index: 5;
+    top: 3.5rem; left: 50%; transform: translateX(-50%); margin: 0; padding: var(--ps-space-1) var(--ps-space-3);
+    font-size: var(--ps-text-sm); background: var(--ps-surface); color: var(--ps-text); border-radius: var(--ps-radius);
+    box-shadow: var(--ps-shadow); outline: 2px solid var(--ps-focus); }
   .status { font-size: var(--ps-text-sm); color: var(--ps-text-muted); }
   .toast { position: fixed; bottom: var(--ps-space-4); left: 50%; transform: translateX(-50%); background: var(--ps-text); color: var(--ps-bg);
     padding: var(--ps-space-2) var(--ps-space-4); border-radius: var(--ps-radius); box-shadow: var(--ps-shadow); z-index: 10; }
