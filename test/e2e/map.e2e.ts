@@ -26,6 +26,12 @@ async function waitForLayout(page: Page, method: 'umap' | 'pca', extra = ''): Pr
 }
 
 /** Pixels of the map canvas that are not the white background. */
+/** Opens the toolbar's layout panel (seed, neighbours, recompute) unless it is open. */
+async function openLayoutPanel(map: Locator): Promise<void> {
+  const panel = map.locator('#map-layout');
+  if (!(await panel.evaluate((d) => (d as HTMLDetailsElement).open))) await panel.locator('summary').click();
+}
+
 function inkedPixels(canvas: Locator): Promise<number> {
   return canvas.evaluate((element) => {
     const source = element as HTMLCanvasElement;
@@ -67,6 +73,7 @@ async function exerciseMap(session: BrowserSession, expectedKnn: string): Promis
   expect(labels.every((l) => /\w{3,} · \w{3,}/.test(l))).toBe(true);
 
   // Same seed, recomputed (PCA shown at once while UMAP runs, with progress): identical coordinates.
+  await openLayoutPanel(map);
   await map.locator('#map-recompute').click();
   await map.locator('#map-status[data-state="preview"][data-layout="pca"]').waitFor({ timeout: 60_000 });
   await map.locator('ps-progress').waitFor();
@@ -146,10 +153,18 @@ async function exerciseMap(session: BrowserSession, expectedKnn: string): Promis
   await expect.poll(() => view(page).locator('#map-status').getAttribute('data-selected')).toBe('0');
 
   // Another seed, another layout.
+  await openLayoutPanel(view(page));
   await view(page).locator('#map-seed').fill('2');
   await view(page).locator('#map-seed').dispatchEvent('change');
   const other = await waitForLayout(page, 'umap', `:not([data-hash="${first.hash}"])`);
   expect(other.hash).not.toBe(first.hash);
+  // The panel closed when the layout started (the map it covers is seen forming); opened again,
+  // Escape closes it and leaves the focus on its summary.
+  await expect(view(page).locator('#map-layout').evaluate((d) => (d as HTMLDetailsElement).open)).resolves.toBe(false);
+  await openLayoutPanel(view(page));
+  await view(page).locator('#map-seed').press('Escape');
+  await expect(view(page).locator('#map-layout').evaluate((d) => (d as HTMLDetailsElement).open)).resolves.toBe(false);
+  await expect(view(page).locator('#map-layout summary').evaluate((summary) => summary.matches(':focus'))).resolves.toBe(true);
 
   // A selection saved by the technology space: its patents, or the patents of its codes.
   const ids = DEMO_PATENTS.slice(0, 5).map((p) => p.id);
@@ -210,6 +225,7 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('patent map in headless Chromium', (
     await view(page).locator('#map-status[data-state="empty"]').waitFor({ timeout: 120_000 });
     await waitForLayout(page, 'umap');
     await page.locator('ps-app header input[type="checkbox"]').check();
+    await openLayoutPanel(view(page));
     await view(page).locator('#map-recompute').click();
     await view(page).locator('#map-status[data-state="done"][data-knn="webgpu"]').waitFor({ timeout: 240_000 });
     await exerciseMap(session, 'webgpu');
