@@ -1,11 +1,14 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { installKioskRecovery } from '../../clients/kiosk-recovery';
 import { resetKioskData } from '../../clients/kiosk-reset';
+import { prepareKioskDemoJob } from '../../clients/kiosk-demo-job';
 import { attractOnNextLoad, takeAttractOnLoad } from '../../clients/kiosk-session';
 import { KioskWakeLock } from '../../clients/kiosk-wake-lock';
 import { KioskMachine, type KioskEffect, type KioskMode } from '../../core/kiosk/machine';
 import { DEFAULT_KIOSK_SETTINGS, KIOSK_SLIDES, type KioskSettings } from '../../core/kiosk/settings';
 import { blockDownloads, DOWNLOAD_BLOCKED_EVENT } from '../download';
+import { errorMessage } from '../shared/task-controller';
+import { AppStateConsumer } from '../shared/app-state-consumer';
 import { baseStyles } from '../theme/styles';
 import './ps-kiosk-attract';
 
@@ -23,13 +26,17 @@ const NOTE_MS = 4000;
  * and reloads into the loop on an uncaught error or a lost GPU device.
  */
 export class PsKiosk extends LitElement {
-  static override properties = { settings: { attribute: false }, mode: { state: true }, slide: { state: true }, note: { state: true }, wakeLockHeld: { state: true } };
+  static override properties = {
+    settings: { attribute: false }, mode: { state: true }, slide: { state: true }, note: { state: true }, wakeLockHeld: { state: true }, demoJob: { state: true },
+  };
   declare settings: KioskSettings;
   declare mode: KioskMode;
   declare slide: number;
   /** A short line over the app (a blocked download, a restart on its way), '' for none. */
   declare note: string;
   declare wakeLockHeld: boolean;
+  /** The demo's matching job, which the kiosk runs by itself for the pollutant slide: '' until it starts. */
+  declare demoJob: string;
 
   private machine: KioskMachine | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -40,6 +47,9 @@ export class PsKiosk extends LitElement {
   /** A visitor touched the kiosk since this page started: the reset then also returns to the home view. */
   private touched = false;
   private resetting = false;
+  /** Once the start-up analysis is done (vectors stored), the demo's job is prepared, once a page. */
+  private readonly app = new AppStateConsumer(this, (next) => { if (next.dataset && next.vectorsRevision > 0) this.prepareDemoJob(); });
+  private demoJobAbort: AbortController | null = null;
 
   constructor() {
     super();
@@ -48,6 +58,7 @@ export class PsKiosk extends LitElement {
     this.slide = 0;
     this.note = '';
     this.wakeLockHeld = false;
+    this.demoJob = '';
   }
 
   static override styles = [baseStyles, css`
@@ -80,6 +91,8 @@ export class PsKiosk extends LitElement {
     if (this.timer !== null) clearInterval(this.timer);
     if (this.noteTimer !== null) clearTimeout(this.noteTimer);
     this.timer = null;
+    this.demoJobAbort?.abort();
+    this.demoJobAbort = null;
     this.wakeLock.stop();
     this.uninstallRecovery?.();
     window.removeEventListener('pointerdown', this.onActivity, true);
@@ -138,6 +151,19 @@ export class PsKiosk extends LitElement {
     if (effects.some((e) => e.kind === 'reset')) void this.reset();
   }
 
+  private prepareDemoJob(): void {
+    const { dataset, modelRef, hubHost, preferGpu } = this.app.value;
+    if (!dataset || this.demoJobAbort) return;
+    const abort = new AbortController();
+    this.demoJobAbort = abort;
+    this.demoJob = 'running';
+    prepareKioskDemoJob(dataset, { modelRef, hubHost, preferGpu }, abort.signal).then(
+      (outcome) => { this.demoJob = outcome; },
+      // The pollutant slide then shows the dashboard's empty state; the reason is kept for whoever looks.
+      (error: unknown) => { if (!abort.signal.aborted) this.demoJob = `failed: ${errorMessage(error)}`; },
+    );
+  }
+
   /**
    * Discards what visitors left and, when anything was there (or a visitor was), reloads on the
    * home view into the loop. A failure is an unhandled rejection: the recovery reloads then.
@@ -159,7 +185,8 @@ export class PsKiosk extends LitElement {
   override render() {
     const slide = KIOSK_SLIDES[this.slide] ?? KIOSK_SLIDES[0];
     return html`
-      <span hidden id="kiosk-state" data-mode=${this.mode} data-slide=${this.mode === 'attract' ? slide : ''} data-wake-lock=${this.wakeLockHeld ? 'held' : 'none'}></span>
+      <span hidden id="kiosk-state" data-mode=${this.mode} data-slide=${this.mode === 'attract' ? slide : ''} data-wake-lock=${this.wakeLockHeld ? 'held' : 'none'}
+        data-demo-job=${this.demoJob}></span>
       ${this.mode === 'attract' ? html`<ps-kiosk-attract .slide=${slide}></ps-kiosk-attract>` : nothing}
       ${this.note ? html`<div class="note" role="status" id="kiosk-note">${this.note}</div>` : nothing}
     `;
