@@ -23,7 +23,13 @@ export function patentIdsOfCodes(datasetId: string, level: CodeLevel, codes: str
   return spaceWorker.get().patentIdsOfCodes(datasetId, level, codes);
 }
 
-/** The code's most likely future partners; the first ask for a dataset computes its table in the worker. */
-export function futurePartners(datasetId: string, modelId: string, level: CodeLevel, code: string): Promise<PartnersResult> {
-  return spaceWorker.get().partners(datasetId, modelId, level, code);
+/**
+ * The code's most likely future partners; the first ask for a dataset computes its table in the
+ * worker (backtesting every method), with progress, and `signal` cancels this ask.
+ */
+export function futurePartners(
+  datasetId: string, modelId: string, level: CodeLevel, code: string, signal?: AbortSignal, onProgress: ProgressCallback = () => undefined,
+): Promise<PartnersResult> {
+  const engine = spaceWorker.get();
+  return runCancellable(engine, signal, (taskId) => engine.partners(datasetId, modelId, level, code, { taskId }, Comlink.proxy(onProgress)));
 }

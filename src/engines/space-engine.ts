@@ -90,8 +90,13 @@ export class SpaceEngine {
   }
 
   /** A code's most likely future partners (space-partners.ts): the dataset's table is computed on the first ask. */
-  partners(datasetId: string, modelId: string, level: CodeLevel, code: string): Promise<PartnersResult> {
-    return this.futurePartners.partners(datasetId, modelId, level, code);
+  async partners(datasetId: string, modelId: string, level: CodeLevel, code: string, task: TaskOptions = {}, onProgress?: ProgressCallback): Promise<PartnersResult> {
+    const signal = this.aborts.begin(task.taskId, task.signal);
+    try {
+      return await this.futurePartners.partners(datasetId, modelId, level, code, signal, onProgress);
+    } finally {
+      this.aborts.end(task.taskId);
+    }
   }
 
   abort(taskId: string): void {

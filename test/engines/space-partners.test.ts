@@ -150,4 +150,35 @@ describe('future partners of the technology space', () => {
     expect(result.partners.length).toBeGreaterThan(0);
     for (const p of result.partners) expect(combinedSoFar(all, code, p.code)).toBe(false);
   });
+
+  it('reports the backtest\'s progress; a cancelled ask drops out while another waiting for the same table gets it', async () => {
+    const datasetId = await storeDemo([]);
+    const engine = new SpaceEngine();
+    const codes = [...new Set((await stored(datasetId)).filter((p) => p.year >= 2016).flatMap((p) => p.codes.map((c) => codeAt('subclass', c) as string)))].sort();
+    const seen: number[] = [];
+    const cancelled = engine.partners(datasetId, 'model-x', 'subclass', codes[0], { taskId: 'first' });
+    const kept = engine.partners(datasetId, 'model-x', 'subclass', codes[1], { taskId: 'second' }, (p) => seen.push(p.done));
+    engine.abort('first');
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+    const result = await kept;
+    expect(result.code).toBe(codes[1]);
+    expect(result.partners.length).toBeGreaterThan(0);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.at(-1)).toBeGreaterThan(seen[0]);
+    await engine.destroy();
+  });
+
+  it('stops the table when its only ask is cancelled, and the next ask computes it afresh', async () => {
+    const datasetId = await storeDemo([]);
+    const engine = new SpaceEngine();
+    const code = (await stored(datasetId)).find((p) => p.year >= 2016)?.codes.map((c) => codeAt('subclass', c) as string)[0] as string;
+    const controller = new AbortController();
+    const cancelled = engine.partners(datasetId, 'model-x', 'subclass', code, { signal: controller.signal });
+    controller.abort();
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+    const afresh = await engine.partners(datasetId, 'model-x', 'subclass', code);
+    expect(afresh.fromCache).toBe(false);
+    expect(afresh.partners.length).toBeGreaterThan(0);
+    await engine.destroy();
+  });
 });

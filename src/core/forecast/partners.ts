@@ -16,6 +16,7 @@
 import { throwIfAborted } from '../abort';
 import { codeAt } from '../codes';
 import type { CodeLevel } from '../types';
+import type { ProgressCallback } from '../progress';
 import { baselineScores, BASELINES, type BaselineName } from './baselines';
 import { candidateCosines, type CandidateCosineOptions, type CodeEmbedding } from './candidate-cosine';
 import type { ForecastPatent } from './cooccurrence';
@@ -57,8 +58,9 @@ export function bestMethod(methods: readonly MethodReport[]): MethodReport | und
   return methods.filter((m) => m.method !== 'random' && !Number.isNaN(m.auc)).sort((a, b) => b.auc - a.auc)[0];
 }
 
+/** `onProgress` follows the backtest's methods (the long part); `options.signal` stops it between steps. */
 export async function forecastPartners<P extends ForecastPatent>(
-  input: PartnerInput<P>, options: CandidateCosineOptions = {},
+  input: PartnerInput<P>, options: CandidateCosineOptions = {}, onProgress?: ProgressCallback,
 ): Promise<PartnerTable> {
   const { patents, level } = input;
   const perCode = input.perCode ?? PARTNERS_PER_CODE;
@@ -94,7 +96,8 @@ export async function forecastPartners<P extends ForecastPatent>(
     embeddings: mean ? { [MEAN_OF_PATENTS]: mean.backtest } : {},
     textTfidf: true,
     hybrid: { backtestEmbeddings: mean?.earlier ? { [MEAN_OF_PATENTS]: mean.earlier } : {} },
-  }, options);
+  }, options, onProgress);
+  throwIfAborted(options.signal);
   if (report.hybridSkipped) leftOut.push({ method: 'hybrid', reason: report.hybridSkipped });
   const best = bestMethod(report.methods);
   const windowsText = [backtest.learn, backtest.embed, backtest.score].map(formatRange).join(', ');

@@ -4,17 +4,12 @@ import { futurePartners, type PartnersResult } from '../../clients/space-client'
 import type { PartnerBasis } from '../../core/forecast/partner-table';
 import type { CodeLevel } from '../../core/types';
 import { IpcTitlesController } from '../shared/ipc-titles-controller';
-import { errorMessage } from '../shared/task-controller';
+import { TaskController } from '../shared/task-controller';
+import { taskProgress } from '../shared/task-view';
 import { baseStyles, controlStyles, tableStyles } from '../theme/styles';
 import { fireSpaceControl } from './space-control';
 import '../chat/ps-add-to-chat';
 import '../shared/ps-notice';
-
-type PartnersState =
-  | { kind: 'idle' }
-  | { kind: 'loading' }
-  | { kind: 'done'; result: PartnersResult }
-  | { kind: 'error'; message: string };
 
 /**
  * The focused code's most likely future partners: codes it has never been combined with, ranked
@@ -25,21 +20,20 @@ type PartnersState =
  */
 export class PsSpacePartners extends LitElement {
   static override properties = {
-    datasetId: { attribute: false }, modelRef: { attribute: false }, level: { attribute: false }, code: { attribute: false }, state: { state: true },
+    datasetId: { attribute: false }, modelRef: { attribute: false }, level: { attribute: false }, code: { attribute: false },
   };
   declare datasetId: string;
   declare modelRef: string;
   declare level: CodeLevel;
   /** The focused code, or null. */
   declare code: string | null;
-  declare state: PartnersState;
   private readonly titles = new IpcTitlesController(this);
-  /** Answers to an earlier code are dropped. */
-  private asked = 0;
+  /** One code's ranking: a new code replaces (and cancels) the ask before, whose answer is dropped. */
+  private readonly task = new TaskController<PartnersResult>(this);
 
   constructor() {
     super();
-    Object.assign(this, { datasetId: '', modelRef: '', level: 'subclass', code: null, state: { kind: 'idle' } });
+    Object.assign(this, { datasetId: '', modelRef: '', level: 'subclass', code: null });
   }
 
   static override styles = [baseStyles, controlStyles, tableStyles, css`
@@ -55,35 +49,32 @@ export class PsSpacePartners extends LitElement {
   }
 
   private async load(): Promise<void> {
-    const ask = ++this.asked;
     const { datasetId, modelRef, level, code } = this;
     if (!code || !datasetId) {
-      this.state = { kind: 'idle' };
+      this.task.reset();
       return;
     }
-    this.state = { kind: 'loading' };
-    try {
-      const result = await futurePartners(datasetId, modelRef, level, code);
-      if (ask === this.asked) this.state = { kind: 'done', result };
-    } catch (error) {
-      if (ask === this.asked) this.state = { kind: 'error', message: errorMessage(error) };
-    }
+    // The first ask for a dataset backtests every method on its last years: progress, ETA and Cancel.
+    await this.task.run(`Ranking the codes ${code} has never been combined with (the first time for this dataset, every forecasting method is backtested on its last years)`,
+      (run) => futurePartners(datasetId, modelRef, level, code, run.signal, run.progress));
   }
 
   override render() {
     const code = this.code;
     if (!code) return nothing;
     const heading = html`<h3>Likely future partners of ${code}</h3>`;
-    switch (this.state.kind) {
-      case 'idle': return nothing;
-      case 'loading':
-        return html`<section id="partners" data-state="loading">${heading}
-          <p class="muted" role="status">Ranking the codes ${code} has never been combined with (the first time for this dataset, every forecasting method is backtested on its last years)…</p></section>`;
+    const state = this.task.state;
+    switch (state.kind) {
+      case 'idle':
+        return state.cancelled ? html`<section id="partners" data-state="cancelled">${heading}
+          <p class="muted">Cancelled: nothing was ranked. <button id="partners-retry" @click=${() => void this.load()}>Rank again</button></p></section>` : nothing;
+      case 'running':
+        return html`<section id="partners" data-state="loading">${heading}${taskProgress(this.task)}</section>`;
       case 'error':
         return html`<section id="partners" data-state="error">${heading}
-          <ps-notice kind="error" next="Try again; if it fails again, open Forecast to run the methods there.">The future partners could not be ranked: ${this.state.message}
+          <ps-notice kind="error" next="Try again; if it fails again, open Forecast to run the methods there.">The future partners could not be ranked: ${state.message}
             <button slot="action" id="partners-retry" @click=${() => void this.load()}>Try again</button></ps-notice></section>`;
-      case 'done': return this.renderDone(code, this.state.result);
+      case 'done': return this.renderDone(code, state.value);
     }
   }
 
